@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Advocate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Advocate", targets: ["Advocate"]),
+        .executable(name: "advocate", targets: ["AdvocateCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        // C: libxml2, seen only through AdvocateXML.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // Safe XML parsing and writing over libxml2, without Foundation.
+        .target(name: "AdvocateXML", dependencies: ["CLibXML2"], swiftSettings: strictSwift),
+        // The pure core: expressions, calendars, workflow definitions and the transition function.
+        .target(name: "AdvocateCore", swiftSettings: strictSwift),
+        // Reading workflow, calendar and glossary files, with positions for every error.
+        .target(
+            name: "AdvocateFormat",
+            dependencies: [
+                "AdvocateCore", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        // The durable case store: journal, projections and the agenda index (SQLite via GRDB).
+        .target(
+            name: "AdvocateStore",
+            dependencies: ["AdvocateCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift
+        ),
+        // The library other programs use: a workspace of definitions plus the interpreter around the core.
+        .target(
+            name: "Advocate",
+            dependencies: ["AdvocateCore", "AdvocateFormat", "AdvocateStore", "AdvocateXML"],
+            swiftSettings: strictSwift
+        ),
+        // The `advocate` command.
+        .executableTarget(
+            name: "AdvocateCLI",
+            dependencies: ["Advocate", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "AdvocateBenchmarks",
+            dependencies: ["Advocate"],
+            path: "Benchmarks/AdvocateBenchmarks",
+            swiftSettings: strictSwift
+        ),
+        .target(name: "TestSupport", dependencies: ["Advocate"], path: "Tests/TestSupport", swiftSettings: strictSwift),
+        .testTarget(name: "AdvocateXMLTests", dependencies: ["AdvocateXML"], swiftSettings: strictSwift),
+        .testTarget(name: "AdvocateCoreTests", dependencies: ["AdvocateCore"], swiftSettings: strictSwift),
+        .testTarget(name: "AdvocateFormatTests", dependencies: ["AdvocateFormat", "TestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "AdvocateTests", dependencies: ["Advocate", "TestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "AdvocateCLITests", dependencies: ["AdvocateCLI", "TestSupport"], swiftSettings: strictSwift),
+    ]
+)

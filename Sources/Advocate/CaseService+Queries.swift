@@ -1,0 +1,113 @@
+public import AdvocateCore
+internal import AdvocateFormat
+public import AdvocateStore
+
+extension CaseService {
+    /// A case with the definition it runs on and its dated agenda lines.
+    public struct CaseDetails: Sendable {
+        public var stored: StoredCase
+        public var definition: WorkflowDefinition
+        public var agenda: [AgendaRow]
+    }
+
+    public func details(_ caseId: String) throws(AdvocateError) -> CaseDetails {
+        try transaction { tx, _ in
+            let stored = try tx.loadCase(caseId)
+            let machine = try machine(hash: stored.definitionHash, tx: tx)
+            return CaseDetails(stored: stored, definition: machine.definition, agenda: try tx.agenda(caseId: caseId))
+        }
+    }
+
+    public func cases(workflow: String? = nil, includeClosed: Bool = true) throws(AdvocateError) -> [StoredCase] {
+        try transaction { tx, _ in try tx.cases(.init(workflowId: workflow, includeClosed: includeClosed)) }
+    }
+
+    public func history(_ caseId: String) throws(AdvocateError) -> [JournalEntry] {
+        try transaction { tx, _ in
+            _ = try tx.loadCase(caseId)
+            return try tx.journal(caseId)
+        }
+    }
+
+    /// An agenda line with the workflow of its case.
+    public struct AgendaEntry: Sendable {
+        public var row: AgendaRow
+        public var workflowId: String
+        public var overdue: Bool
+    }
+
+    /// Items due from `from` for `days` days and, with `overdue`, everything due before `from`. Soonest first;
+    /// on the same day, court dates come first.
+    public func agenda(from: CivilDate, days: Int, overdue: Bool, overdueOnly: Bool = false) throws(AdvocateError) -> [AgendaEntry] {
+        try transaction { tx, _ in
+            let through = from.adding(days: max(0, days - 1))
+            let rows = try tx.agenda(from: overdueOnly ? nil : from, through: overdueOnly ? nil : through, overdueBefore: overdue || overdueOnly ? from : nil)
+            return rows.map { AgendaEntry(row: $0, workflowId: $0.workflowId, overdue: $0.due.map { $0.date < from } ?? false) }
+                .sorted { a, b in
+                    let (x, y) = (a.row.due!.date, b.row.due!.date)
+                    if x != y { return x < y }
+                    if (a.row.kind == "court-date") != (b.row.kind == "court-date") { return a.row.kind == "court-date" }
+                    return (a.row.due!.moment, a.row.caseId, a.row.key) < (b.row.due!.moment, b.row.caseId, b.row.key)
+                }
+        }
+    }
+
+    /// Today on the default calendar, for commands that need a date when none is given.
+    public func today() -> CivilDate { clock.localNow(timeZone: nil).date }
+
+    /// Moves a case to another version of its workflow, refusing when a track's current state does not exist there.
+    public func migrate(_ caseId: String, toVersion version: Int) throws(AdvocateError) -> StoredCase {
+        try transaction { tx, _ in
+            let stored = try tx.loadCase(caseId)
+            guard let target = workspace.workflow(stored.workflowId, version: version) else {
+                let versions = workspace.workflows.filter { $0.definition.id == stored.workflowId }.map { String($0.definition.version) }
+                throw AdvocateError("workflow '\(stored.workflowId)' has no version \(version) in Workflows/ (versions: \(versions.joined(separator: ", ")))")
+            }
+            if target.definition.contentHash == stored.definitionHash { return stored }
+            var missing: [String] = []
+            for (track, state) in stored.state.tracks.sorted(by: { $0.key < $1.key }) {
+                if target.definition.track(track)?.state(state) == nil { missing.append("\(track)/\(state)") }
+            }
+            guard missing.isEmpty else {
+                throw AdvocateError("cannot migrate \(caseId) to version \(version): its current state\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) do not exist there")
+            }
+            try tx.saveDefinition(hash: target.definition.contentHash, workflowId: target.definition.id, version: target.definition.version, source: target.source, path: target.path)
+            var state = stored.state
+            state.sequence += 1
+            let machine = workspace.machine(for: target.definition)
+            let entry = JournalEntry(sequence: state.sequence, input: .event(name: CaseService.migrationMarker, payload: ["from": .string(stored.definitionHash), "hash": .string(target.definition.contentHash)]), at: now(for: machine), recordedAt: CaseService.timestamp())
+            try tx.updateCase(caseId, expectedVersion: stored.version, state: state, entries: [entry], agenda: CaseService.agendaRows(caseId, state, target.definition), definition: (target.definition.contentHash, version))
+            return try tx.loadCase(caseId)
+        }
+    }
+
+    /// The journal marks a migration with this event name, which no workflow may use (it is not a valid event name).
+    static let migrationMarker = "@migrate"
+
+    /// Rebuilds a case's state from its journal alone, switching definitions where it was migrated.
+    public func replay(_ caseId: String) throws(AdvocateError) -> CaseState {
+        try transaction { tx, _ in
+            let stored = try tx.loadCase(caseId)
+            let journal = try tx.journal(caseId)
+            // The case was opened on the definition the first migration moved it from, or on its current one.
+            var openingHash = stored.definitionHash
+            for entry in journal {
+                if case .event(CaseService.migrationMarker, let payload) = entry.input, case .string(let from)? = payload["from"] {
+                    openingHash = from
+                    break
+                }
+            }
+            var machine = try machine(hash: openingHash, tx: tx)
+            var state = CaseState()
+            for entry in journal {
+                if case .event(CaseService.migrationMarker, let payload) = entry.input, case .string(let hash)? = payload["hash"] {
+                    machine = try self.machine(hash: hash, tx: tx)
+                    state.sequence += 1
+                    continue
+                }
+                _ = try machine.apply(entry.input, to: &state, now: entry.at)
+            }
+            return state
+        }
+    }
+}

@@ -1,0 +1,205 @@
+internal import Foundation
+public import AdvocateCore
+public import AdvocateFormat
+public import AdvocateStore
+
+/// The interpreter around the pure core: it reads the clock, loads each case's pinned workflow,
+/// applies inputs through ``Machine/apply(_:to:now:)``, and stores the journal entry, the new
+/// state and the agenda projection in one transaction.
+///
+/// Every operation first fires the timers that have come due, inside the same transaction, so a
+/// failed command leaves the store exactly as it was.
+public final class CaseService: @unchecked Sendable {
+    public let workspace: Workspace
+    public let store: CaseStore
+    public let clock: LocalClock
+    private let lock = NSLock()
+    private var machines: [String: Machine] = [:]
+
+    public init(workspace: Workspace, store: CaseStore, clock: LocalClock = .system) {
+        self.workspace = workspace
+        self.store = store
+        self.clock = clock
+    }
+
+    /// The result of a change: the case, its new state and what the transition asked for.
+    public struct Outcome: Sendable {
+        public var caseId: String
+        public var state: CaseState
+        public var effects: [Effect]
+        /// Effects of timers that fired before the command ran, by case.
+        public var ticked: [(caseId: String, effects: [Effect])]
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` after firing due timers, all in one transaction.
+    func transaction<T>(_ body: (StoreTransaction, inout [(caseId: String, effects: [Effect])]) throws -> T) throws(AdvocateError) -> T {
+        do {
+            return try store.write { tx in
+                var ticked: [(caseId: String, effects: [Effect])] = []
+                try tickDueCases(tx, into: &ticked)
+                return try body(tx, &ticked)
+            }
+        } catch {
+            throw AdvocateError.from(error)
+        }
+    }
+
+    // MARK: Machines
+
+    /// The machine a stored case runs on: its pinned definition, never the file as it is now.
+    func machine(hash: String, tx: StoreTransaction) throws -> Machine {
+        lock.lock()
+        if let machine = machines[hash] {
+            lock.unlock()
+            return machine
+        }
+        lock.unlock()
+        guard let stored = try tx.definition(hash: hash) else {
+            throw StoreError(.unknownDefinition, "the workflow definition this case runs on is missing from the store")
+        }
+        let definition = try WorkflowLoader.loadPinned(source: stored.source, path: stored.path)
+        let machine = workspace.machine(for: definition)
+        lock.lock()
+        machines[hash] = machine
+        lock.unlock()
+        return machine
+    }
+
+    func now(for machine: Machine) -> LocalDateTime {
+        clock.localNow(timeZone: machine.calendar.timeZone)
+    }
+
+    // MARK: Opening and sending
+
+    /// Opens a case on the newest version of `workflow`, with field values given as text.
+    public func open(workflow id: String, fields: [String: String]) throws(AdvocateError) -> Outcome {
+        guard let loaded = workspace.workflow(id) else {
+            throw AdvocateError("unknown workflow '\(id)'\(suggestion(id, workspace.latestWorkflows.map(\.definition.id))); 'advocate workflows list' shows them")
+        }
+        let definition = loaded.definition
+        var values: [String: Value] = [:]
+        for (name, text) in fields {
+            guard let type = definition.fieldTypes[name], !name.hasPrefix("case.") else {
+                throw AdvocateError("workflow '\(id)' has no field '\(name)'\(suggestion(name, definition.fields.map(\.name)))")
+            }
+            values[name] = try FieldInput.parse(text, as: type, field: name)
+        }
+        return try open(loaded, values: values)
+    }
+
+    public func open(_ loaded: Workspace.LoadedWorkflow, values: [String: Value]) throws(AdvocateError) -> Outcome {
+        let machine = workspace.machine(for: loaded.definition)
+        let now = now(for: machine)
+        return try transaction { tx, ticked in
+            var state = CaseState()
+            let input = CaseInput.open(data: values)
+            let effects = try machine.apply(input, to: &state, now: now)
+            try tx.saveDefinition(hash: loaded.definition.contentHash, workflowId: loaded.definition.id, version: loaded.definition.version, source: loaded.source, path: loaded.path)
+            let entry = JournalEntry(sequence: 1, input: input, at: now, recordedAt: CaseService.timestamp())
+            let id = try tx.createCase(
+                workflowId: loaded.definition.id, workflowVersion: loaded.definition.version, definitionHash: loaded.definition.contentHash, first: entry, state: state,
+                agenda: [])
+            try tx.updateAgenda(id, CaseService.agendaRows(id, state, machine.definition))
+            return Outcome(caseId: id, state: state, effects: effects, ticked: ticked)
+        }
+    }
+
+    /// Sends an event with its payload given as text (`hearing.date` = `2026-12-01`).
+    public func send(_ caseId: String, event: String, fields: [String: String]) throws(AdvocateError) -> Outcome {
+        try transaction { tx, ticked in
+            let stored = try tx.loadCase(caseId)
+            let machine = try machine(hash: stored.definitionHash, tx: tx)
+            guard let eventDefinition = machine.definition.events[event] else {
+                throw TransitionError(.unknownEvent, "unknown event '\(event)'\(suggestion(event, Array(machine.definition.events.keys)))")
+            }
+            var payload: [String: Value] = [:]
+            for (name, text) in fields {
+                guard eventDefinition.payload.contains(where: { $0.field == name }), let type = machine.definition.fieldTypes[name] else {
+                    let allowed = eventDefinition.payload.map(\.field)
+                    throw AdvocateError("event '\(event)' does not set '\(name)'" + (allowed.isEmpty ? "; it takes no values" : " (it sets: \(allowed.joined(separator: ", ")))"))
+                }
+                payload[name] = try FieldInput.parse(text, as: type, field: name)
+            }
+            return try apply(.event(name: event, payload: payload), to: stored, machine: machine, tx: tx, ticked: ticked)
+        }
+    }
+
+    /// Sends an event whose payload is already typed (the library and web API).
+    public func send(_ caseId: String, event: String, payload: [String: Value]) throws(AdvocateError) -> Outcome {
+        try transaction { tx, ticked in
+            let stored = try tx.loadCase(caseId)
+            return try apply(.event(name: event, payload: payload), to: stored, machine: try machine(hash: stored.definitionHash, tx: tx), tx: tx, ticked: ticked)
+        }
+    }
+
+    /// Marks an open step, reminder or follow-up done.
+    public func complete(_ caseId: String, step: String) throws(AdvocateError) -> Outcome {
+        try transaction { tx, ticked in
+            let stored = try tx.loadCase(caseId)
+            return try apply(.completeStep(key: step), to: stored, machine: try machine(hash: stored.definitionHash, tx: tx), tx: tx, ticked: ticked)
+        }
+    }
+
+    private func apply(_ input: CaseInput, to stored: StoredCase, machine: Machine, tx: StoreTransaction, ticked: [(caseId: String, effects: [Effect])]) throws -> Outcome {
+        var state = stored.state
+        let now = now(for: machine)
+        let effects = try machine.apply(input, to: &state, now: now)
+        let entry = JournalEntry(sequence: state.sequence, input: input, at: now, recordedAt: CaseService.timestamp())
+        try tx.updateCase(stored.id, expectedVersion: stored.version, state: state, entries: [entry], agenda: CaseService.agendaRows(stored.id, state, machine.definition))
+        return Outcome(caseId: stored.id, state: state, effects: effects, ticked: ticked)
+    }
+
+    // MARK: Time
+
+    /// Fires every timer and follow-up that has come due, across all cases.
+    @discardableResult
+    public func tick() throws(AdvocateError) -> [(caseId: String, effects: [Effect])] {
+        try transaction { _, ticked in ticked }
+    }
+
+    private func tickDueCases(_ tx: StoreTransaction, into ticked: inout [(caseId: String, effects: [Effect])]) throws {
+        // The latest local time anywhere, so no time zone's due timer is missed; each case then uses its own.
+        let horizon = LocalClock.local(clock.now().addingTimeInterval(14 * 3600), in: TimeZone(identifier: "UTC")!)
+        for id in try tx.casesToWake(at: horizon) {
+            let stored = try tx.loadCase(id)
+            let machine = try machine(hash: stored.definitionHash, tx: tx)
+            var state = stored.state
+            let now = now(for: machine)
+            let effects = try machine.apply(.tick, to: &state, now: now)
+            guard !effects.isEmpty || state.nextWake != stored.state.nextWake else { continue }
+            let entry = JournalEntry(sequence: state.sequence, input: .tick, at: now, recordedAt: CaseService.timestamp())
+            try tx.updateCase(id, expectedVersion: stored.version, state: state, entries: [entry], agenda: CaseService.agendaRows(id, state, machine.definition))
+            ticked.append((id, effects))
+        }
+    }
+
+    static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
+
+    // MARK: Agenda projection
+
+    /// Dated lines for the agenda: open items with due dates, and court dates of open cases.
+    static func agendaRows(_ caseId: String, _ state: CaseState, _ definition: WorkflowDefinition) -> [AgendaRow] {
+        var rows = state.items.map { item in
+            AgendaRow(caseId: caseId, key: item.key, kind: item.kind.rawValue, title: item.title, who: item.who, due: item.due)
+        }
+        guard !state.closed else { return rows }
+        for field in definition.fields where field.courtDate {
+            let due: DueDate?
+            switch state.data[field.name] {
+            case .date(let d)?: due = DueDate(moment: LocalDateTime(date: d), hasTime: false, reasons: [])
+            case .dateTime(let t)?: due = DueDate(moment: t, hasTime: true, reasons: [])
+            default: due = nil
+            }
+            if let due { rows.append(AgendaRow(caseId: caseId, key: "court:" + field.name, kind: "court-date", title: field.label, who: "client and advocate", due: due)) }
+        }
+        return rows
+    }
+}
+
+extension StoreTransaction {
+    func updateAgenda(_ caseId: String, _ rows: [AgendaRow]) throws {
+        try replaceAgendaRows(caseId: caseId, rows)
+    }
+}

@@ -1,0 +1,3 @@
+@_exported public import AdvocateCore
+@_exported public import AdvocateFormat
+@_exported public import AdvocateStore

@@ -1,0 +1,90 @@
+import Advocate
+import ArgumentParser
+import Foundation
+
+@main
+struct AdvocateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "advocate",
+        abstract: "Step victims' cases through court and service workflows, and see what is due before it is missed.",
+        subcommands: [
+            WorkflowsCommand.self, CaseCommand.self, AgendaCommand.self, CalendarCommand.self, TickCommand.self, DeadlineCommand.self,
+            DemoCommand.self,
+        ]
+    )
+}
+
+/// Where the store and the project folder are.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The store file (default: $ADVOCATE_STORE, else the user data folder).")
+    var store: String?
+
+    @Option(name: .long, help: "The project folder holding Workflows/, Forms/ and Glossary/ (default: $ADVOCATE_HOME, else found from here).")
+    var home: String?
+
+    func workspace() throws -> Workspace {
+        Workspace(root: try Workspace.locate(explicit: home))
+    }
+
+    func storePath() -> String {
+        if let store { return store }
+        if let path = ProcessInfo.processInfo.environment["ADVOCATE_STORE"], !path.isEmpty { return path }
+        return CaseStore.defaultPath()
+    }
+
+    func service() throws -> CaseService {
+        let workspace = try workspace()
+        let store = try CaseStore(path: storePath())
+        return CaseService(workspace: workspace, store: store, clock: try Output.clock())
+    }
+}
+
+/// Printing for people and for scripts, and turning every error into one line on standard error.
+enum Output {
+    /// `ADVOCATE_NOW` (`2026-11-19T09:00`, local time) stops the clock, for scripts and tests.
+    static func clock() throws -> LocalClock {
+        guard let text = ProcessInfo.processInfo.environment["ADVOCATE_NOW"], !text.isEmpty else { return .system }
+        guard let time = LocalDateTime(iso: text) else { throw AdvocateError("ADVOCATE_NOW must be a local time written YYYY-MM-DDTHH:MM") }
+        return .fixed(time)
+    }
+
+    static func json(_ object: Any) {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else { return }
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    }
+
+    /// Runs a command body; any error becomes `error: …` on standard error and exit status 1.
+    static func run(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            let problem = AdvocateError.from(error)
+            if problem.diagnostics.isEmpty {
+                Output.error(problem.description)
+            } else {
+                for diagnostic in problem.diagnostics { FileHandle.standardError.write(Data((diagnostic.rendered + "\n").utf8)) }
+            }
+            throw ExitCode.failure
+        }
+    }
+
+    /// Parses repeated `--set field=value` options.
+    static func assignments(_ list: [String]) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for item in list {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                throw AdvocateError("--set takes field=value, such as --set hearing.date=2026-12-01")
+            }
+            let name = String(item[..<equals])
+            guard result[name] == nil else { throw AdvocateError("'\(name)' is set twice") }
+            result[name] = String(item[item.index(after: equals)...])
+        }
+        return result
+    }
+}

@@ -1,0 +1,99 @@
+import Advocate
+import ArgumentParser
+import Foundation
+
+struct AgendaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agenda", abstract: "Every step due or overdue across all cases, soonest first; court dates first on each day.")
+    @OptionGroup var options: StoreOptions
+    @Option(help: "First day (YYYY-MM-DD; default today).") var from: String?
+    @Option(help: "How many days to show.") var days: Int = 7
+    @Flag(help: "Only items already overdue.") var overdue = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try Output.run {
+            let service = try options.service()
+            let start = try from.map { text in
+                guard let date = CivilDate(iso: text) else { throw AdvocateError("--from must be a date written YYYY-MM-DD") }
+                return date
+            } ?? service.today()
+            guard days >= 1, days <= 3660 else { throw AdvocateError("--days must be from 1 to 3660") }
+            // Without --overdue the agenda shows what is overdue too, so nothing slips; with it, only that.
+            let entries = try service.agenda(from: start, days: days, overdue: true, overdueOnly: overdue)
+            if json {
+                Output.json(entries.map { e in
+                    [
+                        "case": e.row.caseId, "workflow": e.workflowId, "key": e.row.key, "kind": e.row.kind, "title": e.row.title, "who": e.row.who,
+                        "due": e.row.due?.iso ?? NSNull(), "overdue": e.overdue, "reasons": e.row.due?.reasons ?? [],
+                    ] as [String: Any]
+                })
+                return
+            }
+            let end = start.adding(days: days - 1)
+            print(overdue ? "Overdue before \(start.iso)" : "Agenda \(start.iso) to \(end.iso)")
+            if entries.isEmpty { print("  Nothing due.") }
+            var lastHeading = ""
+            for entry in entries {
+                guard let due = entry.row.due else { continue }
+                let heading = entry.overdue ? "OVERDUE" : "\(due.date.weekday) \(due.date.iso)"
+                if heading != lastHeading {
+                    print("\n\(heading)")
+                    lastHeading = heading
+                }
+                let time = due.hasTime ? String(due.moment.iso.suffix(5)) + " " : ""
+                let when = entry.overdue ? "(was due \(due.iso)) " : time
+                let mark = entry.row.kind == "court-date" ? "COURT " : ""
+                print("  \(entry.row.caseId)  \(mark)\(when)\(entry.row.title) · \(entry.row.who) · \(entry.workflowId)")
+                if let reason = due.reasons.last, entry.row.kind != "court-date" { print("           \(reason)") }
+            }
+        }
+    }
+}
+
+struct CalendarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar", abstract: "Export court dates and due steps as iCalendar (RFC 5545), with alarms and stable UIDs.")
+    @OptionGroup var options: StoreOptions
+    @Option(name: .customLong("case"), help: "Only this case.") var caseId: String?
+    @Option(name: .shortAndLong, help: "Write to this file instead of standard output.") var output: String?
+
+    func run() throws {
+        try Output.run {
+            let service = try options.service()
+            let rows: [AgendaRow]
+            if let caseId {
+                rows = try service.details(caseId).agenda
+            } else {
+                rows = try service.agenda(from: CivilDate(dayNumber: -100_000), days: 3660 * 10, overdue: true).map(\.row)
+            }
+            let text = ICalendar.render(rows.filter { $0.due != nil })
+            if let output {
+                do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+                    throw AdvocateError("cannot write \(output): \((error as NSError).localizedDescription)")
+                }
+                print("Wrote \(rows.count) event\(rows.count == 1 ? "" : "s") to \(output)")
+            } else {
+                print(text, terminator: "")
+            }
+        }
+    }
+}
+
+struct TickCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tick", abstract: "Fire timers and referral follow-ups that have come due.")
+    @OptionGroup var options: StoreOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        try Output.run {
+            let fired = try options.service().tick()
+            if json {
+                Output.json(fired.map { ["case": $0.caseId, "effects": $0.effects.map(CaseRendering.describe)] as [String: Any] })
+                return
+            }
+            if fired.isEmpty { print("Nothing was due.") }
+            for (caseId, effects) in fired { print("\(caseId): \(effects.map(CaseRendering.describe).joined(separator: "; "))") }
+        }
+    }
+}

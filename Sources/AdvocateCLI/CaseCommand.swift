@@ -1,0 +1,241 @@
+import Advocate
+import ArgumentParser
+import Foundation
+
+struct CaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case", abstract: "Open cases, send events, and read a case's state and history.",
+        subcommands: [Open.self, List.self, Show.self, Send.self, Done.self, History.self, Migrate.self])
+
+    struct Open: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open a case on a workflow and print its id.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The workflow id.") var workflow: String
+        @Option(name: .customLong("set"), help: "A field value, as field=value (repeatable).") var assignments: [String] = []
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try Output.run {
+                let outcome = try options.service().open(workflow: workflow, fields: try Output.assignments(assignments))
+                if json {
+                    Output.json(["id": outcome.caseId, "state": CaseRendering.trackStates(outcome.state), "effects": outcome.effects.map(CaseRendering.describe)])
+                } else {
+                    print(outcome.caseId)
+                }
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List cases.")
+        @OptionGroup var options: StoreOptions
+        @Option(help: "Only cases on this workflow.") var workflow: String?
+        @Flag(help: "Only cases still open.") var open = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try Output.run {
+                let cases = try options.service().cases(workflow: workflow, includeClosed: !open)
+                if json {
+                    Output.json(cases.map { c in
+                        ["id": c.id, "workflow": c.workflowId, "version": c.workflowVersion, "tracks": c.state.tracks, "closed": c.closed, "open_items": c.state.items.count] as [String: Any]
+                    })
+                    return
+                }
+                if cases.isEmpty { print("No cases yet. Open one with: advocate case open WORKFLOW --set field=value") }
+                for c in cases {
+                    let where_ = c.state.tracks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+                    print("\(c.id)  \(c.workflowId) v\(c.workflowVersion)  \(c.closed ? "closed" : where_)")
+                }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a case: where each track is, what is due, and its data.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var id: String
+        @Flag(help: "Show confidential safe addresses (recorded as an unlock).") var unlockSafeAddress = false
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try Output.run {
+                let details = try options.service().details(id)
+                if json {
+                    Output.json(CaseRendering.json(details, unlockSafeAddress: unlockSafeAddress))
+                } else {
+                    print(CaseRendering.text(details, unlockSafeAddress: unlockSafeAddress))
+                }
+            }
+        }
+    }
+
+    struct Send: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send an event to a case, with the values it sets.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var id: String
+        @Argument(help: "The event name.") var event: String
+        @Option(name: .customLong("set"), help: "A payload value, as field=value (repeatable).") var assignments: [String] = []
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try Output.run {
+                let outcome = try options.service().send(id, event: event, fields: try Output.assignments(assignments))
+                CaseRendering.printOutcome(outcome, json: json)
+            }
+        }
+    }
+
+    struct Done: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mark an open step, reminder or follow-up done.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var id: String
+        @Argument(help: "The step key, as 'case show' lists it.") var step: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try Output.run {
+                CaseRendering.printOutcome(try options.service().complete(id, step: step), json: json)
+            }
+        }
+    }
+
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a case's journal: every input, in order.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var id: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try Output.run {
+                let journal = try options.service().history(id)
+                if json {
+                    Output.json(journal.map { ["seq": $0.sequence, "at": $0.at.iso, "recorded_at": $0.recordedAt, "input": CaseRendering.inputJSON($0.input)] as [String: Any] })
+                    return
+                }
+                for entry in journal { print("\(entry.sequence)\t\(entry.at.iso)\t\(CaseRendering.describe(entry.input))") }
+            }
+        }
+    }
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Move a case to another version of its workflow.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var id: String
+        @Option(help: "The target version.") var to: Int
+
+        func run() throws {
+            try Output.run {
+                let stored = try options.service().migrate(id, toVersion: to)
+                print("\(stored.id) now runs on \(stored.workflowId) v\(stored.workflowVersion)")
+            }
+        }
+    }
+}
+
+/// How cases, inputs and effects read on screen and in JSON.
+enum CaseRendering {
+    static func trackStates(_ state: CaseState) -> [String: String] { state.tracks }
+
+    static func describe(_ effect: Effect) -> String {
+        switch effect {
+        case .entered(let track, let state): return "\(track) entered \(state)"
+        case .scheduled(let key): return "scheduled \(key)"
+        case .fill(let form, _, _): return "fill form \(form)"
+        case .serviceRecorded(let record): return "service \(record.code) recorded"
+        case .referred(let id): return "referral \(id) sent"
+        case .followUpDue(let referral): return "follow-up due for \(referral)"
+        case .referralClosed(let id, let outcome): return "referral \(id) \(outcome)"
+        case .completed(let key): return "completed \(key)"
+        case .timerFired(let track, let timer): return "timer \(timer) fired in \(track)"
+        case .caseClosed: return "case closed"
+        }
+    }
+
+    static func describe(_ input: CaseInput) -> String {
+        switch input {
+        case .open(let data): return "opened (\(data.count) field\(data.count == 1 ? "" : "s"))"
+        case .event(let name, let payload):
+            return payload.isEmpty ? name : "\(name) (\(payload.keys.sorted().joined(separator: ", ")))"
+        case .completeStep(let key): return "done \(key)"
+        case .tick: return "tick"
+        }
+    }
+
+    /// Journal inputs name the fields set, not their values: history output is often shared.
+    static func inputJSON(_ input: CaseInput) -> [String: Any] {
+        switch input {
+        case .open(let data): return ["kind": "open", "fields": data.keys.sorted()]
+        case .event(let name, let payload): return ["kind": "event", "event": name, "fields": payload.keys.sorted()]
+        case .completeStep(let key): return ["kind": "done", "step": key]
+        case .tick: return ["kind": "tick"]
+        }
+    }
+
+    static func printOutcome(_ outcome: CaseService.Outcome, json: Bool) {
+        if json {
+            Output.json(["id": outcome.caseId, "state": outcome.state.tracks, "closed": outcome.state.closed, "effects": outcome.effects.map(describe)])
+            return
+        }
+        for effect in outcome.effects { print(describe(effect)) }
+        let tracks = outcome.state.tracks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+        print("\(outcome.caseId) is now at \(tracks)\(outcome.state.closed ? " (closed)" : "")")
+    }
+
+    static func value(_ field: FieldDefinition?, _ value: Value, unlock: Bool) -> Value {
+        if field?.safeAddress == true, !unlock, !value.isNull { return .string("[confidential safe address: locked]") }
+        return value
+    }
+
+    static func json(_ details: CaseService.CaseDetails, unlockSafeAddress: Bool) -> [String: Any] {
+        let stored = details.stored
+        var data: [String: Any] = [:]
+        for (key, v) in stored.state.data { data[key] = value(details.definition.field(key), v, unlock: unlockSafeAddress).json }
+        return [
+            "id": stored.id, "workflow": stored.workflowId, "version": stored.workflowVersion, "definition_hash": stored.definitionHash,
+            "tracks": stored.state.tracks, "closed": stored.closed, "data": data,
+            "items": stored.state.items.map { item in
+                ["key": item.key, "kind": item.kind.rawValue, "title": item.title, "who": item.who, "due": item.due?.iso ?? NSNull(), "reasons": item.due?.reasons ?? []] as [String: Any]
+            },
+            "referrals": stored.state.referrals.map { ["id": $0.id, "to": $0.to, "sent": $0.sent.iso, "outcome": $0.outcome ?? NSNull(), "follow_ups": $0.followUps] as [String: Any] },
+            "services": stored.state.services.map { ["code": $0.code, "date": $0.date.iso, "source": $0.source] },
+        ]
+    }
+
+    static func text(_ details: CaseService.CaseDetails, unlockSafeAddress: Bool) -> String {
+        let stored = details.stored
+        let definition = details.definition
+        var lines = ["\(stored.id) · \(definition.title) (\(definition.id) v\(definition.version))\(stored.closed ? " · closed" : "")", ""]
+        for track in definition.tracks {
+            guard let current = stored.state.tracks[track.name], let state = track.state(current) else { continue }
+            lines.append("\(track.title): \(state.title)")
+            if !state.client.isEmpty { lines.append("  For the client: \(state.client)") }
+        }
+        lines.append("")
+        lines.append(stored.state.items.isEmpty ? "Nothing open." : "Open items:")
+        for item in stored.state.items {
+            let due = item.due.map { "due \($0.iso)" } ?? "no date yet"
+            lines.append("  [\(item.key)] \(item.title) (\(item.who)), \(due)")
+            for reason in item.due?.reasons ?? [] { lines.append("      \(reason)") }
+        }
+        let courts = details.agenda.filter { $0.kind == "court-date" }
+        if !courts.isEmpty {
+            lines.append("")
+            lines.append("Court dates:")
+            for row in courts { lines.append("  \(row.due?.iso ?? "")  \(row.title)") }
+        }
+        if !stored.state.referrals.isEmpty {
+            lines.append("")
+            lines.append("Referrals:")
+            for r in stored.state.referrals { lines.append("  \(r.to): \(r.outcome ?? "waiting for an answer") (sent \(r.sent.date.iso), \(r.followUps) follow-up\(r.followUps == 1 ? "" : "s"))") }
+        }
+        lines.append("")
+        lines.append("Data:")
+        for field in definition.fields {
+            let v = stored.state.data[field.name] ?? .null
+            if v.isNull { continue }
+            lines.append("  \(field.label): \(value(field, v, unlock: unlockSafeAddress).text)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,89 @@
+/// A parsed expression: guards (`client.has_children and order.type == "ex parte"`), due dates
+/// (`hearing.date - 3 court days`) and template tags all use this one language.
+public struct Expression: Sendable, CustomStringConvertible {
+    /// The text it was parsed from.
+    public let source: String
+    let root: Node
+
+    /// Parses `source`, or throws an ``ExpressionError`` with the offset of the problem.
+    public init(_ source: String) throws(ExpressionError) {
+        var parser = Parser(source)
+        self.root = try parser.parseAll()
+        self.source = source
+    }
+
+    init(source: String, root: Node) {
+        self.source = source
+        self.root = root
+    }
+
+    public var description: String { source }
+
+    /// Every dotted path the expression reads, with its offset, for field inventories and checks.
+    public var paths: [(path: String, range: Range<Int>)] {
+        var result: [(String, Range<Int>)] = []
+        root.visit { node in
+            if case .path(let path) = node.kind { result.append((path.joined, node.range)) }
+        }
+        return result
+    }
+}
+
+/// A problem in an expression, located by Unicode-scalar offsets into its source.
+public struct ExpressionError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public var range: Range<Int>
+
+    public init(_ message: String, at range: Range<Int>) {
+        self.message = message
+        self.range = range
+    }
+
+    public var description: String { message }
+}
+
+struct Node: Sendable {
+    var kind: Kind
+    var range: Range<Int>
+
+    indirect enum Kind: Sendable {
+        case literal(Value)
+        case path(Path)
+        case list([Node])
+        case not(Node)
+        case negate(Node)
+        case binary(BinaryOperator, Node, Node)
+        case call(String, [Node])
+        case filter(Node, name: String, arguments: [Node])
+    }
+
+    func visit(_ body: (Node) -> Void) {
+        body(self)
+        switch kind {
+        case .literal, .path: break
+        case .list(let items): items.forEach { $0.visit(body) }
+        case .not(let n), .negate(let n): n.visit(body)
+        case .binary(_, let a, let b): a.visit(body); b.visit(body)
+        case .call(_, let args): args.forEach { $0.visit(body) }
+        case .filter(let n, _, let args): n.visit(body); args.forEach { $0.visit(body) }
+        }
+    }
+}
+
+/// A dotted path such as `hearing.date`, kept whole because case data is keyed by the full path.
+struct Path: Sendable, Hashable {
+    var segments: [String]
+    var joined: String
+
+    init(_ segments: [String]) {
+        self.segments = segments
+        self.joined = segments.joined(separator: ".")
+    }
+}
+
+enum BinaryOperator: String, Sendable {
+    case or, and
+    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case isIn = "in", notIn = "not in"
+    case plus = "+", minus = "-", times = "*", divide = "/"
+}

@@ -1,0 +1,180 @@
+/// Everything the core knows about one case: its data, where each track is, and what is open.
+///
+/// It is a pure function of the journal: replaying the inputs from the start gives the same value.
+public struct CaseState: Sendable, Equatable, Codable {
+    public var data: [String: Value]
+    /// The current state of each track, by track name.
+    public var tracks: [String: String]
+    /// Steps, reminders and follow-ups not yet done, in the order they appeared.
+    public var items: [AgendaItem]
+    public var referrals: [Referral]
+    /// VOCA services delivered.
+    public var services: [ServiceRecord]
+    /// Timers already fired in the tracks' current states (`track/state/timer`).
+    public var firedTimers: [String]
+    /// How many inputs have been applied.
+    public var sequence: Int
+    /// The earliest time at which a tick could change something, so the store can skip idle cases.
+    public var nextWake: LocalDateTime?
+    /// True when every track has reached a terminal state.
+    public var closed: Bool
+
+    public init() {
+        data = [:]
+        tracks = [:]
+        items = []
+        referrals = []
+        services = []
+        firedTimers = []
+        sequence = 0
+        nextWake = nil
+        closed = false
+    }
+}
+
+/// One line of the agenda: a step, a reminder or a referral follow-up.
+public struct AgendaItem: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        case step, reminder, followUp = "follow-up"
+    }
+
+    /// Unique among the case's open items: the step id, `reminder:ID` or `follow-up:REFERRAL#N`.
+    public var key: String
+    public var kind: Kind
+    public var title: String
+    public var who: String
+    /// The track and state that scheduled it; it closes when the track leaves that state.
+    public var track: String?
+    public var state: String?
+    /// The due date, or nil while the fields it depends on are unset.
+    public var due: DueDate?
+}
+
+/// A computed due date with the reasons behind it.
+public struct DueDate: Sendable, Equatable, Codable {
+    public var moment: LocalDateTime
+    public var hasTime: Bool
+    public var reasons: [String]
+
+    public init(moment: LocalDateTime, hasTime: Bool, reasons: [String]) {
+        self.moment = moment
+        self.hasTime = hasTime
+        self.reasons = reasons
+    }
+
+    public var date: CivilDate { moment.date }
+    public var iso: String { hasTime ? moment.iso : moment.date.iso }
+}
+
+public struct Referral: Sendable, Equatable, Codable {
+    public var id: String
+    public var to: String
+    public var sent: LocalDateTime
+    public var followUp: Period
+    /// When the next follow-up step appears if no answer has come.
+    public var nextFollowUp: LocalDateTime
+    public var followUps: Int
+    /// nil while waiting for an answer; otherwise `accepted`, `declined`, ...
+    public var outcome: String?
+}
+
+public struct ServiceRecord: Sendable, Equatable, Codable {
+    /// VOCA category code, such as `E4`.
+    public var code: String
+    public var date: CivilDate
+    /// The step completed or the state entered that gave it.
+    public var source: String
+}
+
+extension CivilDate: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let date = CivilDate(iso: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
+        }
+        self = date
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso)
+    }
+}
+
+extension LocalDateTime: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let time = LocalDateTime(iso: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date and time: \(text)"))
+        }
+        self = time
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(iso)
+    }
+}
+
+extension Period: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let period = Period(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a period: \(text)"))
+        }
+        self = period
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    /// Parses `3 court days`, `14 days`, `72 hours`.
+    public init?(_ text: String) {
+        guard let expression = try? Expression(text), case .literal(.period(let period)) = expression.root.kind else { return nil }
+        self = period
+    }
+}
+
+/// Values are stored tagged (`{"date": "2026-11-19"}`), so a stored journal decodes to the same values.
+extension Value: Codable {
+    private enum Tag: String, CodingKey {
+        case null, bool, number, money, string, date, datetime, period, list, record
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Tag.self)
+        guard let tag = container.allKeys.first else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "untagged value"))
+        }
+        switch tag {
+        case .null: self = .null
+        case .bool: self = .bool(try container.decode(Bool.self, forKey: tag))
+        case .number: self = .number(try container.decode(Double.self, forKey: tag))
+        case .money: self = .money(try container.decode(Int64.self, forKey: tag))
+        case .string: self = .string(try container.decode(String.self, forKey: tag))
+        case .date: self = .date(try container.decode(CivilDate.self, forKey: tag))
+        case .datetime: self = .dateTime(try container.decode(LocalDateTime.self, forKey: tag))
+        case .period: self = .period(try container.decode(Period.self, forKey: tag))
+        case .list: self = .list(try container.decode([Value].self, forKey: tag))
+        case .record: self = .record(try container.decode([String: Value].self, forKey: tag))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Tag.self)
+        switch self {
+        case .null: try container.encodeNil(forKey: .null)
+        case .bool(let b): try container.encode(b, forKey: .bool)
+        case .number(let n): try container.encode(n, forKey: .number)
+        case .money(let m): try container.encode(m, forKey: .money)
+        case .string(let s): try container.encode(s, forKey: .string)
+        case .date(let d): try container.encode(d, forKey: .date)
+        case .dateTime(let t): try container.encode(t, forKey: .datetime)
+        case .period(let p): try container.encode(p, forKey: .period)
+        case .list(let l): try container.encode(l, forKey: .list)
+        case .record(let r): try container.encode(r, forKey: .record)
+        }
+    }
+}

@@ -1,0 +1,379 @@
+/// What a case receives: the journal is a list of these, each with the time it happened.
+public enum CaseInput: Sendable, Equatable, Codable {
+    /// Opens the case with its first data.
+    case open(data: [String: Value])
+    /// An event with the case fields it sets.
+    case event(name: String, payload: [String: Value])
+    /// The advocate marks an open step, reminder or follow-up done.
+    case completeStep(key: String)
+    /// Time has passed: fire timers and follow-ups that are due.
+    case tick
+}
+
+/// What a transition asks the world to do or tells it happened. The interpreter performs them.
+public enum Effect: Sendable, Equatable {
+    case entered(track: String, state: String)
+    case scheduled(key: String)
+    case fill(form: String, track: String?, state: String?)
+    case serviceRecorded(ServiceRecord)
+    case referred(id: String)
+    case followUpDue(referral: String)
+    case referralClosed(id: String, outcome: String)
+    case completed(key: String)
+    case timerFired(track: String, timer: String)
+    case caseClosed
+}
+
+/// Why an input was refused. The message names fields and states, never their values.
+public struct TransitionError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case unknownEvent, eventNotAllowed, conditionsNotMet, unknownField, wrongType, missingValue, stepNotOpen, caseClosed,
+            alreadyOpen, notOpen, evaluation
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}
+
+/// A workflow ready to run: its definition, its court calendar and the filters its expressions use.
+public struct Machine: Sendable {
+    public var definition: WorkflowDefinition
+    public var calendar: CourtCalendar
+    public var filters: FilterLibrary
+
+    public init(definition: WorkflowDefinition, calendar: CourtCalendar, filters: FilterLibrary = .standard) {
+        self.definition = definition
+        self.calendar = calendar
+        self.filters = filters
+    }
+
+    /// The pure transition: `(definition, state, input, now) -> (state, effects)`. No I/O, no clock.
+    public func transition(_ state: CaseState, _ input: CaseInput, now: LocalDateTime) throws(TransitionError) -> (state: CaseState, effects: [Effect]) {
+        var state = state
+        let effects = try apply(input, to: &state, now: now)
+        return (state, effects)
+    }
+
+    /// The same transition, updating `state` in place; on error `state` is left as it was.
+    public func apply(_ input: CaseInput, to state: inout CaseState, now: LocalDateTime) throws(TransitionError) -> [Effect] {
+        var run = Run(machine: self, state: state, now: now)
+        try run.apply(input)
+        state = run.state
+        return run.effects
+    }
+
+    /// Replays a journal from an empty state.
+    public func replay(_ journal: [(input: CaseInput, at: LocalDateTime)]) throws(TransitionError) -> CaseState {
+        var state = CaseState()
+        for entry in journal { _ = try apply(entry.input, to: &state, now: entry.at) }
+        return state
+    }
+}
+
+/// One application of an input: a working copy of the state, and the effects so far.
+private struct Run {
+    let machine: Machine
+    var state: CaseState
+    let now: LocalDateTime
+    var effects: [Effect] = []
+    var dataChanged = false
+
+    init(machine: Machine, state: CaseState, now: LocalDateTime) {
+        self.machine = machine
+        self.state = state
+        self.now = now
+    }
+
+    var definition: WorkflowDefinition { machine.definition }
+
+    mutating func apply(_ input: CaseInput) throws(TransitionError) {
+        switch input {
+        case .open(let data):
+            guard state.sequence == 0 else { throw TransitionError(.alreadyOpen, "the case is already open") }
+            try open(data)
+        case .event(let name, let payload):
+            try requireOpen()
+            try receive(name, payload)
+        case .completeStep(let key):
+            try requireOpen()
+            try complete(key)
+        case .tick:
+            try requireOpen()
+            try tick()
+        }
+        if dataChanged { try recomputeDueDates() }
+        try computeNextWake()
+        state.sequence += 1
+    }
+
+    private func requireOpen() throws(TransitionError) {
+        guard state.sequence > 0 else { throw TransitionError(.notOpen, "the case has not been opened") }
+    }
+
+    // MARK: Opening
+
+    private mutating func open(_ data: [String: Value]) throws(TransitionError) {
+        for (name, value) in data { try validate(field: name, value) }
+        for field in definition.fields where field.required && (data[field.name] ?? .null).isNull {
+            throw TransitionError(.missingValue, "'\(field.name)' is required to open a \(definition.id) case")
+        }
+        state.data = data
+        state.data["case.opened"] = .date(now.date)
+        state.data["case.opened_at"] = .dateTime(now)
+        dataChanged = true
+        for track in definition.tracks { try enter(track, track.start) }
+    }
+
+    private func validate(field name: String, _ value: Value) throws(TransitionError) {
+        guard let field = definition.field(name) else {
+            throw TransitionError(.unknownField, "unknown field '\(name)'\(suggestion(name, definition.fields.map(\.name)))")
+        }
+        guard field.type.accepts(value) else {
+            if case .enumeration(let values) = field.type {
+                throw TransitionError(.wrongType, "'\(name)' must be one of: \(values.joined(separator: ", "))")
+            }
+            throw TransitionError(.wrongType, "'\(name)' must be a \(field.type), not a \(value.typeName)")
+        }
+    }
+
+    // MARK: Events
+
+    private mutating func receive(_ name: String, _ payload: [String: Value]) throws(TransitionError) {
+        guard let event = definition.events[name] else {
+            throw TransitionError(.unknownEvent, "unknown event '\(name)'\(suggestion(name, Array(definition.events.keys)))")
+        }
+        guard !state.closed else { throw TransitionError(.caseClosed, "the case is closed; no more events can be sent") }
+        // Payload first, so guards see the values the event brings.
+        for (field, value) in payload {
+            guard event.payload.contains(where: { $0.field == field }) else {
+                let allowed = event.payload.map(\.field)
+                throw TransitionError(.unknownField, "event '\(name)' does not set '\(field)'" + (allowed.isEmpty ? "" : " (it sets: \(allowed.joined(separator: ", ")))"))
+            }
+            try validate(field: field, value)
+        }
+        for field in event.payload {
+            var value = payload[field.field] ?? .null
+            if value.isNull, let fallback = field.defaultValue {
+                value = try evaluate(fallback)
+            }
+            if value.isNull {
+                if field.required { throw TransitionError(.missingValue, "event '\(name)' needs '\(field.field)'") }
+                continue
+            }
+            state.data[field.field] = value
+            dataChanged = true
+        }
+        var candidates = 0
+        var taken = 0
+        for track in definition.tracks {
+            guard let current = state.tracks[track.name], let stateDefinition = track.state(current),
+                let transitions = stateDefinition.transitions[name]
+            else { continue }
+            candidates += 1
+            for transition in transitions {
+                if let guardExpression = transition.guardExpression, !(try test(guardExpression)) { continue }
+                try take(track, from: stateDefinition, to: transition.target, effects: transition.effects)
+                taken += 1
+                break
+            }
+        }
+        if taken == 0 && !event.anytime {
+            if candidates == 0 {
+                let now = definition.tracks.compactMap { t in state.tracks[t.name].map { "\(t.name) is at '\($0)'" } }
+                throw TransitionError(.eventNotAllowed, "event '\(name)' is not allowed now: \(now.joined(separator: ", "))")
+            }
+            throw TransitionError(.conditionsNotMet, "event '\(name)' changes nothing now: none of its conditions hold")
+        }
+    }
+
+    private mutating func take(_ track: TrackDefinition, from current: StateDefinition, to target: String?, effects: [EffectDefinition]) throws(TransitionError) {
+        guard let target else {
+            try perform(effects, track: track.name, state: current.name)
+            return
+        }
+        state.items.removeAll { $0.track == track.name && $0.state == current.name }
+        try perform(effects, track: track.name, state: target)
+        try enter(track, target)
+    }
+
+    private mutating func enter(_ track: TrackDefinition, _ name: String) throws(TransitionError) {
+        guard let target = track.state(name) else {
+            throw TransitionError(.eventNotAllowed, "track '\(track.name)' has no state '\(name)'")
+        }
+        state.tracks[track.name] = name
+        state.firedTimers.removeAll { $0.hasPrefix(track.name + "/") }
+        effects.append(.entered(track: track.name, state: name))
+        for step in target.steps { try schedule(step, track: track.name, state: name) }
+        try perform(target.onEnter, track: track.name, state: name)
+        if target.terminal, !state.closed, definition.tracks.allSatisfy({ t in state.tracks[t.name].flatMap { t.state($0) }?.terminal ?? false }) {
+            state.closed = true
+            state.items.removeAll()
+            effects.append(.caseClosed)
+        }
+    }
+
+    // MARK: Effects
+
+    private mutating func perform(_ list: [EffectDefinition], track: String?, state stateName: String?) throws(TransitionError) {
+        for effect in list {
+            switch effect {
+            case .schedule(let step):
+                try schedule(step, track: track, state: stateName)
+            case .fill(let form):
+                effects.append(.fill(form: form, track: track, state: stateName))
+            case .remind(let id):
+                guard let reminder = definition.reminders[id] else { continue }
+                let key = "reminder:" + id
+                guard !state.items.contains(where: { $0.key == key }) else { continue }
+                var item = AgendaItem(key: key, kind: .reminder, title: reminder.text, who: reminder.who, track: track, state: stateName, due: nil)
+                item.due = try due(reminder.at)
+                state.items.append(item)
+                effects.append(.scheduled(key: key))
+            case .service(let code):
+                let record = ServiceRecord(code: code, date: now.date, source: [track, stateName].compactMap { $0 }.joined(separator: "/"))
+                state.services.append(record)
+                effects.append(.serviceRecorded(record))
+            case .refer(let id, let to, let followUp):
+                guard !state.referrals.contains(where: { $0.id == id && $0.outcome == nil }) else { continue }
+                let next = machine.calendar.deadline(from: now, followUp, direction: .forward, hasTime: true).moment
+                state.referrals.append(Referral(id: id, to: to, sent: now, followUp: followUp, nextFollowUp: next, followUps: 0, outcome: nil))
+                effects.append(.referred(id: id))
+            case .closeReferral(let id, let outcome):
+                guard let index = state.referrals.lastIndex(where: { $0.id == id && $0.outcome == nil }) else { continue }
+                state.referrals[index].outcome = outcome
+                state.items.removeAll { $0.kind == .followUp && $0.key.hasPrefix("follow-up:\(id)#") }
+                effects.append(.referralClosed(id: id, outcome: outcome))
+            case .set(let field, let expression):
+                state.data[field] = try evaluate(expression)
+                dataChanged = true
+            }
+        }
+    }
+
+    private mutating func schedule(_ id: String, track: String?, state stateName: String?) throws(TransitionError) {
+        guard let step = definition.steps[id], !state.items.contains(where: { $0.key == id }) else { return }
+        var item = AgendaItem(key: id, kind: .step, title: step.title, who: step.who, track: track, state: stateName, due: nil)
+        if let due = step.due { item.due = try self.due(due) }
+        state.items.append(item)
+        effects.append(.scheduled(key: id))
+    }
+
+    // MARK: Steps and time
+
+    private mutating func complete(_ key: String) throws(TransitionError) {
+        guard let index = state.items.firstIndex(where: { $0.key == key }) else {
+            let open = state.items.map(\.key)
+            throw TransitionError(.stepNotOpen, "no open step '\(key)'" + (open.isEmpty ? "" : " (open: \(open.joined(separator: ", ")))"))
+        }
+        let item = state.items.remove(at: index)
+        if item.kind == .step, let code = definition.steps[key]?.service {
+            let record = ServiceRecord(code: code, date: now.date, source: key)
+            state.services.append(record)
+            effects.append(.serviceRecorded(record))
+        }
+        effects.append(.completed(key: key))
+    }
+
+    private mutating func tick() throws(TransitionError) {
+        // A fired timer can enter a state whose own timers are already due; a bound stops a cycle.
+        for _ in 0..<64 {
+            var fired = false
+            for track in definition.tracks {
+                guard let current = state.tracks[track.name], let stateDefinition = track.state(current) else { continue }
+                for timer in stateDefinition.timers {
+                    let key = "\(track.name)/\(current)/\(timer.id)"
+                    guard !state.firedTimers.contains(key), let at = try moment(timer.at), at <= now else { continue }
+                    if let guardExpression = timer.guardExpression, !(try test(guardExpression)) { continue }
+                    state.firedTimers.append(key)
+                    effects.append(.timerFired(track: track.name, timer: timer.id))
+                    try take(track, from: stateDefinition, to: timer.target, effects: timer.effects)
+                    fired = true
+                    break
+                }
+            }
+            if !fired { break }
+        }
+        for index in state.referrals.indices where state.referrals[index].outcome == nil {
+            while state.referrals[index].nextFollowUp <= now {
+                var referral = state.referrals[index]
+                referral.followUps += 1
+                let item = AgendaItem(
+                    key: "follow-up:\(referral.id)#\(referral.followUps)", kind: .followUp, title: "Follow up: no answer yet from \(referral.to)",
+                    who: "advocate", track: nil, state: nil,
+                    due: DueDate(moment: referral.nextFollowUp, hasTime: false, reasons: ["\(referral.followUp) after the referral with no answer"]))
+                state.items.append(item)
+                referral.nextFollowUp = machine.calendar.deadline(from: referral.nextFollowUp, referral.followUp, direction: .forward, hasTime: true).moment
+                state.referrals[index] = referral
+                effects.append(.followUpDue(referral: referral.id))
+            }
+        }
+    }
+
+    private mutating func recomputeDueDates() throws(TransitionError) {
+        for index in state.items.indices {
+            let item = state.items[index]
+            let expression: Expression?
+            switch item.kind {
+            case .step: expression = definition.steps[item.key]?.due
+            case .reminder: expression = definition.reminders[String(item.key.dropFirst("reminder:".count))]?.at
+            case .followUp: expression = nil
+            }
+            if let expression { state.items[index].due = try due(expression) }
+        }
+    }
+
+    private mutating func computeNextWake() throws(TransitionError) {
+        var next: LocalDateTime?
+        func consider(_ moment: LocalDateTime?) {
+            guard let moment else { return }
+            if next.map({ moment < $0 }) ?? true { next = moment }
+        }
+        for track in definition.tracks {
+            guard let current = state.tracks[track.name], let stateDefinition = track.state(current) else { continue }
+            for timer in stateDefinition.timers where !state.firedTimers.contains("\(track.name)/\(current)/\(timer.id)") {
+                consider(try moment(timer.at))
+            }
+        }
+        for referral in state.referrals where referral.outcome == nil { consider(referral.nextFollowUp) }
+        state.nextWake = state.closed ? nil : next
+    }
+
+    // MARK: Expressions
+
+    private func environment() -> Environment {
+        Environment(data: state.data, calendar: machine.calendar, now: now, filters: machine.filters)
+    }
+
+    private func evaluate(_ expression: Expression) throws(TransitionError) -> Value {
+        var env = environment()
+        do { return try expression.evaluate(in: &env) } catch { throw TransitionError(.evaluation, "in '\(expression.source)': \(error.message)") }
+    }
+
+    private func test(_ expression: Expression) throws(TransitionError) -> Bool { try evaluate(expression).isTruthy }
+
+    private func moment(_ expression: Expression) throws(TransitionError) -> LocalDateTime? {
+        switch try evaluate(expression) {
+        case .date(let d): return LocalDateTime(date: d)
+        case .dateTime(let t): return t
+        default: return nil
+        }
+    }
+
+    private func due(_ expression: Expression) throws(TransitionError) -> DueDate? {
+        var env = environment()
+        let value: Value
+        do { value = try expression.evaluate(in: &env) } catch { throw TransitionError(.evaluation, "in '\(expression.source)': \(error.message)") }
+        switch value {
+        case .date(let d): return DueDate(moment: LocalDateTime(date: d), hasTime: false, reasons: env.reasons)
+        case .dateTime(let t): return DueDate(moment: t, hasTime: true, reasons: env.reasons)
+        default: return nil
+        }
+    }
+}

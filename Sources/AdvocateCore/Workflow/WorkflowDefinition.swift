@@ -1,0 +1,257 @@
+/// A workflow as the core runs it: fields, events, parallel tracks of states, and steps.
+///
+/// Built by the loader from a YAML file; the core never reads files. Names of tracks, states,
+/// events and steps are plain strings checked by the loader.
+public struct WorkflowDefinition: Sendable {
+    public var id: String
+    public var version: Int
+    public var title: String
+    /// What this process is, in plain words for the client.
+    public var summary: String
+    /// The court calendar file the dates are counted on (`Workflows/calendars/NAME.yaml`).
+    public var calendar: String?
+    public var fields: [FieldDefinition]
+    public var events: [String: EventDefinition]
+    public var tracks: [TrackDefinition]
+    /// Every step, by id: steps listed under states and steps that effects schedule.
+    public var steps: [String: StepDefinition]
+    /// Every reminder effect, by id, so reminders can recompute their time when data changes.
+    public var reminders: [String: ReminderDefinition]
+    /// SHA-256 of the file's text, set by the loader; a case pins it.
+    public var contentHash: String
+
+    public init(
+        id: String, version: Int, title: String, summary: String, calendar: String?, fields: [FieldDefinition],
+        events: [String: EventDefinition], tracks: [TrackDefinition], steps: [String: StepDefinition],
+        reminders: [String: ReminderDefinition], contentHash: String
+    ) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.summary = summary
+        self.calendar = calendar
+        self.fields = fields
+        self.events = events
+        self.tracks = tracks
+        self.steps = steps
+        self.reminders = reminders
+        self.contentHash = contentHash
+        self.fieldTypes = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+        for (name, type) in WorkflowDefinition.builtinFields { fieldTypes[name] = type }
+    }
+
+    /// Field types by path, including the built-in `case.opened` and `case.opened_at`.
+    public private(set) var fieldTypes: [String: ValueType]
+
+    public static let builtinFields: [(String, ValueType)] = [("case.opened", .date), ("case.opened_at", .dateTime)]
+
+    public func field(_ name: String) -> FieldDefinition? { fields.first { $0.name == name } }
+
+    public func track(_ name: String) -> TrackDefinition? { tracks.first { $0.name == name } }
+}
+
+/// A typed piece of case data.
+public struct FieldDefinition: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case string, text, date, datetime, bool, number, money, `enum`, list
+    }
+
+    /// Dotted path, such as `hearing.date`.
+    public var name: String
+    public var kind: Kind
+    public var type: ValueType
+    public var label: String
+    public var required: Bool
+    /// Names, addresses, phone numbers: never printed in errors or logs, encrypted at rest.
+    public var personal: Bool
+    /// A confidential safe address: never shown unless a user explicitly unlocks it.
+    public var safeAddress: Bool
+    /// A court date: shown first on the agenda and exported to calendars.
+    public var courtDate: Bool
+
+    public init(
+        name: String, kind: Kind, type: ValueType, label: String, required: Bool = false, personal: Bool = false,
+        safeAddress: Bool = false, courtDate: Bool = false
+    ) {
+        self.name = name
+        self.kind = kind
+        self.type = type
+        self.label = label
+        self.required = required
+        self.personal = personal || safeAddress
+        self.safeAddress = safeAddress
+        self.courtDate = courtDate
+    }
+}
+
+/// Something that happens to a case, with the data it brings.
+public struct EventDefinition: Sendable {
+    public var name: String
+    public var title: String
+    /// Case fields the event sets.
+    public var payload: [PayloadField]
+    /// Allowed in any state that is not terminal, even with no transition (a rescheduled hearing).
+    public var anytime: Bool
+
+    public init(name: String, title: String, payload: [PayloadField], anytime: Bool = false) {
+        self.name = name
+        self.title = title
+        self.payload = payload
+        self.anytime = anytime
+    }
+}
+
+public struct PayloadField: Sendable {
+    /// The case field this payload value is stored in.
+    public var field: String
+    public var required: Bool
+    /// Used when the sender gives no value, such as `today`.
+    public var defaultValue: Expression?
+
+    public init(field: String, required: Bool, defaultValue: Expression? = nil) {
+        self.field = field
+        self.required = required
+        self.defaultValue = defaultValue
+    }
+}
+
+/// One of the parallel lines a case moves along (court, services).
+public struct TrackDefinition: Sendable {
+    public var name: String
+    public var title: String
+    public var start: String
+    /// States in file order.
+    public var states: [StateDefinition]
+    private var index: [String: Int]
+
+    public init(name: String, title: String, start: String, states: [StateDefinition]) {
+        self.name = name
+        self.title = title
+        self.start = start
+        self.states = states
+        self.index = Dictionary(states.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public func state(_ name: String) -> StateDefinition? { index[name].map { states[$0] } }
+}
+
+public struct StateDefinition: Sendable {
+    public var name: String
+    public var title: String
+    /// What happens now, in plain words for the client.
+    public var client: String
+    public var terminal: Bool
+    /// Steps scheduled on entering the state, by id.
+    public var steps: [String]
+    public var onEnter: [EffectDefinition]
+    /// Transitions by event name; the first whose guard holds is taken.
+    public var transitions: [String: [TransitionDefinition]]
+    public var timers: [TimerDefinition]
+
+    public init(
+        name: String, title: String, client: String, terminal: Bool, steps: [String], onEnter: [EffectDefinition],
+        transitions: [String: [TransitionDefinition]], timers: [TimerDefinition]
+    ) {
+        self.name = name
+        self.title = title
+        self.client = client
+        self.terminal = terminal
+        self.steps = steps
+        self.onEnter = onEnter
+        self.transitions = transitions
+        self.timers = timers
+    }
+}
+
+public struct TransitionDefinition: Sendable {
+    public var guardExpression: Expression?
+    /// The next state; nil keeps the track where it is and only runs the effects.
+    public var target: String?
+    public var effects: [EffectDefinition]
+
+    public init(guardExpression: Expression? = nil, target: String?, effects: [EffectDefinition] = []) {
+        self.guardExpression = guardExpression
+        self.target = target
+        self.effects = effects
+    }
+}
+
+/// A transition taken by the passing of time, on `tick`.
+public struct TimerDefinition: Sendable {
+    /// A stable name within the state, so a fired timer is not fired again.
+    public var id: String
+    public var at: Expression
+    public var guardExpression: Expression?
+    public var target: String?
+    public var effects: [EffectDefinition]
+
+    public init(id: String, at: Expression, guardExpression: Expression? = nil, target: String?, effects: [EffectDefinition] = []) {
+        self.id = id
+        self.at = at
+        self.guardExpression = guardExpression
+        self.target = target
+        self.effects = effects
+    }
+}
+
+/// Work for the advocate (or the client, or a partner) with a due date.
+public struct StepDefinition: Sendable {
+    public var id: String
+    public var title: String
+    /// Who does it: `advocate`, `client`, `attorney`, ...
+    public var who: String
+    public var due: Expression?
+    public var checklist: [String]
+    /// The form in `Forms/` this step fills.
+    public var form: String?
+    /// Glossary terms to explain to the client at this step.
+    public var explain: [String]
+    /// The VOCA service category completing the step counts as (`E4`).
+    public var service: String?
+
+    public init(
+        id: String, title: String, who: String, due: Expression?, checklist: [String] = [], form: String? = nil,
+        explain: [String] = [], service: String? = nil
+    ) {
+        self.id = id
+        self.title = title
+        self.who = who
+        self.due = due
+        self.checklist = checklist
+        self.form = form
+        self.explain = explain
+        self.service = service
+    }
+}
+
+public struct ReminderDefinition: Sendable {
+    public var id: String
+    public var who: String
+    public var at: Expression
+    public var text: String
+
+    public init(id: String, who: String, at: Expression, text: String) {
+        self.id = id
+        self.who = who
+        self.at = at
+        self.text = text
+    }
+}
+
+/// What entering a state or taking a transition does.
+public enum EffectDefinition: Sendable {
+    /// Schedule a step by id.
+    case schedule(String)
+    /// Fill a form from `Forms/` with the case data.
+    case fill(String)
+    /// Remind someone at a time (by reminder id).
+    case remind(String)
+    /// Record a service delivered, by VOCA category code.
+    case service(String)
+    /// Refer the client to a partner, and follow up after a period with no answer.
+    case refer(id: String, to: String, followUp: Period)
+    /// Record the partner's answer to a referral.
+    case closeReferral(id: String, outcome: String)
+    /// Set a case field to the value of an expression.
+    case set(field: String, Expression)
+}

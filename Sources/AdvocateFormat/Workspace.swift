@@ -1,0 +1,130 @@
+internal import Foundation
+public import AdvocateCore
+
+/// The project folder a user works in: `Workflows/`, `Workflows/calendars/`, `Forms/` and `Glossary/`.
+public struct Workspace: Sendable {
+    public let root: String
+    public private(set) var workflows: [LoadedWorkflow] = []
+    public private(set) var calendars: [String: CourtCalendar] = ["us-federal": .usFederal]
+    public private(set) var references = References()
+    /// Every problem found while loading, warnings included.
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    /// A workflow file that loaded without errors, with its text (stored with each case that runs on it).
+    public struct LoadedWorkflow: Sendable {
+        public var definition: WorkflowDefinition
+        public var path: String
+        public var source: String
+    }
+
+    /// Finds the folder: the explicit one, else `ADVOCATE_HOME`, else the nearest folder holding
+    /// `Workflows/` above the current directory or above the `advocate` executable.
+    public static func locate(explicit: String? = nil) throws(WorkspaceError) -> String {
+        if let explicit { return try existing(explicit) }
+        if let home = ProcessInfo.processInfo.environment["ADVOCATE_HOME"], !home.isEmpty { return try existing(home) }
+        let starts = [FileManager.default.currentDirectoryPath, URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent().path]
+        for start in starts {
+            var url = URL(fileURLWithPath: start)
+            while true {
+                if isDirectory(url.appendingPathComponent("Workflows").path) { return url.path }
+                let parent = url.deletingLastPathComponent()
+                if parent.path == url.path { break }
+                url = parent
+            }
+        }
+        throw WorkspaceError("no Workflows/ folder found here or above; run from the project folder, or set ADVOCATE_HOME")
+    }
+
+    private static func existing(_ path: String) throws(WorkspaceError) -> String {
+        guard isDirectory(path + "/Workflows") else { throw WorkspaceError("\(path) has no Workflows/ folder") }
+        return path
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// Files in `folder` with one of `extensions`, sorted by name.
+    static func files(in folder: String, extensions: Set<String>) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { !$0.hasPrefix(".") && extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted().map { folder + "/" + $0 }
+    }
+
+    /// Loads calendars, form names, glossary terms and every workflow under `root`.
+    public init(root: String) {
+        self.root = root
+        for path in Workspace.files(in: root + "/Workflows/calendars", extensions: ["yaml", "yml"]) {
+            do {
+                let calendar = try CalendarLoader.load(path: path)
+                calendars[calendar.name] = calendar
+            } catch {
+                diagnostics += error.items
+            }
+        }
+        let formFiles = Workspace.files(in: root + "/Forms", extensions: ["docx", "odt", "html", "xhtml", "htm"])
+        let glossaryFiles = Workspace.files(in: root + "/Glossary", extensions: ["yaml", "yml"]).filter { !$0.hasSuffix("schema.yaml") }
+        var terms: Set<String> = []
+        do { terms = try GlossaryTerms.load(folder: root + "/Glossary", files: glossaryFiles) } catch { diagnostics += error.items }
+        references = References(
+            forms: Set(formFiles.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }), glossaryTerms: terms,
+            calendars: Set(calendars.keys))
+        for path in Workspace.files(in: root + "/Workflows", extensions: ["yaml", "yml"]) { load(path) }
+    }
+
+    /// Checks one more file against this workspace's forms, glossary and calendars, and keeps it if it loads.
+    @discardableResult
+    public mutating func load(_ path: String) -> [Diagnostic] {
+        let source: SourceFile
+        do { source = try SourceFile.read(path) } catch {
+            diagnostics.append(error)
+            return [error]
+        }
+        do {
+            let (definition, warnings) = try WorkflowLoader.load(file: source, references: references)
+            diagnostics += warnings
+            if let other = workflows.first(where: { $0.definition.id == definition.id && $0.definition.version == definition.version }), other.path != path {
+                let problem = Diagnostic(file: path, line: 1, column: 1, message: "workflow '\(definition.id)' version \(definition.version) is also defined in \(other.path)")
+                diagnostics.append(problem)
+                return warnings + [problem]
+            }
+            workflows.removeAll { $0.path == path }
+            workflows.append(LoadedWorkflow(definition: definition, path: path, source: source.text))
+            return warnings
+        } catch {
+            diagnostics += error.items
+            return error.items
+        }
+    }
+
+    /// The newest version of a workflow, or a given version.
+    public func workflow(_ id: String, version: Int? = nil) -> LoadedWorkflow? {
+        workflows.filter { $0.definition.id == id && (version == nil || $0.definition.version == version) }.max { $0.definition.version < $1.definition.version }
+    }
+
+    /// Newest version of each workflow, sorted by id.
+    public var latestWorkflows: [LoadedWorkflow] {
+        Dictionary(grouping: workflows, by: \.definition.id).values.compactMap { $0.max { $0.definition.version < $1.definition.version } }
+            .sorted { $0.definition.id < $1.definition.id }
+    }
+
+    public func calendar(named name: String?) -> CourtCalendar {
+        name.flatMap { calendars[$0] } ?? .usFederal
+    }
+
+    public func machine(for definition: WorkflowDefinition) -> Machine {
+        Machine(definition: definition, calendar: calendar(named: definition.calendar))
+    }
+}
+
+public struct WorkspaceError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension WorkflowLoader {
+    /// Loads a stored workflow text (a case's pinned definition) without checking outside references.
+    public static func loadPinned(source: String, path: String) throws(Diagnostics) -> WorkflowDefinition {
+        try load(text: source, path: path).0
+    }
+}

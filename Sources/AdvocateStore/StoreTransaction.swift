@@ -1,0 +1,253 @@
+internal import Foundation
+internal import GRDB
+public import AdvocateCore
+
+/// A case as stored: its pinned definition, its optimistic-concurrency version and its state.
+public struct StoredCase: Sendable {
+    public var id: String
+    public var workflowId: String
+    public var workflowVersion: Int
+    /// SHA-256 of the workflow text the case runs on.
+    public var definitionHash: String
+    /// Increases with every change; a write that expected an older version is refused.
+    public var version: Int
+    public var state: CaseState
+    public var openedAt: String
+    public var updatedAt: String
+    public var closed: Bool
+}
+
+/// One input in a case's journal, with the local time it happened and the instant it was recorded.
+public struct JournalEntry: Sendable, Equatable {
+    public var sequence: Int
+    public var input: CaseInput
+    public var at: LocalDateTime
+    public var recordedAt: String
+
+    public init(sequence: Int, input: CaseInput, at: LocalDateTime, recordedAt: String) {
+        self.sequence = sequence
+        self.input = input
+        self.at = at
+        self.recordedAt = recordedAt
+    }
+}
+
+/// One dated line of the agenda projection.
+public struct AgendaRow: Sendable, Equatable {
+    public var caseId: String
+    public var key: String
+    /// `step`, `reminder`, `follow-up` or `court-date`.
+    public var kind: String
+    public var title: String
+    public var who: String
+    public var due: DueDate?
+    /// Filled by agenda queries: the workflow of the row's case.
+    public var workflowId: String = ""
+
+    public init(caseId: String, key: String, kind: String, title: String, who: String, due: DueDate?) {
+        self.caseId = caseId
+        self.key = key
+        self.kind = kind
+        self.title = title
+        self.who = who
+        self.due = due
+    }
+}
+
+/// A stored workflow text.
+public struct StoredDefinition: Sendable {
+    public var hash: String
+    public var workflowId: String
+    public var version: Int
+    public var source: String
+    public var path: String
+}
+
+/// The operations of one transaction. Obtained from ``CaseStore/write(_:)`` or ``CaseStore/read(_:)``.
+public final class StoreTransaction {
+    let db: Database
+
+    init(db: Database) { self.db = db }
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(text.utf8))
+        } catch {
+            throw StoreError(.corrupt, "the stored \(what) cannot be read; the store may be damaged")
+        }
+    }
+
+    static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
+
+    // MARK: Definitions
+
+    /// Stores a workflow text under its hash (once).
+    public func saveDefinition(hash: String, workflowId: String, version: Int, source: String, path: String) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO definition (hash, workflow_id, version, source, path, added_at) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [hash, workflowId, version, source, path, StoreTransaction.timestamp()])
+    }
+
+    public func definition(hash: String) throws -> StoredDefinition? {
+        try Row.fetchOne(db, sql: "SELECT * FROM definition WHERE hash = ?", arguments: [hash]).map(StoreTransaction.definition)
+    }
+
+    public func definitions(workflowId: String) throws -> [StoredDefinition] {
+        try Row.fetchAll(db, sql: "SELECT * FROM definition WHERE workflow_id = ? ORDER BY version, added_at", arguments: [workflowId]).map(StoreTransaction.definition)
+    }
+
+    private static func definition(_ row: Row) -> StoredDefinition {
+        StoredDefinition(hash: row["hash"], workflowId: row["workflow_id"], version: row["version"], source: row["source"], path: row["path"])
+    }
+
+    // MARK: Cases
+
+    /// Creates a case with its first journal entry and returns its new id (`C-00001`).
+    public func createCase(workflowId: String, workflowVersion: Int, definitionHash: String, first: JournalEntry, state: CaseState, agenda: [AgendaRow]) throws -> String {
+        let number = (try Int.fetchOne(db, sql: #"SELECT MAX(number) FROM "case""#) ?? 0) + 1
+        let id = "C-" + String(repeating: "0", count: max(0, 5 - String(number).count)) + String(number)
+        let now = StoreTransaction.timestamp()
+        try db.execute(
+            sql: #"INSERT INTO "case" (id, number, workflow_id, workflow_version, definition_hash, version, state, opened_at, updated_at, closed, next_wake) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"#,
+            arguments: [id, number, workflowId, workflowVersion, definitionHash, try StoreTransaction.encode(state), now, now, state.closed, state.nextWake?.totalMinutes])
+        try appendJournal(caseId: id, first)
+        try replaceAgenda(caseId: id, agenda)
+        return id
+    }
+
+    public func loadCase(_ id: String) throws -> StoredCase {
+        guard let row = try Row.fetchOne(db, sql: #"SELECT * FROM "case" WHERE id = ?"#, arguments: [id]) else {
+            throw StoreError(.unknownCase, "no case '\(id)' in this store; 'advocate case list' shows the cases")
+        }
+        return try StoreTransaction.storedCase(row)
+    }
+
+    private static func storedCase(_ row: Row) throws -> StoredCase {
+        StoredCase(
+            id: row["id"], workflowId: row["workflow_id"], workflowVersion: row["workflow_version"], definitionHash: row["definition_hash"],
+            version: row["version"], state: try decode(CaseState.self, row["state"], what: "case state"), openedAt: row["opened_at"],
+            updatedAt: row["updated_at"], closed: row["closed"])
+    }
+
+    /// Saves a case's new state, refusing if another writer changed it since `expectedVersion` was read.
+    public func updateCase(
+        _ id: String, expectedVersion: Int, state: CaseState, entries: [JournalEntry], agenda: [AgendaRow], definition: (hash: String, version: Int)? = nil
+    ) throws {
+        var sql = #"UPDATE "case" SET version = version + 1, state = ?, updated_at = ?, closed = ?, next_wake = ?"#
+        var arguments: StatementArguments = [try StoreTransaction.encode(state), StoreTransaction.timestamp(), state.closed, state.nextWake?.totalMinutes]
+        if let definition {
+            sql += ", definition_hash = ?, workflow_version = ?"
+            arguments += [definition.hash, definition.version]
+        }
+        sql += " WHERE id = ? AND version = ?"
+        arguments += [id, expectedVersion]
+        try db.execute(sql: sql, arguments: arguments)
+        guard db.changesCount == 1 else {
+            throw StoreError(.conflict, "case '\(id)' was changed by someone else while this change was prepared")
+        }
+        for entry in entries { try appendJournal(caseId: id, entry) }
+        try replaceAgenda(caseId: id, agenda)
+    }
+
+    public struct CaseFilter: Sendable {
+        public var workflowId: String?
+        public var includeClosed: Bool
+
+        public init(workflowId: String? = nil, includeClosed: Bool = true) {
+            self.workflowId = workflowId
+            self.includeClosed = includeClosed
+        }
+    }
+
+    public func cases(_ filter: CaseFilter = CaseFilter()) throws -> [StoredCase] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let workflow = filter.workflowId {
+            conditions.append("workflow_id = ?")
+            arguments += [workflow]
+        }
+        if !filter.includeClosed { conditions.append("closed = 0") }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        return try Row.fetchAll(db, sql: #"SELECT * FROM "case""# + whereClause + " ORDER BY number", arguments: arguments).map(StoreTransaction.storedCase)
+    }
+
+    /// Cases with a timer or follow-up due at or before `now`.
+    public func casesToWake(at now: LocalDateTime) throws -> [String] {
+        try String.fetchAll(db, sql: #"SELECT id FROM "case" WHERE next_wake IS NOT NULL AND next_wake <= ? ORDER BY number"#, arguments: [now.totalMinutes])
+    }
+
+    public func caseCount() throws -> Int {
+        try Int.fetchOne(db, sql: #"SELECT COUNT(*) FROM "case""#) ?? 0
+    }
+
+    // MARK: Journal
+
+    func appendJournal(caseId: String, _ entry: JournalEntry) throws {
+        try db.execute(
+            sql: "INSERT INTO journal (case_id, seq, input, at, recorded_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [caseId, entry.sequence, try StoreTransaction.encode(entry.input), entry.at.iso, entry.recordedAt])
+    }
+
+    public func journal(_ caseId: String) throws -> [JournalEntry] {
+        try Row.fetchAll(db, sql: "SELECT * FROM journal WHERE case_id = ? ORDER BY seq", arguments: [caseId]).map { row in
+            guard let at = LocalDateTime(iso: row["at"] as String) else { throw StoreError(.corrupt, "a journal time cannot be read") }
+            return JournalEntry(sequence: row["seq"], input: try StoreTransaction.decode(CaseInput.self, row["input"], what: "journal entry"), at: at, recordedAt: row["recorded_at"])
+        }
+    }
+
+    // MARK: Agenda
+
+    /// Replaces a case's agenda projection.
+    public func replaceAgendaRows(caseId: String, _ rows: [AgendaRow]) throws { try replaceAgenda(caseId: caseId, rows) }
+
+    func replaceAgenda(caseId: String, _ rows: [AgendaRow]) throws {
+        try db.execute(sql: "DELETE FROM agenda WHERE case_id = ?", arguments: [caseId])
+        let statement = try db.cachedStatement(sql: "INSERT INTO agenda (case_id, key, kind, title, who, due_day, due, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        for row in rows {
+            try statement.execute(arguments: [
+                caseId, row.key, row.kind, row.title, row.who, row.due?.date.dayNumber, row.due.map { $0.hasTime ? $0.moment.iso : $0.date.iso },
+                row.due?.reasons.joined(separator: "\n") ?? "",
+            ])
+        }
+    }
+
+    /// Dated items due from `from` through `through`, and, with `overdueBefore`, every item due before it. Soonest first.
+    public func agenda(from: CivilDate?, through: CivilDate?, overdueBefore: CivilDate?) throws -> [AgendaRow] {
+        var parts: [String] = []
+        var arguments: StatementArguments = []
+        if let from, let through {
+            parts.append("(due_day BETWEEN ? AND ?)")
+            arguments += [from.dayNumber, through.dayNumber]
+        }
+        if let overdueBefore {
+            parts.append("(due_day < ? AND kind != 'court-date')")
+            arguments += [overdueBefore.dayNumber]
+        }
+        guard !parts.isEmpty else { return [] }
+        let sql = #"SELECT agenda.*, "case".workflow_id FROM agenda JOIN "case" ON "case".id = agenda.case_id WHERE due_day IS NOT NULL AND ("#
+            + parts.joined(separator: " OR ") + ") ORDER BY due_day, due, case_id, key"
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(StoreTransaction.agendaRow)
+    }
+
+    public func agenda(caseId: String) throws -> [AgendaRow] {
+        try Row.fetchAll(db, sql: "SELECT * FROM agenda WHERE case_id = ? ORDER BY due_day IS NULL, due_day, due, key", arguments: [caseId]).map(StoreTransaction.agendaRow)
+    }
+
+    private static func agendaRow(_ row: Row) -> AgendaRow {
+        let dueText: String? = row["due"]
+        let due = dueText.flatMap { text in
+            LocalDateTime(iso: text).map {
+                DueDate(moment: $0, hasTime: text.count > 10, reasons: (row["reasons"] as String).split(separator: "\n").map(String.init))
+            }
+        }
+        var result = AgendaRow(caseId: row["case_id"], key: row["key"], kind: row["kind"], title: row["title"], who: row["who"], due: due)
+        if let workflow: String = row["workflow_id"] { result.workflowId = workflow }
+        return result
+    }
+}
