@@ -30,23 +30,27 @@ struct AgendaCommand: ParsableCommand {
                 })
                 return
             }
-            let end = start.adding(days: days - 1)
-            print(overdue ? "Overdue before \(start.iso)" : "Agenda \(start.iso) to \(end.iso)")
-            if entries.isEmpty { print("  Nothing due.") }
-            var lastHeading = ""
-            for entry in entries {
-                guard let due = entry.row.due else { continue }
-                let heading = entry.overdue ? "OVERDUE" : "\(due.date.weekday) \(due.date.iso)"
-                if heading != lastHeading {
-                    print("\n\(heading)")
-                    lastHeading = heading
-                }
-                let time = due.hasTime ? String(due.moment.iso.suffix(5)) + " " : ""
-                let when = entry.overdue ? "(was due \(due.iso)) " : time
-                let mark = entry.row.kind == "court-date" ? "COURT " : ""
-                print("  \(entry.row.caseId)  \(mark)\(when)\(entry.row.title) · \(entry.row.who) · \(entry.workflowId)")
-                if let reason = due.reasons.last, entry.row.kind != "court-date" { print("           \(reason)") }
+            try AgendaCommand.printAgenda(entries, from: start, days: days, overdueOnly: overdue)
+        }
+    }
+
+    static func printAgenda(_ entries: [CaseService.AgendaEntry], from start: CivilDate, days: Int, overdueOnly: Bool) throws {
+        let end = start.adding(days: days - 1)
+        print(overdueOnly ? "Overdue before \(start.iso)" : "Agenda \(start.iso) to \(end.iso)")
+        if entries.isEmpty { print("  Nothing due.") }
+        var lastHeading = ""
+        for entry in entries {
+            guard let due = entry.row.due else { continue }
+            let heading = entry.overdue ? "OVERDUE" : "\(due.date.weekday) \(due.date.iso)"
+            if heading != lastHeading {
+                print("\n\(heading)")
+                lastHeading = heading
             }
+            let time = due.hasTime ? String(due.moment.iso.suffix(5)) + " " : ""
+            let when = entry.overdue ? "(was due \(due.iso)) " : time
+            let mark = entry.row.kind == "court-date" ? "COURT " : ""
+            print("  \(entry.row.caseId)  \(mark)\(when)\(entry.row.title) · \(entry.row.who) · \(entry.workflowId)")
+            if let reason = due.reasons.last, entry.row.kind != "court-date" { print("           \(reason)") }
         }
     }
 }

@@ -48,6 +48,10 @@ struct SourceFile {
     /// Parses the YAML, turning Yams errors into located diagnostics. Anchors and aliases are
     /// refused: they are how a small file expands into a huge one.
     func composeYAML() throws(Diagnostic) -> Node {
+        // Yams resolves aliases while composing, so anchors are found in the text first.
+        if let (line, column) = firstAnchor() {
+            throw diagnostic("YAML anchors and aliases are not allowed here; write the value out", line: line, column: column)
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -61,6 +65,33 @@ struct SourceFile {
             throw diagnostic("YAML anchors and aliases are not allowed here; write the value out", line: line, column: column)
         }
         return root
+    }
+
+    /// The position of the first `&anchor` outside quotes and comments.
+    func firstAnchor() -> (Int, Int)? {
+        for (index, line) in lines.enumerated() {
+            var quote: Character?
+            var previous: Character = " "
+            var column = 0
+            var iterator = line.makeIterator()
+            var current = iterator.next()
+            while let c = current {
+                column += 1
+                let next = iterator.next()
+                if let q = quote {
+                    if c == q { quote = nil }
+                } else if c == "\"" || c == "'" {
+                    if " [{,:".contains(previous) { quote = c }
+                } else if c == "#", previous == " " || column == 1 {
+                    break
+                } else if c == "&", " [{,-:".contains(previous) || column == 1, let n = next, !n.isWhitespace, !",[]{}".contains(n) {
+                    return (index + 1, column)
+                }
+                previous = c
+                current = next
+            }
+        }
+        return nil
     }
 
     private static func firstAlias(_ node: Node) -> (Int, Int)? {

@@ -199,7 +199,7 @@ private struct Builder {
         if courtDate, kind != .date, kind != .datetime { reader.error("only date and datetime fields can be court dates", spec["court_date"]) }
         return FieldDefinition(
             name: name, kind: kind, type: type, label: reader.string(spec["label"], "label") ?? Builder.label(name),
-            required: reader.bool(spec["required"], "required") ?? false, personal: reader.bool(spec["personal"], "personal") ?? false,
+            help: reader.string(spec["help"], "help") ?? "", required: reader.bool(spec["required"], "required") ?? false, personal: reader.bool(spec["personal"], "personal") ?? false,
             safeAddress: reader.bool(spec["safe_address"], "safe_address") ?? false, courtDate: courtDate)
     }
 

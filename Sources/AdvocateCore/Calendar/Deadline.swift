@@ -53,7 +53,10 @@ extension CourtCalendar {
     /// holiday or closure moves to the next open day for periods counted forward, and to the
     /// previous open day for periods counted backward. Hour periods count every hour and roll
     /// the same way to the same time of day. Court days count only days the court is open.
-    public func deadline(from trigger: LocalDateTime, _ period: Period, direction: Direction, hasTime: Bool = false) -> Deadline {
+    ///
+    /// With `rolling` off, the last day stays where the count puts it: reminders to people are
+    /// not filings, and "the day before the hearing" is that day even on a Sunday.
+    public func deadline(from trigger: LocalDateTime, _ period: Period, direction: Direction, hasTime: Bool = false, rolling: Bool = true) -> Deadline {
         let sign = direction == .forward ? 1 : -1
         let word = direction == .forward ? "after" : "before"
         let start = hasTime ? trigger.iso : trigger.date.iso
@@ -62,7 +65,7 @@ extension CourtCalendar {
         switch period.unit {
         case .hours:
             moment = trigger.adding(minutes: sign * period.amount * 60)
-            let rolled = roll(moment.date, direction: direction, reasons: &reasons)
+            let rolled = rolling ? roll(moment.date, direction: direction, reasons: &reasons) : moment.date
             moment = LocalDateTime(date: rolled, minuteOfDay: moment.minuteOfDay)
             return Deadline(moment: moment, hasTime: true, reasons: reasons)
         case .courtDays:
@@ -81,11 +84,13 @@ extension CourtCalendar {
             moment = LocalDateTime(date: day, minuteOfDay: trigger.minuteOfDay)
         case .days, .weeks:
             let days = period.unit == .weeks ? period.amount * 7 : period.amount
-            let day = roll(trigger.date.adding(days: sign * days), direction: direction, reasons: &reasons)
+            let end = trigger.date.adding(days: sign * days)
+            let day = rolling ? roll(end, direction: direction, reasons: &reasons) : end
             moment = LocalDateTime(date: day, minuteOfDay: trigger.minuteOfDay)
         case .months, .years:
             let months = period.unit == .years ? period.amount * 12 : period.amount
-            let day = roll(trigger.date.adding(months: sign * months), direction: direction, reasons: &reasons)
+            let end = trigger.date.adding(months: sign * months)
+            let day = rolling ? roll(end, direction: direction, reasons: &reasons) : end
             moment = LocalDateTime(date: day, minuteOfDay: trigger.minuteOfDay)
         }
         return Deadline(moment: hasTime ? moment : LocalDateTime(date: moment.date), hasTime: hasTime, reasons: reasons)

@@ -10,6 +10,8 @@ public struct Environment: Sendable {
     public var filters: FilterLibrary
     /// How each deadline computed so far was counted and why it moved.
     public var reasons: [String] = []
+    /// Whether a last day on a weekend or holiday moves (court deadlines) or stays (reminders).
+    public var rollsDeadlines = true
 
     public init(
         data: [String: Value], locals: [String: Value] = [:], calendar: CourtCalendar, now: LocalDateTime,
@@ -183,7 +185,7 @@ extension Environment {
 
     /// Counts a period and returns a date (or a date and time for hour periods and times).
     mutating func count(_ period: Period, from start: LocalDateTime, hasTime: Bool, direction: Direction) -> Value {
-        let deadline = calendar.deadline(from: start, period, direction: direction, hasTime: hasTime || period.unit == .hours)
+        let deadline = calendar.deadline(from: start, period, direction: direction, hasTime: hasTime || period.unit == .hours, rolling: rollsDeadlines)
         reasons.append(contentsOf: deadline.reasons)
         return deadline.hasTime ? .dateTime(deadline.moment) : .date(deadline.date)
     }

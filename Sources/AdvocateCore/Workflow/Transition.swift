@@ -233,7 +233,7 @@ private struct Run {
                 let key = "reminder:" + id
                 guard !state.items.contains(where: { $0.key == key }) else { continue }
                 var item = AgendaItem(key: key, kind: .reminder, title: reminder.text, who: reminder.who, track: track, state: stateName, due: nil)
-                item.due = try due(reminder.at)
+                item.due = try due(reminder.at, rolling: false)
                 state.items.append(item)
                 effects.append(.scheduled(key: key))
             case .service(let code):
@@ -325,7 +325,7 @@ private struct Run {
             case .reminder: expression = definition.reminders[String(item.key.dropFirst("reminder:".count))]?.at
             case .followUp: expression = nil
             }
-            if let expression { state.items[index].due = try due(expression) }
+            if let expression { state.items[index].due = try due(expression, rolling: item.kind != .reminder) }
         }
     }
 
@@ -366,8 +366,9 @@ private struct Run {
         }
     }
 
-    private func due(_ expression: Expression) throws(TransitionError) -> DueDate? {
+    private func due(_ expression: Expression, rolling: Bool = true) throws(TransitionError) -> DueDate? {
         var env = environment()
+        env.rollsDeadlines = rolling
         let value: Value
         do { value = try expression.evaluate(in: &env) } catch { throw TransitionError(.evaluation, "in '\(expression.source)': \(error.message)") }
         switch value {

@@ -61,6 +61,8 @@ public struct FieldDefinition: Sendable, Hashable {
     public var kind: Kind
     public var type: ValueType
     public var label: String
+    /// A sentence for the person filling the field in.
+    public var help: String
     public var required: Bool
     /// Names, addresses, phone numbers: never printed in errors or logs, encrypted at rest.
     public var personal: Bool
@@ -70,13 +72,14 @@ public struct FieldDefinition: Sendable, Hashable {
     public var courtDate: Bool
 
     public init(
-        name: String, kind: Kind, type: ValueType, label: String, required: Bool = false, personal: Bool = false,
+        name: String, kind: Kind, type: ValueType, label: String, help: String = "", required: Bool = false, personal: Bool = false,
         safeAddress: Bool = false, courtDate: Bool = false
     ) {
         self.name = name
         self.kind = kind
         self.type = type
         self.label = label
+        self.help = help
         self.required = required
         self.personal = personal || safeAddress
         self.safeAddress = safeAddress
