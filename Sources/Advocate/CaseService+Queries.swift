@@ -69,7 +69,8 @@ extension CaseService {
                 if target.definition.track(track)?.state(state) == nil { missing.append("\(track)/\(state)") }
             }
             guard missing.isEmpty else {
-                throw AdvocateError("cannot migrate \(caseId) to version \(version): its current state\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) do not exist there")
+                let states = missing.count == 1 ? "state \(missing[0]) does" : "states \(missing.joined(separator: ", ")) do"
+                throw AdvocateError("cannot migrate \(caseId) to version \(version): its current \(states) not exist there")
             }
             try tx.saveDefinition(hash: target.definition.contentHash, workflowId: target.definition.id, version: target.definition.version, source: target.source, path: target.path)
             var state = stored.state

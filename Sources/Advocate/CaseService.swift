@@ -76,6 +76,10 @@ public final class CaseService: @unchecked Sendable {
     /// Opens a case on the newest version of `workflow`, with field values given as text.
     public func open(workflow id: String, fields: [String: String]) throws(AdvocateError) -> Outcome {
         guard let loaded = workspace.workflow(id) else {
+            let broken = workspace.diagnostics.filter { $0.severity == .error && $0.file.hasSuffix("/\(id).yaml") }
+            if !broken.isEmpty {
+                throw AdvocateError("workflow '\(id)' has errors; fix them first (advocate workflows check)", diagnostics: broken)
+            }
             throw AdvocateError("unknown workflow '\(id)'\(suggestion(id, workspace.latestWorkflows.map(\.definition.id))); 'advocate workflows list' shows them")
         }
         let definition = loaded.definition

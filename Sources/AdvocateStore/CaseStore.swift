@@ -6,11 +6,14 @@ internal import AdvocateCore
 /// state and of its dated agenda items, indexed for the agenda. WAL mode: readers never block
 /// the writer, and a killed process loses nothing that was committed.
 public final class CaseStore: Sendable {
-    let pool: DatabasePool
+    let pool: any DatabaseWriter
     public let path: String
 
     /// Opens (and creates or upgrades) the store at `path`. The folder must exist.
-    public init(path: String) throws(StoreError) {
+    ///
+    /// With `concurrentReads` (a server), readers get their own connections. Without it (the
+    /// command line) one connection serves everything, and opening an existing store writes nothing.
+    public init(path: String, concurrentReads: Bool = false) throws(StoreError) {
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
@@ -20,10 +23,13 @@ public final class CaseStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
+            if !concurrentReads, try String.fetchOne(db, sql: "PRAGMA journal_mode") != "wal" {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
+            pool = concurrentReads ? try DatabasePool(path: path, configuration: configuration) : try DatabaseQueue(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw StoreError(.notADatabase, "\(path) is not an Advocate store (not a SQLite database); give another --store path")

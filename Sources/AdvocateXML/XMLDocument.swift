@@ -13,6 +13,9 @@ public final class XMLDocument {
             throw XMLError(message: "\(name) is \(bytes.count) bytes; the limit is \(maximumSize)", line: 0, column: 0)
         }
         guard !bytes.isEmpty else { throw XMLError(message: "\(name) is empty", line: 1, column: 1) }
+        if let line = XMLDocument.doctypeLine(bytes) {
+            throw XMLError(message: "\(name) declares a DTD; documents with a DTD are refused (they can hide external entities)", line: line, column: 1)
+        }
         let context = xmlNewParserCtxt()
         guard let context else { throw XMLError(message: "out of memory", line: 0, column: 0) }
         defer { xmlFreeParserCtxt(context) }
@@ -36,6 +39,35 @@ public final class XMLDocument {
     }
 
     deinit { xmlFreeDoc(pointer) }
+
+    /// The line of a `<!DOCTYPE` in the prolog (before the root element), skipping comments and
+    /// processing instructions; nil when there is none.
+    static func doctypeLine(_ bytes: [UInt8]) -> Int? {
+        let doctype = Array("<!DOCTYPE".utf8)
+        var i = 0
+        var line = 1
+        func starts(_ prefix: [UInt8], at index: Int) -> Bool {
+            index + prefix.count <= bytes.count && bytes[index..<index + prefix.count].elementsEqual(prefix)
+        }
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "\n") { line += 1 }
+            if byte == UInt8(ascii: "<") {
+                if starts(doctype, at: i) { return line }
+                let end: [UInt8]
+                if starts(Array("<!--".utf8), at: i) { end = Array("-->".utf8) } else if starts(Array("<?".utf8), at: i) { end = Array("?>".utf8) } else { return nil }
+                i += 2
+                while i < bytes.count, !starts(end, at: i) {
+                    if bytes[i] == UInt8(ascii: "\n") { line += 1 }
+                    i += 1
+                }
+                i += end.count
+                continue
+            }
+            i += 1
+        }
+        return nil
+    }
 
     /// The root element.
     public var root: XMLElement? {

@@ -150,7 +150,15 @@ private struct Run {
             throw TransitionError(.unknownEvent, "unknown event '\(name)'\(suggestion(name, Array(definition.events.keys)))")
         }
         guard !state.closed else { throw TransitionError(.caseClosed, "the case is closed; no more events can be sent") }
-        // Payload first, so guards see the values the event brings.
+        // Is the event possible here at all? Asked first, so the answer is "not now" rather than "missing a value".
+        let candidates = definition.tracks.filter { track in
+            state.tracks[track.name].flatMap { track.state($0) }?.transitions[name] != nil
+        }
+        if candidates.isEmpty && !event.anytime {
+            let now = definition.tracks.compactMap { t in state.tracks[t.name].map { "\(t.name) is at '\($0)'" } }
+            throw TransitionError(.eventNotAllowed, "event '\(name)' is not allowed now: \(now.joined(separator: ", "))")
+        }
+        // Payload next, so guards see the values the event brings.
         for (field, value) in payload {
             guard event.payload.contains(where: { $0.field == field }) else {
                 let allowed = event.payload.map(\.field)
@@ -170,13 +178,9 @@ private struct Run {
             state.data[field.field] = value
             dataChanged = true
         }
-        var candidates = 0
         var taken = 0
-        for track in definition.tracks {
-            guard let current = state.tracks[track.name], let stateDefinition = track.state(current),
-                let transitions = stateDefinition.transitions[name]
-            else { continue }
-            candidates += 1
+        for track in candidates {
+            guard let current = state.tracks[track.name], let stateDefinition = track.state(current), let transitions = stateDefinition.transitions[name] else { continue }
             for transition in transitions {
                 if let guardExpression = transition.guardExpression, !(try test(guardExpression)) { continue }
                 try take(track, from: stateDefinition, to: transition.target, effects: transition.effects)
@@ -185,10 +189,6 @@ private struct Run {
             }
         }
         if taken == 0 && !event.anytime {
-            if candidates == 0 {
-                let now = definition.tracks.compactMap { t in state.tracks[t.name].map { "\(t.name) is at '\($0)'" } }
-                throw TransitionError(.eventNotAllowed, "event '\(name)' is not allowed now: \(now.joined(separator: ", "))")
-            }
             throw TransitionError(.conditionsNotMet, "event '\(name)' changes nothing now: none of its conditions hold")
         }
     }

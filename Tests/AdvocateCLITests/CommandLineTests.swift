@@ -1,0 +1,206 @@
+import Foundation
+import Testing
+import TestSupport
+import Advocate
+
+/// Runs the built `advocate` binary as a user would.
+struct CLI {
+    static let binary: String = {
+        let bundle = Bundle.main.bundleURL
+        let candidates = [bundle.appendingPathComponent("advocate").path, bundle.deletingLastPathComponent().appendingPathComponent("advocate").path, TestSupport.root + "/.build/debug/advocate"]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+    }()
+
+    var store: String
+    var now = "2026-11-19T09:00"
+
+    init() { store = TestSupport.temporaryFolder("advocate-cli") + "/store.sqlite" }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], withStore: Bool = true) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = arguments + (withStore ? ["--store", store, "--home", TestSupport.root] : [])
+        var environment = ProcessInfo.processInfo.environment
+        environment["ADVOCATE_NOW"] = now
+        environment["ADVOCATE_STORE"] = nil
+        environment["ADVOCATE_HOME"] = nil
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func json(_ arguments: [String]) throws -> Any {
+        let result = try run(arguments + ["--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+    }
+
+    func storeBytes() -> Data { FileManager.default.contents(atPath: store) ?? Data() }
+}
+
+@Suite("The advocate command, end to end", .serialized)
+struct CommandLineTests {
+    @Test func deadlineExplainsItself() throws {
+        let cli = CLI()
+        let text = try cli.run(["deadline", "--from", "2026-11-19", "--days", "7"], withStore: false)
+        #expect(text.status == 0)
+        #expect(text.stdout == """
+            Friday 2026-11-27
+              7 days after 2026-11-19
+              Thursday 2026-11-26 is a legal holiday (Thanksgiving Day); moved forward to Friday 2026-11-27
+
+            """)
+        let json = try cli.run(["deadline", "--from", "2026-11-19", "--days", "7", "--calendar", "example-state", "--home", TestSupport.root, "--json"], withStore: false)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(object["deadline"] as? String == "2026-11-30")
+        let hours = try cli.run(["deadline", "--from", "2026-12-23T17:00", "--hours", "48", "--json"], withStore: false)
+        #expect(hours.stdout.contains("\"deadline\" : \"2026-12-28T17:00\""))
+        let bad = try cli.run(["deadline", "--from", "2026-02-30", "--days", "3"], withStore: false)
+        #expect(bad.status == 1)
+        #expect(bad.stderr == "error: --from must be a date written YYYY-MM-DD (or YYYY-MM-DDTHH:MM with --hours)\n")
+    }
+
+    @Test func aCaseFromOpeningToTheAgenda() throws {
+        var cli = CLI()
+        let opened = try cli.run(["case", "open", "protective-order", "--set", "client.name=Dana Whitfield", "--set", "client.safe_address=PO Box 4471"])
+        #expect(opened.status == 0, "\(opened.stderr)")
+        #expect(opened.stdout == "C-00001\n")
+        cli.now = "2026-11-20T10:00"
+        #expect(try cli.run(["case", "send", "C-00001", "petition_filed", "--set", "petition.ex_parte_requested=true"]).status == 0)
+        let granted = try cli.run(["case", "send", "C-00001", "temporary_order_granted", "--set", "hearing.date=2026-12-03T09:00"])
+        #expect(granted.stdout.contains("C-00001 is now at court: temporary_order, safety: assessment"), "\(granted.stdout)\(granted.stderr)")
+
+        let show = try cli.run(["case", "show", "C-00001"])
+        #expect(show.stdout.contains("Safe mailing address: [confidential safe address: locked]"))
+        #expect(!show.stdout.contains("PO Box 4471"))
+        let unlocked = try cli.run(["case", "show", "C-00001", "--unlock-safe-address"])
+        #expect(unlocked.stdout.contains("PO Box 4471"))
+
+        let agenda = try #require(try cli.json(["agenda", "--from", "2026-11-20", "--days", "30"]) as? [[String: Any]])
+        let court = try #require(agenda.first { $0["kind"] as? String == "court-date" })
+        #expect(court["due"] as? String == "2026-12-03T09:00")
+        #expect(court["case"] as? String == "C-00001")
+        let dues = agenda.compactMap { $0["due"] as? String }.map { String($0.prefix(10)) }
+        #expect(dues == dues.sorted())
+
+        let history = try cli.run(["case", "history", "C-00001"])
+        #expect(history.stdout.split(separator: "\n").count == 3)
+        #expect(!history.stdout.contains("Dana"))
+
+        let ics = try cli.run(["calendar", "--case", "C-00001"])
+        #expect(ics.stdout.contains("UID:C-00001-court:hearing.date@advocate.local"))
+        let list = try cli.run(["case", "list"])
+        #expect(list.stdout.hasPrefix("C-00001  protective-order v1"))
+    }
+
+    @Test("Bad input: one line on stderr, exit 1, store unchanged", arguments: [
+        (["case", "show", "C-00042"], "error: no case 'C-00042' in this store; 'advocate case list' shows the cases\n"),
+        (["case", "send", "C-00001", "order_renewed"], "error: event 'order_renewed' is not allowed now: court is at 'intake', safety is at 'assessment'\n"),
+        (["case", "send", "C-00001", "petition_filed", "--set", "petition.ex_parte_requested=perhaps"], "error: 'petition.ex_parte_requested' must be true or false\n"),
+        (["case", "send", "C-00001", "petition_filed", "--set", "petition.ex_parte_requested=true", "--set", "petition.filed=12/01/2026"], "error: 'petition.filed' must be a date written YYYY-MM-DD\n"),
+        (["case", "open", "protective-order"], "error: 'client.name' is required to open a protective-order case\n"),
+        (["case", "open", "protective-order", "--set", "client.nam=Dana"], "error: workflow 'protective-order' has no field 'client.nam' (did you mean 'client.name'?)\n"),
+        (["agenda", "--from", "tomorrow"], "error: --from must be a date written YYYY-MM-DD\n"),
+    ])
+    func badInput(arguments: [String], message: String) throws {
+        let cli = CLI()
+        #expect(try cli.run(["case", "open", "protective-order", "--set", "client.name=Dana Whitfield"]).status == 0)
+        let before = cli.storeBytes()
+        let result = try cli.run(arguments)
+        #expect(result.status == 1)
+        #expect(result.stderr == message)
+        #expect(result.stdout.isEmpty)
+        #expect(cli.storeBytes() == before)
+    }
+
+    @Test func storesThatAreNotStores() throws {
+        let cli = CLI()
+        let folder = TestSupport.temporaryFolder()
+        let notADatabase = folder + "/notes.txt"
+        let content = Data("Dear diary, these are not SQLite pages.\n".utf8)
+        _ = FileManager.default.createFile(atPath: notADatabase, contents: content)
+        let result = try cli.run(["case", "list", "--store", notADatabase, "--home", TestSupport.root], withStore: false)
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: \(notADatabase) is not an Advocate store (not a SQLite database); give another --store path\n")
+        #expect(FileManager.default.contents(atPath: notADatabase) == content)
+        let missing = try cli.run(["case", "list", "--store", folder + "/no/such/folder/store.sqlite", "--home", TestSupport.root], withStore: false)
+        #expect(missing.status == 1)
+        #expect(missing.stderr == "error: the folder for the store does not exist: \(folder)/no/such/folder; create it first\n")
+    }
+
+    @Test func malformedWorkflowsAreReportedWithTheirLine() throws {
+        let cli = CLI()
+        let root = TestSupport.temporaryFolder("advocate-project")
+        try FileManager.default.createDirectory(atPath: root + "/Workflows", withIntermediateDirectories: true)
+        let file = root + "/Workflows/broken.yaml"
+        try "id: broken\nversion: 1\ntitle: [Broken\nsummary: x\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let check = try cli.run(["workflows", "check", "--home", root], withStore: false)
+        #expect(check.status == 1)
+        let first = try #require(check.stderr.split(separator: "\n").first)
+        #expect(first.hasPrefix("\(file):4:"))
+        #expect(first.contains(": error: YAML syntax"))
+        #expect(check.stdout == "0 workflow files checked: 1 error, 0 warnings\n")
+        let open = try cli.run(["case", "open", "broken", "--store", cli.store, "--home", root], withStore: false)
+        #expect(open.status == 1)
+        #expect(open.stderr.hasPrefix("\(file):4:"))
+        #expect(!FileManager.default.fileExists(atPath: cli.store) || cli.storeBytes().count > 0)
+    }
+
+    @Test func shippedWorkflowsPassTheCheck() throws {
+        let result = try CLI().run(["workflows", "check", "--home", TestSupport.root], withStore: false)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasSuffix(": 0 errors, 0 warnings\n"))
+        let mermaid = try CLI().run(["workflows", "show", "services", "--format", "mermaid", "--home", TestSupport.root], withStore: false)
+        #expect(mermaid.stdout.hasPrefix("stateDiagram-v2\n"))
+        let dot = try CLI().run(["workflows", "show", "protective-order", "--format", "dot", "--home", TestSupport.root], withStore: false)
+        #expect(dot.stdout.contains("subgraph \"cluster_court\""))
+    }
+
+    @Test func demoPrintsTheAgenda() throws {
+        let result = try CLI().run(["demo", "--home", TestSupport.root], withStore: false)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Opened C-00001."))
+        #expect(result.stdout.contains("COURT 09:00 Full hearing"))
+        #expect(!result.stdout.contains("PO Box 4471"))
+    }
+
+    @Test("Killing the process mid-write loses nothing committed and corrupts nothing")
+    func killedWriters() throws {
+        let cli = CLI()
+        #expect(try cli.run(["case", "open", "protective-order", "--set", "client.name=Dana Whitfield"]).status == 0)
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<40 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLI.binary)
+            process.arguments = ["case", "send", "C-00001", "client_moved", "--set", "client.phone=555-01\(round)", "--store", cli.store, "--home", TestSupport.root]
+            process.environment = ["ADVOCATE_NOW": "2026-11-19T10:00", "PATH": "/usr/bin:/bin"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32.random(in: 0...60_000, using: &rng))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        let store = try CaseStore(path: cli.store)
+        #expect(try store.integrityCheck() == "ok")
+        let service = CaseService(workspace: TestSupport.workspace, store: store, clock: .fixed(TestSupport.time("2026-11-19T11:00")))
+        let details = try service.details("C-00001")
+        let journal = try service.history("C-00001")
+        #expect(journal.map(\.sequence) == Array(1...journal.count))
+        #expect(details.stored.version == journal.count)
+        #expect(try service.replay("C-00001") == details.stored.state)
+    }
+}

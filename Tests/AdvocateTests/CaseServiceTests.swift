@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Advocate
+
+@Suite("The interpreter and the store")
+struct CaseServiceTests {
+    let start = TestSupport.time("2026-11-19T09:00")
+
+    @Test func openSendAndReadBack() throws {
+        let (service, clock, _) = try TestSupport.service(at: start)
+        let opened = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield", "client.has_children": "yes"])
+        #expect(opened.caseId == "C-00001")
+        #expect(opened.state.tracks["court"] == "intake")
+        clock.advance(days: 1)
+        _ = try service.send(opened.caseId, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
+        let granted = try service.send(opened.caseId, event: "temporary_order_granted", fields: ["hearing.date": "2026-12-03T09:00"])
+        #expect(granted.state.tracks["court"] == "temporary_order")
+        #expect(granted.state.data["temporary_order.expires"] == .date(TestSupport.date("2026-12-04")))
+
+        let history = try service.history(opened.caseId)
+        #expect(history.map(\.sequence) == [1, 2, 3])
+        #expect(try service.replay(opened.caseId) == granted.state)
+
+        let agenda = try service.agenda(from: TestSupport.date("2026-11-20"), days: 30, overdue: true)
+        let court = try #require(agenda.first { $0.row.kind == "court-date" })
+        #expect(court.row.due?.iso == "2026-12-03T09:00")
+        #expect(court.workflowId == "protective-order")
+        // Soonest first, and on the hearing day the court date comes before anything else.
+        let dates = agenda.compactMap { $0.row.due?.date }
+        #expect(dates == dates.sorted())
+        let hearingDay = agenda.filter { $0.row.due?.date == TestSupport.date("2026-12-03") }
+        #expect(hearingDay.first?.row.kind == "court-date")
+    }
+
+    @Test("Refused input changes nothing", arguments: [
+        ("C-99999", "petition_filed", ["petition.ex_parte_requested": "true"], "no case 'C-99999' in this store; 'advocate case list' shows the cases"),
+        ("C-00001", "final_order_granted", [:], "event 'final_order_granted' is not allowed now: court is at 'intake', safety is at 'assessment'"),
+        ("C-00001", "petition_filed", ["petition.ex_parte_requested": "maybe"], "'petition.ex_parte_requested' must be true or false"),
+        ("C-00001", "petition_filed", ["petition.ex_parte_requested": "true", "petition.filed": "next tuesday"], "'petition.filed' must be a date written YYYY-MM-DD"),
+        ("C-00001", "petition_filled", [:], "unknown event 'petition_filled' (did you mean 'petition_filed'?)"),
+        ("C-00001", "petition_filed", ["client.name": "Someone Else"], "event 'petition_filed' does not set 'client.name' (it sets: petition.filed, petition.ex_parte_requested, court.case_number)"),
+    ])
+    func refused(caseId: String, event: String, fields: [String: String], message: String) throws {
+        let (service, _, _) = try TestSupport.service(at: start)
+        let opened = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"])
+        let before = try service.history(opened.caseId)
+        #expect(throws: AdvocateError.self) { try service.send(caseId, event: event, fields: fields) }
+        do {
+            _ = try service.send(caseId, event: event, fields: fields)
+        } catch {
+            #expect(error.description == message)
+            #expect(!error.description.contains("Dana"))
+        }
+        #expect(try service.history(opened.caseId) == before)
+        #expect(try service.details(opened.caseId).stored.version == 1)
+    }
+
+    @Test func referralsAreFollowedUpAfterCourtDaysWithNoAnswer() throws {
+        let (service, clock, _) = try TestSupport.service(at: start)
+        let id = try service.open(workflow: "services", fields: ["client.name": "Dana Whitfield"]).caseId
+        _ = try service.send(id, event: "counseling_needed", fields: ["counseling.kind": "individual"])
+        // Thursday + 3 court days: Friday, Monday, Tuesday.
+        clock.set(TestSupport.time("2026-11-24T08:59"))
+        #expect(try service.tick().isEmpty)
+        clock.set(TestSupport.time("2026-11-24T09:00"))
+        let fired = try service.tick()
+        #expect(fired.map(\.caseId) == [id])
+        var items = try service.details(id).stored.state.items
+        let followUp = try #require(items.first { $0.kind == .followUp })
+        #expect(followUp.key == "follow-up:counseling#1")
+        #expect(followUp.due?.date == TestSupport.date("2026-11-24"))
+        // A tick with nothing due changes nothing, and adds nothing to the journal.
+        let journalLength = try service.history(id).count
+        #expect(try service.tick().isEmpty)
+        #expect(try service.history(id).count == journalLength)
+        // The answer closes the follow-up.
+        _ = try service.send(id, event: "counseling_accepted", fields: [:])
+        items = try service.details(id).stored.state.items
+        #expect(!items.contains { $0.kind == .followUp })
+        #expect(try service.replay(id) == service.details(id).stored.state)
+    }
+
+    @Test func timersFireWhenAnyCommandOpensTheStore() throws {
+        let (service, clock, _) = try TestSupport.service(at: start)
+        let id = try service.open(workflow: "services", fields: ["client.name": "Dana Whitfield"]).caseId
+        _ = try service.send(id, event: "counseling_needed", fields: ["counseling.kind": "group"])
+        clock.advance(days: 30)
+        // Reading the agenda fires the due follow-ups first, in the same transaction.
+        let agenda = try service.agenda(from: TestSupport.date("2026-11-19"), days: 40, overdue: true)
+        #expect(agenda.contains { $0.row.key == "follow-up:counseling#1" })
+    }
+
+    @Test func twoWritersOnOneCaseLoseNothing() async throws {
+        let (first, _, path) = try TestSupport.service(at: start)
+        let id = try first.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
+        let second = CaseService(workspace: TestSupport.workspace, store: try CaseStore(path: path), clock: first.clock)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for service in [first, second] {
+                group.addTask {
+                    for n in 0..<40 { _ = try service.send(id, event: "client_moved", fields: ["client.phone": "555-01\(n)"]) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let history = try first.history(id)
+        #expect(history.count == 81)
+        #expect(history.map(\.sequence) == Array(1...81))
+        #expect(try first.details(id).stored.version == 81)
+    }
+
+    @Test func staleVersionsAreRefused() throws {
+        let (service, _, _) = try TestSupport.service(at: start)
+        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
+        let stored = try service.store.read { try $0.loadCase(id) }
+        _ = try service.send(id, event: "client_moved", fields: ["client.phone": "555-0100"])
+        #expect(throws: StoreError.self) {
+            try service.store.write { tx in
+                try tx.updateCase(id, expectedVersion: stored.version, state: stored.state, entries: [], agenda: [])
+            }
+        }
+    }
+
+    @Test func casesKeepTheDefinitionTheyWereOpenedOn() throws {
+        let root = try copyOfProject()
+        let (service, _, path) = try TestSupport.service(at: start, workspace: Workspace(root: root))
+        let id = try service.open(workflow: "services", fields: ["client.name": "Dana Whitfield"]).caseId
+        let pinned = try service.details(id).definition.contentHash
+        // Edit the file in place, without a new version.
+        let file = root + "/Workflows/services.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "Talk with the client about counseling and support groups", with: "Edited title").write(toFile: file, atomically: true, encoding: .utf8)
+        let edited = Workspace(root: root)
+        #expect(edited.workflow("services")?.definition.contentHash != pinned)
+        let later = CaseService(workspace: edited, store: try CaseStore(path: path), clock: service.clock)
+        let details = try later.details(id)
+        #expect(details.definition.contentHash == pinned)
+        #expect(details.definition.steps["offer_counseling"]?.title == "Talk with the client about counseling and support groups")
+    }
+
+    @Test func migrationMovesCasesOnlyWhenTheirStatesExist() throws {
+        let root = try copyOfProject()
+        let original = try String(contentsOfFile: root + "/Workflows/services.yaml", encoding: .utf8)
+        try original.replacingOccurrences(of: "version: 1", with: "version: 2").write(toFile: root + "/Workflows/services-v2.yaml", atomically: true, encoding: .utf8)
+        try original.replacingOccurrences(of: "version: 1", with: "version: 3").replacingOccurrences(of: "referred", with: "sent_on")
+            .write(toFile: root + "/Workflows/services-v3.yaml", atomically: true, encoding: .utf8)
+        let workspace = Workspace(root: root)
+        #expect(workspace.diagnostics.filter { $0.severity == .error }.isEmpty, "\(workspace.diagnostics)")
+        // Cases open on the newest version; start on version 2 by opening with a workspace that lacks version 3.
+        let (service, _, _) = try TestSupport.service(at: start, workspace: workspace)
+        let loaded = try #require(workspace.workflow("services", version: 2))
+        let id = try service.open(loaded, values: ["client.name": .string("Dana Whitfield")]).caseId
+        _ = try service.send(id, event: "counseling_needed", fields: ["counseling.kind": "crisis"])
+        #expect(throws: AdvocateError.self) { try service.migrate(id, toVersion: 3) }
+        do { _ = try service.migrate(id, toVersion: 3) } catch {
+            #expect(error.description == "cannot migrate \(id) to version 3: its current state counseling/referred does not exist there")
+        }
+        let moved = try service.migrate(id, toVersion: 1)
+        #expect(moved.workflowVersion == 1)
+        _ = try service.send(id, event: "counseling_accepted", fields: [:])
+        #expect(try service.replay(id) == service.details(id).stored.state)
+    }
+
+    @Test func calendarExportHasStableUIDs() throws {
+        let (service, _, _) = try TestSupport.service(at: start)
+        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
+        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
+        _ = try service.send(id, event: "temporary_order_granted", fields: ["hearing.date": "2026-12-03T09:00"])
+        let rows = try service.details(id).agenda
+        let stamp = Date(timeIntervalSince1970: 1_800_000_000)
+        let first = ICalendar.render(rows, stamp: stamp)
+        #expect(first == ICalendar.render(try service.details(id).agenda, stamp: stamp))
+        #expect(first.contains("UID:C-00001-court:hearing.date@advocate.local\r\n"))
+        #expect(first.contains("DTSTART:20261203T090000\r\n"))
+        #expect(first.contains("TRIGGER:-P1D\r\n"))
+        #expect(first.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"))
+        #expect(first.split(separator: "\r\n").allSatisfy { $0.utf8.count <= 75 })
+        #expect(!first.contains("Dana"))
+    }
+
+    /// A copy of the project's Workflows/ and Glossary/ in a temporary folder, to edit freely.
+    func copyOfProject() throws -> String {
+        let root = TestSupport.temporaryFolder("advocate-project")
+        for folder in ["Workflows", "Glossary", "Forms"] {
+            let source = TestSupport.root + "/" + folder
+            if FileManager.default.fileExists(atPath: source) { try FileManager.default.copyItem(atPath: source, toPath: root + "/" + folder) }
+        }
+        return root
+    }
+}
