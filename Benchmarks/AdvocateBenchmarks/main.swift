@@ -1,1 +1,153 @@
-print("bench")
+// Benchmarks for the workflow engine. Run in release, from the project folder:
+//   swift run -c release AdvocateBenchmarks [core|send|import|agenda|deadline|all]
+// Figures are printed as a table; the README quotes them.
+import Advocate
+import Foundation
+
+let workspace = Workspace(root: try! Workspace.locate())
+let start = LocalDateTime(iso: "2026-11-19T09:00")!
+let which = CommandLine.arguments.dropFirst().first ?? "all"
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func measure(_ body: () throws -> Void) rethrows -> Double {
+    let clock = ContinuousClock()
+    let began = clock.now
+    try body()
+    return seconds(clock.now - began)
+}
+
+func report(_ name: String, _ value: Double, _ unit: String, target: String) {
+    let number = value >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value)
+    print("\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(number.padding(toLength: 12, withPad: " ", startingAt: 0)) \(unit.padding(toLength: 14, withPad: " ", startingAt: 0)) target \(target)")
+}
+
+func freshService(clock: LocalClock = .fixed(start)) throws -> CaseService {
+    let folder = NSTemporaryDirectory() + "advocate-bench-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    return CaseService(workspace: workspace, store: try CaseStore(path: folder + "/bench.sqlite"), clock: clock)
+}
+
+/// A protective-order case with a temporary order and open steps whose dates depend on the hearing.
+func caseInProgress(_ machine: Machine) throws -> CaseState {
+    var state = CaseState()
+    _ = try machine.apply(.open(data: ["client.name": .string("Avery Fictional")]), to: &state, now: start)
+    _ = try machine.apply(.event(name: "petition_filed", payload: ["petition.ex_parte_requested": .bool(true)]), to: &state, now: start)
+    _ = try machine.apply(.event(name: "temporary_order_granted", payload: ["hearing.date": .dateTime(LocalDateTime(iso: "2026-12-03T09:00")!)]), to: &state, now: start)
+    return state
+}
+
+func benchmarkCore() throws {
+    let machine = workspace.machine(for: workspace.workflow("protective-order")!.definition)
+    // 1. An event allowed in any state that changes data, so every open step's due date is recomputed.
+    var state = try caseInProgress(machine)
+    let phones: [Value] = (0..<16).map { .string("555-01\($0)") }
+    let n = 1_000_000
+    var effects = 0
+    let withData = try measure {
+        for i in 0..<n { effects &+= try machine.apply(.event(name: "client_moved", payload: ["client.phone": phones[i & 15]]), to: &state, now: start).count }
+    }
+    report("core: event that changes data", Double(n) / withData, "transitions/s", target: ">= 1,000,000")
+    // 2. Completing and re-opening steps: marking a step done, with no data change.
+    state = try caseInProgress(machine)
+    let ticks = try measure {
+        for _ in 0..<n { effects &+= try machine.apply(.tick, to: &state, now: start).count }
+    }
+    report("core: tick with nothing due", Double(n) / ticks, "transitions/s", target: ">= 1,000,000")
+    // 3. A whole case, open to final order, again and again.
+    let script: [CaseInput] = [
+        .open(data: ["client.name": .string("Avery Fictional")]),
+        .event(name: "safety_plan_made", payload: [:]),
+        .event(name: "petition_filed", payload: ["petition.ex_parte_requested": .bool(true)]),
+        .event(name: "temporary_order_granted", payload: ["hearing.date": .dateTime(LocalDateTime(iso: "2026-12-03T09:00")!)]),
+        .event(name: "respondent_served", payload: [:]),
+        .event(name: "final_order_granted", payload: [:]),
+    ]
+    let rounds = 100_000
+    let lifecycle = try measure {
+        for _ in 0..<rounds {
+            var s = CaseState()
+            for input in script { effects &+= try machine.apply(input, to: &s, now: start).count }
+        }
+    }
+    report("core: whole-case lifecycle (6 inputs)", Double(rounds * script.count) / lifecycle, "transitions/s", target: ">= 1,000,000")
+    if effects == 42 { print("") }
+}
+
+func benchmarkSend() throws {
+    let service = try freshService()
+    let id = try service.open(workflow: "protective-order", fields: ["client.name": "Avery Fictional"]).caseId
+    let n = 5_000
+    let elapsed = try measure {
+        for i in 0..<n { _ = try service.send(id, event: "client_moved", fields: ["client.phone": "555-01\(i % 100)"]) }
+    }
+    report("store: case send, one transaction each", Double(n) / elapsed, "events/s", target: ">= 2,000")
+}
+
+func benchmarkImport() throws {
+    let service = try freshService()
+    var items: [CaseService.BatchItem] = []
+    for c in 0..<2_000 {
+        let ref = "r\(c)"
+        items.append(.open(workflow: "protective-order", values: ["client.name": .string("Client \(c)")], reference: ref, at: nil))
+        for i in 0..<49 { items.append(.event(caseId: ref, name: "client_moved", payload: ["client.phone": .string("555-\(i)")], at: nil)) }
+    }
+    let elapsed = try measure { _ = try service.importBatch(items) }
+    report("store: batch import (2,000 cases, 100,000 inputs)", Double(items.count) / elapsed, "events/s", target: ">= 50,000")
+}
+
+func benchmarkAgenda() throws {
+    let service = try freshService()
+    var items: [CaseService.BatchItem] = []
+    let cases = 100_000
+    for c in 0..<cases {
+        let ref = "r\(c)"
+        let hearing = LocalDateTime(date: start.date.adding(days: c % 365), minuteOfDay: 9 * 60)
+        items.append(.open(workflow: "protective-order", values: ["client.name": .string("Client \(c)")], reference: ref, at: nil))
+        items.append(.event(caseId: ref, name: "petition_filed", payload: ["petition.ex_parte_requested": .bool(true)], at: nil))
+        items.append(.event(caseId: ref, name: "temporary_order_granted", payload: ["hearing.date": .dateTime(hearing)], at: nil))
+    }
+    let loading = try measure { _ = try service.importBatch(items) }
+    _ = try service.tick()
+    var times: [Double] = []
+    var rows = 0
+    for round in 0..<30 {
+        let from = start.date.adding(days: 30 + round * 7)
+        times.append(try measure { rows = try service.agenda(from: from, days: 7, overdue: false).count })
+    }
+    times.sort()
+    print("  (loaded \(cases) open cases in \(String(format: "%.1f", loading)) s; a 7-day window holds \(rows) rows)")
+    report("agenda: 7 days over 100,000 open cases, median", times[times.count / 2] * 1000, "ms", target: "<= 50 ms")
+    report("agenda: 7 days over 100,000 open cases, worst", times.last! * 1000, "ms", target: "<= 50 ms")
+}
+
+func benchmarkDeadline() throws {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("advocate").path
+    guard FileManager.default.isExecutableFile(atPath: binary) else {
+        print("deadline: build the advocate binary in the same configuration first (swift build -c release)")
+        return
+    }
+    var times: [Double] = []
+    for _ in 0..<40 {
+        times.append(try measure {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["deadline", "--from", "2026-11-19", "--days", "7"]
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+        })
+    }
+    times.sort()
+    report("advocate deadline, cold start, median", times[times.count / 2] * 1000, "ms", target: "<= 30 ms")
+    report("advocate deadline, cold start, p90", times[times.count * 9 / 10] * 1000, "ms", target: "<= 30 ms")
+}
+
+print("Advocate benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+if ["core", "all"].contains(which) { try benchmarkCore() }
+if ["send", "all"].contains(which) { try benchmarkSend() }
+if ["import", "all"].contains(which) { try benchmarkImport() }
+if ["agenda", "all"].contains(which) { try benchmarkAgenda() }
+if ["deadline", "all"].contains(which) { try benchmarkDeadline() }

@@ -112,3 +112,14 @@ extension CaseService {
         }
     }
 }
+
+extension CaseService {
+    /// The workflow each of these cases runs on; unknown ids are left out.
+    public func workflowIds(of caseIds: Set<String>) throws(AdvocateError) -> [String: String] {
+        do {
+            return try store.read { tx in try tx.workflowIds(of: Array(caseIds)) }
+        } catch {
+            throw AdvocateError.from(error)
+        }
+    }
+}

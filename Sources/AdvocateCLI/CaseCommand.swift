@@ -5,7 +5,7 @@ import Foundation
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Open cases, send events, and read a case's state and history.",
-        subcommands: [Open.self, List.self, Show.self, Send.self, Done.self, History.self, Migrate.self])
+        subcommands: [Open.self, List.self, Show.self, Send.self, Done.self, History.self, Migrate.self, Import.self])
 
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a case on a workflow and print its id.")

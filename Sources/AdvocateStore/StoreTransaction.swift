@@ -182,11 +182,31 @@ public final class StoreTransaction {
         try String.fetchAll(db, sql: #"SELECT id FROM "case" WHERE next_wake IS NOT NULL AND next_wake <= ? ORDER BY number"#, arguments: [now.totalMinutes])
     }
 
+    public func workflowIds(of caseIds: [String]) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for chunk in stride(from: 0, to: caseIds.count, by: 500) {
+            let ids = Array(caseIds[chunk..<min(chunk + 500, caseIds.count)])
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            for row in try Row.fetchAll(db, sql: #"SELECT id, workflow_id FROM "case" WHERE id IN ("# + marks + ")", arguments: StatementArguments(ids)) {
+                result[row["id"]] = row["workflow_id"]
+            }
+        }
+        return result
+    }
+
     public func caseCount() throws -> Int {
         try Int.fetchOne(db, sql: #"SELECT COUNT(*) FROM "case""#) ?? 0
     }
 
     // MARK: Journal
+
+    /// Appends entries to a case created in the same transaction, and stores its final state.
+    public func appendJournal(caseId: String, entries: [JournalEntry], state: CaseState, version: Int) throws {
+        for entry in entries { try appendJournal(caseId: caseId, entry) }
+        try db.execute(
+            sql: #"UPDATE "case" SET version = ?, state = ?, closed = ?, next_wake = ? WHERE id = ?"#,
+            arguments: [version, try StoreTransaction.encode(state), state.closed, state.nextWake?.totalMinutes, caseId])
+    }
 
     func appendJournal(caseId: String, _ entry: JournalEntry) throws {
         try db.execute(
