@@ -50,7 +50,7 @@ func benchmarkCore() throws {
         for i in 0..<n { effects &+= try machine.apply(.event(name: "client_moved", payload: ["client.phone": phones[i & 15]]), to: &state, now: start).count }
     }
     report("core: event that changes data", Double(n) / withData, "transitions/s", target: ">= 1,000,000")
-    // 2. Completing and re-opening steps: marking a step done, with no data change.
+    // 2. A tick on a case with nothing due: the commonest input of all.
     state = try caseInProgress(machine)
     let ticks = try measure {
         for _ in 0..<n { effects &+= try machine.apply(.tick, to: &state, now: start).count }

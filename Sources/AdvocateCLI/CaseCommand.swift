@@ -123,10 +123,15 @@ struct CaseCommand: ParsableCommand {
         @OptionGroup var options: StoreOptions
         @Argument(help: "The case id.") var id: String
         @Option(help: "The target version.") var to: Int
+        @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
             try Output.run {
                 let stored = try options.service().migrate(id, toVersion: to)
+                if json {
+                    Output.json(["id": stored.id, "workflow": stored.workflowId, "version": stored.workflowVersion, "definition_hash": stored.definitionHash])
+                    return
+                }
                 print("\(stored.id) now runs on \(stored.workflowId) v\(stored.workflowVersion)")
             }
         }

@@ -67,6 +67,7 @@ struct WorkflowsCommand: ParsableCommand {
         @Argument(help: "The workflow id.") var id: String
         @Option(help: "text, dot (Graphviz), mermaid or graphml.") var format: String = "text"
         @Option(help: "A version other than the newest.") var version: Int?
+        @Flag(help: "Print the tracks, states, events and steps as JSON.") var json = false
 
         func run() throws {
             try Output.run {
@@ -77,8 +78,41 @@ struct WorkflowsCommand: ParsableCommand {
                 guard let workflow = workspace.workflow(id, version: version) else {
                     throw AdvocateError("unknown workflow '\(id)'\(suggestion(id, workspace.latestWorkflows.map(\.definition.id)))")
                 }
+                if json {
+                    Output.json(WorkflowsCommand.describe(workflow.definition))
+                    return
+                }
                 print(WorkflowDiagram.render(workflow.definition, as: diagramFormat), terminator: diagramFormat == .text ? "\n" : "")
             }
         }
+    }
+
+    /// A workflow as plain JSON, for scripts and other tools.
+    static func describe(_ definition: WorkflowDefinition) -> [String: Any] {
+        [
+            "id": definition.id, "version": definition.version, "title": definition.title, "summary": definition.summary,
+            "calendar": definition.calendar ?? "us-federal", "hash": definition.contentHash,
+            "fields": definition.fields.map { f in
+                ["name": f.name, "type": f.kind.rawValue, "label": f.label, "required": f.required, "personal": f.personal, "safe_address": f.safeAddress, "court_date": f.courtDate] as [String: Any]
+            },
+            "events": definition.events.values.sorted { $0.name < $1.name }.map { e in
+                ["name": e.name, "title": e.title, "anytime": e.anytime, "sets": e.payload.map { ["field": $0.field, "required": $0.required] as [String: Any] }] as [String: Any]
+            },
+            "tracks": definition.tracks.map { t in
+                [
+                    "name": t.name, "title": t.title, "start": t.start,
+                    "states": t.states.map { s in
+                        [
+                            "name": s.name, "title": s.title, "client": s.client, "terminal": s.terminal, "steps": s.steps,
+                            "events": s.transitions.keys.sorted(), "transitions": s.transitions.flatMap { event, list in list.compactMap { $0.target.map { ["event": event, "to": $0] } } }
+                                .sorted { ($0["event"] ?? "", $0["to"] ?? "") < ($1["event"] ?? "", $1["to"] ?? "") },
+                        ] as [String: Any]
+                    },
+                ] as [String: Any]
+            },
+            "steps": definition.steps.values.sorted { $0.id < $1.id }.map { s in
+                ["id": s.id, "title": s.title, "who": s.who, "due": s.due?.source ?? NSNull(), "explain": s.explain, "service": s.service ?? NSNull(), "form": s.form ?? NSNull()] as [String: Any]
+            },
+        ]
     }
 }

@@ -153,10 +153,15 @@ struct CommandLineTests {
         #expect(first.hasPrefix("\(file):4:"))
         #expect(first.contains(": error: YAML syntax"))
         #expect(check.stdout == "0 workflow files checked: 1 error, 0 warnings\n")
+        // An existing store is left exactly as it was.
+        #expect(try cli.run(["case", "list", "--store", cli.store, "--home", root], withStore: false).status == 0)
+        let before = cli.storeBytes()
+        #expect(!before.isEmpty)
         let open = try cli.run(["case", "open", "broken", "--store", cli.store, "--home", root], withStore: false)
         #expect(open.status == 1)
         #expect(open.stderr.hasPrefix("\(file):4:"))
-        #expect(!FileManager.default.fileExists(atPath: cli.store) || cli.storeBytes().count > 0)
+        #expect(open.stderr.contains("\n  title: [Broken") || open.stderr.contains("\nsummary: x\n"))
+        #expect(cli.storeBytes() == before)
     }
 
     @Test func shippedWorkflowsPassTheCheck() throws {

@@ -4,17 +4,36 @@ public struct Expression: Sendable, CustomStringConvertible {
     /// The text it was parsed from.
     public let source: String
     let root: Node
+    /// The fields it reads, and whether it reads the clock (`today`, `now`): a value computed from
+    /// it can only change when one of these does.
+    let dependencies: Set<String>
+    let readsClock: Bool
 
     /// Parses `source`, or throws an ``ExpressionError`` with the offset of the problem.
     public init(_ source: String) throws(ExpressionError) {
         var parser = Parser(source)
-        self.root = try parser.parseAll()
-        self.source = source
+        self.init(source: source, root: try parser.parseAll())
     }
 
     init(source: String, root: Node) {
         self.source = source
         self.root = root
+        var paths: Set<String> = []
+        root.visit { node in
+            if case .path(let path) = node.kind { paths.insert(path.joined) }
+        }
+        self.dependencies = paths
+        self.readsClock = paths.contains("today") || paths.contains("now")
+    }
+
+    /// Whether a change to any of `fields` can change this expression's value.
+    func depends(on fields: Set<String>) -> Bool {
+        if readsClock { return true }
+        for field in fields {
+            if dependencies.contains(field) { return true }
+            for path in dependencies where path.hasPrefix(field + ".") || field.hasPrefix(path + ".") { return true }
+        }
+        return false
     }
 
     public var description: String { source }

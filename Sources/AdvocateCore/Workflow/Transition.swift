@@ -69,6 +69,16 @@ public struct Machine: Sendable {
         return run.effects
     }
 
+    /// The state with every due date and the next wake-up time computed afresh. Transitions
+    /// recompute only what the input can have changed; tests use this to check they agree.
+    func recomputedFully(_ state: CaseState, now: LocalDateTime) throws(TransitionError) -> CaseState {
+        var run = Run(machine: self, state: state, now: now)
+        run.recomputeAll = true
+        try run.recomputeDueDates()
+        try run.computeNextWake()
+        return run.state
+    }
+
     /// Replays a journal from an empty state.
     public func replay(_ journal: [(input: CaseInput, at: LocalDateTime)]) throws(TransitionError) -> CaseState {
         var state = CaseState()
@@ -83,7 +93,12 @@ private struct Run {
     var state: CaseState
     let now: LocalDateTime
     var effects: [Effect] = []
-    var dataChanged = false
+    /// Fields this input changed, so only the due dates that read them are recomputed.
+    var changedFields: Set<String> = []
+    /// Whether tracks, timers or referrals changed, so the next wake-up time must be found again.
+    var scheduleChanged = false
+    /// Set on opening: every due date is computed afresh.
+    var recomputeAll = false
 
     init(machine: Machine, state: CaseState, now: LocalDateTime) {
         self.machine = machine
@@ -108,8 +123,8 @@ private struct Run {
             try requireOpen()
             try tick()
         }
-        if dataChanged { try recomputeDueDates() }
-        try computeNextWake()
+        if recomputeAll || !changedFields.isEmpty { try recomputeDueDates() }
+        if recomputeAll || scheduleChanged || !changedFields.isEmpty { try computeNextWake() }
         state.sequence += 1
     }
 
@@ -127,7 +142,7 @@ private struct Run {
         state.data = data
         state.data["case.opened"] = .date(now.date)
         state.data["case.opened_at"] = .dateTime(now)
-        dataChanged = true
+        recomputeAll = true
         for track in definition.tracks { try enter(track, track.start) }
     }
 
@@ -176,7 +191,7 @@ private struct Run {
                 continue
             }
             state.data[field.field] = value
-            dataChanged = true
+            changedFields.insert(field.field)
         }
         var taken = 0
         for track in candidates {
@@ -209,6 +224,7 @@ private struct Run {
         }
         state.tracks[track.name] = name
         state.firedTimers.removeAll { $0.hasPrefix(track.name + "/") }
+        scheduleChanged = true
         effects.append(.entered(track: track.name, state: name))
         for step in target.steps { try schedule(step, track: track.name, state: name) }
         try perform(target.onEnter, track: track.name, state: name)
@@ -244,15 +260,17 @@ private struct Run {
                 guard !state.referrals.contains(where: { $0.id == id && $0.outcome == nil }) else { continue }
                 let next = machine.calendar.deadline(from: now, followUp, direction: .forward, hasTime: true).moment
                 state.referrals.append(Referral(id: id, to: to, sent: now, followUp: followUp, nextFollowUp: next, followUps: 0, outcome: nil))
+                scheduleChanged = true
                 effects.append(.referred(id: id))
             case .closeReferral(let id, let outcome):
                 guard let index = state.referrals.lastIndex(where: { $0.id == id && $0.outcome == nil }) else { continue }
                 state.referrals[index].outcome = outcome
+                scheduleChanged = true
                 state.items.removeAll { $0.kind == .followUp && $0.key.hasPrefix("follow-up:\(id)#") }
                 effects.append(.referralClosed(id: id, outcome: outcome))
             case .set(let field, let expression):
                 state.data[field] = try evaluate(expression)
-                dataChanged = true
+                changedFields.insert(field)
             }
         }
     }
@@ -282,6 +300,9 @@ private struct Run {
     }
 
     private mutating func tick() throws(TransitionError) {
+        // nextWake is the earliest time a timer or follow-up can be due: before it, nothing can happen.
+        guard let wake = state.nextWake, wake <= now else { return }
+        scheduleChanged = true
         // A fired timer can enter a state whose own timers are already due; a bound stops a cycle.
         for _ in 0..<64 {
             var fired = false
@@ -292,6 +313,7 @@ private struct Run {
                     guard !state.firedTimers.contains(key), let at = try moment(timer.at), at <= now else { continue }
                     if let guardExpression = timer.guardExpression, !(try test(guardExpression)) { continue }
                     state.firedTimers.append(key)
+                    scheduleChanged = true
                     effects.append(.timerFired(track: track.name, timer: timer.id))
                     try take(track, from: stateDefinition, to: timer.target, effects: timer.effects)
                     fired = true
@@ -316,7 +338,7 @@ private struct Run {
         }
     }
 
-    private mutating func recomputeDueDates() throws(TransitionError) {
+    fileprivate mutating func recomputeDueDates() throws(TransitionError) {
         for index in state.items.indices {
             let item = state.items[index]
             let expression: Expression?
@@ -325,11 +347,13 @@ private struct Run {
             case .reminder: expression = definition.reminders[String(item.key.dropFirst("reminder:".count))]?.at
             case .followUp: expression = nil
             }
-            if let expression { state.items[index].due = try due(expression, rolling: item.kind != .reminder) }
+            if let expression, recomputeAll || expression.depends(on: changedFields) {
+                state.items[index].due = try due(expression, rolling: item.kind != .reminder)
+            }
         }
     }
 
-    private mutating func computeNextWake() throws(TransitionError) {
+    fileprivate mutating func computeNextWake() throws(TransitionError) {
         var next: LocalDateTime?
         func consider(_ moment: LocalDateTime?) {
             guard let moment else { return }
