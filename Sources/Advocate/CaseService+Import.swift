@@ -29,7 +29,7 @@ extension CaseService {
             var pending: [String: Pending] = [:]
             var order: [String] = []
             var opened: [String] = []
-            let recordedAt = CaseService.timestamp()
+            let recordedAt = StoreTransaction.timestamp()
             for (index, item) in items.enumerated() {
                 do {
                     switch item {
@@ -48,7 +48,7 @@ extension CaseService {
                         opened.append(name)
                     case .event(let caseId, _, _, let at), .done(let caseId, _, let at):
                         if pending[caseId] == nil {
-                            let stored = try tx.loadCase(caseId)
+                            let stored = try load(caseId, tx: tx)
                             pending[caseId] = Pending(stored: stored, machine: try machine(hash: stored.definitionHash, tx: tx), loaded: nil, state: stored.state, entries: [])
                             order.append(caseId)
                         }
@@ -72,16 +72,18 @@ extension CaseService {
                 guard let entry = pending[name] else { continue }
                 let definition = entry.machine.definition
                 if let stored = entry.stored {
-                    try tx.updateCase(stored.id, expectedVersion: stored.version, state: entry.state, entries: entry.entries, agenda: CaseService.agendaRows(stored.id, entry.state, definition))
+                    try tx.updateCase(
+                        stored.id, expectedVersion: stored.version, state: entry.state, wakeAt: wakeAt(entry.state, entry.machine), entries: entry.entries,
+                        agenda: CaseService.agendaRows(stored.id, entry.state, definition))
                 } else if let loaded = entry.loaded {
                     if savedDefinitions.insert(definition.contentHash).inserted {
                         try tx.saveDefinition(hash: definition.contentHash, workflowId: definition.id, version: definition.version, source: loaded.source, path: loaded.path)
                     }
                     let id = try tx.createCase(
                         workflowId: definition.id, workflowVersion: definition.version, definitionHash: definition.contentHash, first: entry.entries[0], state: entry.state,
-                        agenda: [])
+                        wakeAt: wakeAt(entry.state, entry.machine), agenda: [])
                     if entry.entries.count > 1 {
-                        try tx.appendJournal(caseId: id, entries: Array(entry.entries.dropFirst()), state: entry.state, version: entry.entries.count)
+                        try tx.appendJournal(caseId: id, entries: Array(entry.entries.dropFirst()), state: entry.state, version: entry.entries.count, wakeAt: wakeAt(entry.state, entry.machine))
                     }
                     try tx.updateAgenda(id, CaseService.agendaRows(id, entry.state, definition))
                     ids[name] = id

@@ -76,8 +76,10 @@ extension CaseService {
             var state = stored.state
             state.sequence += 1
             let machine = workspace.machine(for: target.definition)
-            let entry = JournalEntry(sequence: state.sequence, input: .event(name: CaseService.migrationMarker, payload: ["from": .string(stored.definitionHash), "hash": .string(target.definition.contentHash)]), at: now(for: machine), recordedAt: CaseService.timestamp())
-            try tx.updateCase(caseId, expectedVersion: stored.version, state: state, entries: [entry], agenda: CaseService.agendaRows(caseId, state, target.definition), definition: (target.definition.contentHash, version))
+            let entry = JournalEntry(sequence: state.sequence, input: .event(name: CaseService.migrationMarker, payload: ["from": .string(stored.definitionHash), "hash": .string(target.definition.contentHash)]), at: now(for: machine), recordedAt: StoreTransaction.timestamp())
+            try tx.updateCase(
+                caseId, expectedVersion: stored.version, state: state, wakeAt: wakeAt(state, machine), entries: [entry],
+                agenda: CaseService.agendaRows(caseId, state, target.definition), definition: (target.definition.contentHash, version))
             return try tx.loadCase(caseId)
         }
     }

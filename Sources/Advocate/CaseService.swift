@@ -15,6 +15,9 @@ public final class CaseService: @unchecked Sendable {
     public let clock: LocalClock
     private let lock = NSLock()
     private var machines: [String: Machine] = [:]
+    /// Case states already decoded, by case id, with the version they belong to.
+    private var states: [String: (version: Int, state: CaseState)] = [:]
+    private static let cachedStates = 10_000
 
     public init(workspace: Workspace, store: CaseStore, clock: LocalClock = .system) {
         self.workspace = workspace
@@ -67,6 +70,28 @@ public final class CaseService: @unchecked Sendable {
         return machine
     }
 
+    /// Loads a case, reusing the state decoded last time when no one has changed the case since.
+    func load(_ id: String, tx: StoreTransaction) throws -> StoredCase {
+        try tx.loadCase(id) { version in
+            lock.withLock { states[id].flatMap { $0.version == version ? $0.state : nil } }
+        }
+    }
+
+    func remember(_ id: String, version: Int, state: CaseState) {
+        lock.withLock {
+            if states.count >= CaseService.cachedStates { states.removeAll(keepingCapacity: true) }
+            states[id] = (version, state)
+        }
+    }
+
+    /// The instant of a state's next timer or follow-up, in its court's time zone.
+    func wakeAt(_ state: CaseState, _ machine: Machine) -> Int64? {
+        state.nextWake.map { wake in
+            let zone = machine.calendar.timeZone.flatMap(TimeZone.init(identifier:)) ?? .current
+            return Int64(LocalClock.instant(wake, in: zone).timeIntervalSince1970.rounded(.down))
+        }
+    }
+
     func now(for machine: Machine) -> LocalDateTime {
         clock.localNow(timeZone: machine.calendar.timeZone)
     }
@@ -101,10 +126,10 @@ public final class CaseService: @unchecked Sendable {
             let input = CaseInput.open(data: values)
             let effects = try machine.apply(input, to: &state, now: now)
             try tx.saveDefinition(hash: loaded.definition.contentHash, workflowId: loaded.definition.id, version: loaded.definition.version, source: loaded.source, path: loaded.path)
-            let entry = JournalEntry(sequence: 1, input: input, at: now, recordedAt: CaseService.timestamp())
+            let entry = JournalEntry(sequence: 1, input: input, at: now, recordedAt: StoreTransaction.timestamp())
             let id = try tx.createCase(
                 workflowId: loaded.definition.id, workflowVersion: loaded.definition.version, definitionHash: loaded.definition.contentHash, first: entry, state: state,
-                agenda: [])
+                wakeAt: wakeAt(state, machine), agenda: [])
             try tx.updateAgenda(id, CaseService.agendaRows(id, state, machine.definition))
             return Outcome(caseId: id, state: state, effects: effects, ticked: ticked)
         }
@@ -113,7 +138,7 @@ public final class CaseService: @unchecked Sendable {
     /// Sends an event with its payload given as text (`hearing.date` = `2026-12-01`).
     public func send(_ caseId: String, event: String, fields: [String: String]) throws(AdvocateError) -> Outcome {
         try transaction { tx, ticked in
-            let stored = try tx.loadCase(caseId)
+            let stored = try load(caseId, tx: tx)
             let machine = try machine(hash: stored.definitionHash, tx: tx)
             guard let eventDefinition = machine.definition.events[event] else {
                 throw TransitionError(.unknownEvent, "unknown event '\(event)'\(suggestion(event, Array(machine.definition.events.keys)))")
@@ -133,7 +158,7 @@ public final class CaseService: @unchecked Sendable {
     /// Sends an event whose payload is already typed (the library and web API).
     public func send(_ caseId: String, event: String, payload: [String: Value]) throws(AdvocateError) -> Outcome {
         try transaction { tx, ticked in
-            let stored = try tx.loadCase(caseId)
+            let stored = try load(caseId, tx: tx)
             return try apply(.event(name: event, payload: payload), to: stored, machine: try machine(hash: stored.definitionHash, tx: tx), tx: tx, ticked: ticked)
         }
     }
@@ -141,7 +166,7 @@ public final class CaseService: @unchecked Sendable {
     /// Marks an open step, reminder or follow-up done.
     public func complete(_ caseId: String, step: String) throws(AdvocateError) -> Outcome {
         try transaction { tx, ticked in
-            let stored = try tx.loadCase(caseId)
+            let stored = try load(caseId, tx: tx)
             return try apply(.completeStep(key: step), to: stored, machine: try machine(hash: stored.definitionHash, tx: tx), tx: tx, ticked: ticked)
         }
     }
@@ -150,8 +175,12 @@ public final class CaseService: @unchecked Sendable {
         var state = stored.state
         let now = now(for: machine)
         let effects = try machine.apply(input, to: &state, now: now)
-        let entry = JournalEntry(sequence: state.sequence, input: input, at: now, recordedAt: CaseService.timestamp())
-        try tx.updateCase(stored.id, expectedVersion: stored.version, state: state, entries: [entry], agenda: CaseService.agendaRows(stored.id, state, machine.definition))
+        let entry = JournalEntry(sequence: state.sequence, input: input, at: now, recordedAt: StoreTransaction.timestamp())
+        try tx.updateCase(
+            stored.id, expectedVersion: stored.version, state: state, wakeAt: wakeAt(state, machine), entries: [entry],
+            agenda: CaseService.agendaRows(stored.id, state, machine.definition))
+        // Cached only once this transaction is stored: a rolled-back write leaves no trace.
+        tx.afterCommit { [self] in remember(stored.id, version: stored.version + 1, state: state) }
         return Outcome(caseId: stored.id, state: state, effects: effects, ticked: ticked)
     }
 
@@ -164,22 +193,19 @@ public final class CaseService: @unchecked Sendable {
     }
 
     private func tickDueCases(_ tx: StoreTransaction, into ticked: inout [(caseId: String, effects: [Effect])]) throws {
-        // The latest local time anywhere, so no time zone's due timer is missed; each case then uses its own.
-        let horizon = LocalClock.local(clock.now().addingTimeInterval(14 * 3600), in: TimeZone(identifier: "UTC")!)
-        for id in try tx.casesToWake(at: horizon) {
-            let stored = try tx.loadCase(id)
+        for id in try tx.casesToWake(at: clock.now()) {
+            let stored = try load(id, tx: tx)
             let machine = try machine(hash: stored.definitionHash, tx: tx)
             var state = stored.state
             let now = now(for: machine)
             let effects = try machine.apply(.tick, to: &state, now: now)
             guard !effects.isEmpty || state.nextWake != stored.state.nextWake else { continue }
-            let entry = JournalEntry(sequence: state.sequence, input: .tick, at: now, recordedAt: CaseService.timestamp())
-            try tx.updateCase(id, expectedVersion: stored.version, state: state, entries: [entry], agenda: CaseService.agendaRows(id, state, machine.definition))
+            let entry = JournalEntry(sequence: state.sequence, input: .tick, at: now, recordedAt: StoreTransaction.timestamp())
+            try tx.updateCase(id, expectedVersion: stored.version, state: state, wakeAt: wakeAt(state, machine), entries: [entry], agenda: CaseService.agendaRows(id, state, machine.definition))
             ticked.append((id, effects))
         }
     }
 
-    static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
 
     // MARK: Agenda projection
 

@@ -53,7 +53,15 @@ public final class CaseStore: Sendable {
     /// Runs `body` in one write transaction: all of it is stored, or none of it.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
-            return try pool.write { db in try body(StoreTransaction(db: db)) }
+            var commitActions: [() -> Void] = []
+            let result = try pool.write { db in
+                let tx = StoreTransaction(db: db)
+                let value = try body(tx)
+                commitActions = tx.commitActions
+                return value
+            }
+            commitActions.forEach { $0() }
+            return result
         } catch let error as DatabaseError {
             throw StoreError(.database, "the store could not save: \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
         }

@@ -26,7 +26,7 @@ enum Schema {
                         opened_at TEXT NOT NULL,
                         updated_at TEXT NOT NULL,
                         closed INTEGER NOT NULL DEFAULT 0,
-                        next_wake INTEGER
+                        next_wake INTEGER -- seconds since 1970, UTC
                     );
                     CREATE INDEX case_next_wake ON "case"(next_wake) WHERE next_wake IS NOT NULL;
                     CREATE INDEX case_workflow ON "case"(workflow_id);
@@ -45,7 +45,8 @@ enum Schema {
                         title TEXT NOT NULL,
                         who TEXT NOT NULL,
                         due_day INTEGER,
-                        due TEXT,
+                        due_minute INTEGER,
+                        has_time INTEGER NOT NULL DEFAULT 0,
                         reasons TEXT NOT NULL,
                         PRIMARY KEY (case_id, key)
                     ) WITHOUT ROWID;

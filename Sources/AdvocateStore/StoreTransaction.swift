@@ -1,4 +1,4 @@
-internal import Foundation
+public import Foundation
 internal import GRDB
 public import AdvocateCore
 
@@ -66,24 +66,41 @@ public struct StoredDefinition: Sendable {
 /// The operations of one transaction. Obtained from ``CaseStore/write(_:)`` or ``CaseStore/read(_:)``.
 public final class StoreTransaction {
     let db: Database
+    // One coder each per transaction: making them is costly, and a transaction runs on one thread.
+    private lazy var encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+    private lazy var decoder = JSONDecoder()
 
     init(db: Database) { self.db = db }
 
-    static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    var commitActions: [() -> Void] = []
+
+    /// Runs `action` once the transaction is stored; never if it rolls back.
+    public func afterCommit(_ action: @escaping () -> Void) { commitActions.append(action) }
+
+    func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws -> T {
         do {
-            return try JSONDecoder().decode(type, from: Data(text.utf8))
+            return try decoder.decode(type, from: Data(text.utf8))
         } catch {
             throw StoreError(.corrupt, "the stored \(what) cannot be read; the store may be damaged")
         }
     }
 
-    static func timestamp() -> String { ISO8601DateFormatter().string(from: Date()) }
+    /// The current instant as `YYYY-MM-DDTHH:MM:SSZ`, without a date formatter (they are slow to make).
+    public static func timestamp(_ date: Date = Date()) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let time = LocalDateTime(date: CivilDate(dayNumber: days), minuteOfDay: (seconds - days * 86_400) / 60)
+        let second = seconds - days * 86_400 - time.minuteOfDay * 60
+        return time.iso + ":" + (second < 10 ? "0" : "") + String(second) + "Z"
+    }
 
     // MARK: Definitions
 
@@ -109,38 +126,47 @@ public final class StoreTransaction {
     // MARK: Cases
 
     /// Creates a case with its first journal entry and returns its new id (`C-00001`).
-    public func createCase(workflowId: String, workflowVersion: Int, definitionHash: String, first: JournalEntry, state: CaseState, agenda: [AgendaRow]) throws -> String {
+    ///
+    /// `wakeAt` is the instant (seconds since 1970) of the case's next timer or follow-up, for ``casesToWake(at:)``.
+    public func createCase(
+        workflowId: String, workflowVersion: Int, definitionHash: String, first: JournalEntry, state: CaseState, wakeAt: Int64?, agenda: [AgendaRow]
+    ) throws -> String {
         let number = (try Int.fetchOne(db, sql: #"SELECT MAX(number) FROM "case""#) ?? 0) + 1
         let id = "C-" + String(repeating: "0", count: max(0, 5 - String(number).count)) + String(number)
         let now = StoreTransaction.timestamp()
         try db.execute(
             sql: #"INSERT INTO "case" (id, number, workflow_id, workflow_version, definition_hash, version, state, opened_at, updated_at, closed, next_wake) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"#,
-            arguments: [id, number, workflowId, workflowVersion, definitionHash, try StoreTransaction.encode(state), now, now, state.closed, state.nextWake?.totalMinutes])
+            arguments: [id, number, workflowId, workflowVersion, definitionHash, try encode(state), now, now, state.closed, wakeAt])
         try appendJournal(caseId: id, first)
         try replaceAgenda(caseId: id, agenda)
         return id
     }
 
-    public func loadCase(_ id: String) throws -> StoredCase {
+    /// Loads a case. `reuse` may return the state already decoded for a version, to skip decoding it again.
+    public func loadCase(_ id: String, reuse: (Int) -> CaseState? = { _ in nil }) throws -> StoredCase {
         guard let row = try Row.fetchOne(db, sql: #"SELECT * FROM "case" WHERE id = ?"#, arguments: [id]) else {
             throw StoreError(.unknownCase, "no case '\(id)' in this store; 'advocate case list' shows the cases")
         }
-        return try StoreTransaction.storedCase(row)
+        return try storedCase(row, reuse: reuse)
     }
 
-    private static func storedCase(_ row: Row) throws -> StoredCase {
-        StoredCase(
+    private func storedCase(_ row: Row) throws -> StoredCase { try storedCase(row, reuse: { _ in nil }) }
+
+    private func storedCase(_ row: Row, reuse: (Int) -> CaseState?) throws -> StoredCase {
+        let version: Int = row["version"]
+        return StoredCase(
             id: row["id"], workflowId: row["workflow_id"], workflowVersion: row["workflow_version"], definitionHash: row["definition_hash"],
-            version: row["version"], state: try decode(CaseState.self, row["state"], what: "case state"), openedAt: row["opened_at"],
+            version: version, state: try reuse(version) ?? decode(CaseState.self, row["state"], what: "case state"), openedAt: row["opened_at"],
             updatedAt: row["updated_at"], closed: row["closed"])
     }
 
     /// Saves a case's new state, refusing if another writer changed it since `expectedVersion` was read.
     public func updateCase(
-        _ id: String, expectedVersion: Int, state: CaseState, entries: [JournalEntry], agenda: [AgendaRow], definition: (hash: String, version: Int)? = nil
+        _ id: String, expectedVersion: Int, state: CaseState, wakeAt: Int64?, entries: [JournalEntry], agenda: [AgendaRow],
+        definition: (hash: String, version: Int)? = nil
     ) throws {
         var sql = #"UPDATE "case" SET version = version + 1, state = ?, updated_at = ?, closed = ?, next_wake = ?"#
-        var arguments: StatementArguments = [try StoreTransaction.encode(state), StoreTransaction.timestamp(), state.closed, state.nextWake?.totalMinutes]
+        var arguments: StatementArguments = [try encode(state), StoreTransaction.timestamp(), state.closed, wakeAt]
         if let definition {
             sql += ", definition_hash = ?, workflow_version = ?"
             arguments += [definition.hash, definition.version]
@@ -174,12 +200,13 @@ public final class StoreTransaction {
         }
         if !filter.includeClosed { conditions.append("closed = 0") }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        return try Row.fetchAll(db, sql: #"SELECT * FROM "case""# + whereClause + " ORDER BY number", arguments: arguments).map(StoreTransaction.storedCase)
+        return try Row.fetchAll(db, sql: #"SELECT * FROM "case""# + whereClause + " ORDER BY number", arguments: arguments).map(storedCase)
     }
 
     /// Cases with a timer or follow-up due at or before `now`.
-    public func casesToWake(at now: LocalDateTime) throws -> [String] {
-        try String.fetchAll(db, sql: #"SELECT id FROM "case" WHERE next_wake IS NOT NULL AND next_wake <= ? ORDER BY number"#, arguments: [now.totalMinutes])
+    public func casesToWake(at now: Date) throws -> [String] {
+        try String.fetchAll(
+            db, sql: #"SELECT id FROM "case" WHERE next_wake IS NOT NULL AND next_wake <= ? ORDER BY number"#, arguments: [Int64(now.timeIntervalSince1970.rounded(.down))])
     }
 
     public func workflowIds(of caseIds: [String]) throws -> [String: String] {
@@ -201,23 +228,23 @@ public final class StoreTransaction {
     // MARK: Journal
 
     /// Appends entries to a case created in the same transaction, and stores its final state.
-    public func appendJournal(caseId: String, entries: [JournalEntry], state: CaseState, version: Int) throws {
+    public func appendJournal(caseId: String, entries: [JournalEntry], state: CaseState, version: Int, wakeAt: Int64?) throws {
         for entry in entries { try appendJournal(caseId: caseId, entry) }
         try db.execute(
             sql: #"UPDATE "case" SET version = ?, state = ?, closed = ?, next_wake = ? WHERE id = ?"#,
-            arguments: [version, try StoreTransaction.encode(state), state.closed, state.nextWake?.totalMinutes, caseId])
+            arguments: [version, try encode(state), state.closed, wakeAt, caseId])
     }
 
     func appendJournal(caseId: String, _ entry: JournalEntry) throws {
         try db.execute(
             sql: "INSERT INTO journal (case_id, seq, input, at, recorded_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [caseId, entry.sequence, try StoreTransaction.encode(entry.input), entry.at.iso, entry.recordedAt])
+            arguments: [caseId, entry.sequence, try encode(entry.input), entry.at.iso, entry.recordedAt])
     }
 
     public func journal(_ caseId: String) throws -> [JournalEntry] {
         try Row.fetchAll(db, sql: "SELECT * FROM journal WHERE case_id = ? ORDER BY seq", arguments: [caseId]).map { row in
             guard let at = LocalDateTime(iso: row["at"] as String) else { throw StoreError(.corrupt, "a journal time cannot be read") }
-            return JournalEntry(sequence: row["seq"], input: try StoreTransaction.decode(CaseInput.self, row["input"], what: "journal entry"), at: at, recordedAt: row["recorded_at"])
+            return JournalEntry(sequence: row["seq"], input: try decode(CaseInput.self, row["input"], what: "journal entry"), at: at, recordedAt: row["recorded_at"])
         }
     }
 
@@ -228,10 +255,10 @@ public final class StoreTransaction {
 
     func replaceAgenda(caseId: String, _ rows: [AgendaRow]) throws {
         try db.execute(sql: "DELETE FROM agenda WHERE case_id = ?", arguments: [caseId])
-        let statement = try db.cachedStatement(sql: "INSERT INTO agenda (case_id, key, kind, title, who, due_day, due, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        let statement = try db.cachedStatement(sql: "INSERT INTO agenda (case_id, key, kind, title, who, due_day, due_minute, has_time, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for row in rows {
             try statement.execute(arguments: [
-                caseId, row.key, row.kind, row.title, row.who, row.due?.date.dayNumber, row.due.map { $0.hasTime ? $0.moment.iso : $0.date.iso },
+                caseId, row.key, row.kind, row.title, row.who, row.due?.date.dayNumber, row.due?.moment.totalMinutes, row.due?.hasTime ?? false,
                 row.due?.reasons.joined(separator: "\n") ?? "",
             ])
         }
@@ -251,20 +278,18 @@ public final class StoreTransaction {
         }
         guard !parts.isEmpty else { return [] }
         let sql = #"SELECT agenda.*, "case".workflow_id FROM agenda JOIN "case" ON "case".id = agenda.case_id WHERE due_day IS NOT NULL AND ("#
-            + parts.joined(separator: " OR ") + ") ORDER BY due_day, due, case_id, key"
+            + parts.joined(separator: " OR ") + ") ORDER BY due_minute, case_id, key"
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map(StoreTransaction.agendaRow)
     }
 
     public func agenda(caseId: String) throws -> [AgendaRow] {
-        try Row.fetchAll(db, sql: "SELECT * FROM agenda WHERE case_id = ? ORDER BY due_day IS NULL, due_day, due, key", arguments: [caseId]).map(StoreTransaction.agendaRow)
+        try Row.fetchAll(db, sql: "SELECT * FROM agenda WHERE case_id = ? ORDER BY due_minute IS NULL, due_minute, key", arguments: [caseId]).map(StoreTransaction.agendaRow)
     }
 
     private static func agendaRow(_ row: Row) -> AgendaRow {
-        let dueText: String? = row["due"]
-        let due = dueText.flatMap { text in
-            LocalDateTime(iso: text).map {
-                DueDate(moment: $0, hasTime: text.count > 10, reasons: (row["reasons"] as String).split(separator: "\n").map(String.init))
-            }
+        let minutes: Int? = row["due_minute"]
+        let due = minutes.map { minutes in
+            DueDate(moment: LocalDateTime(totalMinutes: minutes), hasTime: row["has_time"], reasons: (row["reasons"] as String).split(separator: "\n").map(String.init))
         }
         var result = AgendaRow(caseId: row["case_id"], key: row["key"], kind: row["kind"], title: row["title"], who: row["who"], due: due)
         if let workflow: String = row["workflow_id"] { result.workflowId = workflow }

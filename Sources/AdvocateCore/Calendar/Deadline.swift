@@ -33,17 +33,61 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The end of a period, with each reason it landed where it did.
+/// The end of a period, with how it was counted.
 public struct Deadline: Hashable, Sendable {
     /// The last day, or the last minute for periods in hours.
     public var moment: LocalDateTime
     /// True when the period was counted in hours, so the time of day matters.
     public var hasTime: Bool
-    /// Plain sentences: how it was counted and why it moved.
-    public var reasons: [String]
+    /// How it was counted and why it moved, kept as data; ``reasons`` puts it in words.
+    public var explanation: DeadlineExplanation
 
     public var date: CivilDate { moment.date }
     public var iso: String { hasTime ? moment.iso : moment.date.iso }
+    /// Plain sentences: how it was counted and why it moved.
+    public var reasons: [String] { explanation.reasons }
+}
+
+/// A day the count passed over or moved off, and why the court was closed.
+public struct ClosedDay: Hashable, Sendable {
+    public var date: CivilDate
+    /// nil for a weekend day.
+    public var dayOff: CourtCalendar.DayOff?
+}
+
+/// How a deadline was counted, as data: the text is written only when someone reads it, so
+/// computing deadlines in a hot loop allocates no strings.
+public struct DeadlineExplanation: Hashable, Sendable {
+    public var trigger: LocalDateTime
+    public var period: Period
+    public var direction: Direction
+    public var hasTime: Bool
+    /// Court days that were not counted (holidays and closures on weekdays).
+    public var notCounted: [ClosedDay] = []
+    /// Days the last day moved off, in order.
+    public var moved: [ClosedDay] = []
+    public var end: CivilDate
+
+    public var reasons: [String] {
+        let word = direction == .forward ? "after" : "before"
+        var lines = ["\(period) \(word) \(hasTime ? trigger.iso : trigger.date.iso)"]
+        if !notCounted.isEmpty {
+            lines.append("not counted: " + notCounted.map { "\($0.date.iso) (\(DeadlineExplanation.why($0)))" }.joined(separator: ", "))
+        }
+        if !moved.isEmpty {
+            let skipped = moved.map { "\($0.date.weekday) \($0.date.iso) is \(DeadlineExplanation.why($0))" }
+            lines.append(skipped.joined(separator: "; ") + "; moved \(direction == .forward ? "forward" : "back") to \(end.weekday) \(end.iso)")
+        }
+        return lines
+    }
+
+    static func why(_ day: ClosedDay) -> String {
+        guard let off = day.dayOff else { return "a weekend day" }
+        switch off.kind {
+        case .closure: return "a court closure (\(off.name))"
+        case .legal, .forwardOnly: return off.observed ? "a legal holiday (\(off.name), observed)" : "a legal holiday (\(off.name))"
+        }
+    }
 }
 
 extension CourtCalendar {
@@ -58,66 +102,39 @@ extension CourtCalendar {
     /// not filings, and "the day before the hearing" is that day even on a Sunday.
     public func deadline(from trigger: LocalDateTime, _ period: Period, direction: Direction, hasTime: Bool = false, rolling: Bool = true) -> Deadline {
         let sign = direction == .forward ? 1 : -1
-        let word = direction == .forward ? "after" : "before"
-        let start = hasTime ? trigger.iso : trigger.date.iso
-        var reasons = ["\(period) \(word) \(start)"]
-        var moment: LocalDateTime
+        let timed = hasTime || period.unit == .hours
+        var explanation = DeadlineExplanation(trigger: trigger, period: period, direction: direction, hasTime: timed, end: trigger.date)
+        var end: CivilDate
+        var minute = trigger.minuteOfDay
         switch period.unit {
         case .hours:
-            moment = trigger.adding(minutes: sign * period.amount * 60)
-            let rolled = rolling ? roll(moment.date, direction: direction, reasons: &reasons) : moment.date
-            moment = LocalDateTime(date: rolled, minuteOfDay: moment.minuteOfDay)
-            return Deadline(moment: moment, hasTime: true, reasons: reasons)
+            let moment = trigger.adding(minutes: sign * period.amount * 60)
+            end = moment.date
+            minute = moment.minuteOfDay
         case .courtDays:
-            var day = trigger.date
+            end = trigger.date
             var counted = 0
-            var skipped: [String] = []
             while counted < period.amount {
-                day = day.adding(days: sign)
-                if let why = closedReason(day, direction: direction) {
-                    if !day.isWeekend { skipped.append("\(day.iso) (\(why))") }
+                end = end.adding(days: sign)
+                if end.isWeekend { continue }
+                if let off = dayOff(end, direction: direction) {
+                    explanation.notCounted.append(ClosedDay(date: end, dayOff: off))
                 } else {
                     counted += 1
                 }
             }
-            if !skipped.isEmpty { reasons.append("not counted: " + skipped.joined(separator: ", ")) }
-            moment = LocalDateTime(date: day, minuteOfDay: trigger.minuteOfDay)
         case .days, .weeks:
-            let days = period.unit == .weeks ? period.amount * 7 : period.amount
-            let end = trigger.date.adding(days: sign * days)
-            let day = rolling ? roll(end, direction: direction, reasons: &reasons) : end
-            moment = LocalDateTime(date: day, minuteOfDay: trigger.minuteOfDay)
+            end = trigger.date.adding(days: sign * (period.unit == .weeks ? period.amount * 7 : period.amount))
         case .months, .years:
-            let months = period.unit == .years ? period.amount * 12 : period.amount
-            let end = trigger.date.adding(months: sign * months)
-            let day = rolling ? roll(end, direction: direction, reasons: &reasons) : end
-            moment = LocalDateTime(date: day, minuteOfDay: trigger.minuteOfDay)
+            end = trigger.date.adding(months: sign * (period.unit == .years ? period.amount * 12 : period.amount))
         }
-        return Deadline(moment: hasTime ? moment : LocalDateTime(date: moment.date), hasTime: hasTime, reasons: reasons)
-    }
-
-    /// Moves a last day off weekends, holidays and closures, explaining the move in one sentence.
-    func roll(_ day: CivilDate, direction: Direction, reasons: inout [String]) -> CivilDate {
-        var day = day
-        var skipped: [String] = []
-        while let why = closedReason(day, direction: direction) {
-            skipped.append("\(day.weekday) \(day.iso) is \(why)")
-            day = day.adding(days: direction == .forward ? 1 : -1)
-        }
-        if !skipped.isEmpty {
-            reasons.append(skipped.joined(separator: "; ") + "; moved \(direction == .forward ? "forward" : "back") to \(day.weekday) \(day.iso)")
-        }
-        return day
-    }
-
-    private func closedReason(_ day: CivilDate, direction: Direction) -> String? {
-        if let off = dayOff(day, direction: direction) {
-            switch off.kind {
-            case .closure: return "a court closure (\(off.name))"
-            case .legal, .forwardOnly: return off.observed ? "a legal holiday (\(off.name), observed)" : "a legal holiday (\(off.name))"
+        if rolling, period.unit != .courtDays {
+            while isClosed(end, direction: direction) {
+                explanation.moved.append(ClosedDay(date: end, dayOff: dayOff(end, direction: direction)))
+                end = end.adding(days: sign)
             }
         }
-        if day.isWeekend { return "a weekend day" }
-        return nil
+        explanation.end = end
+        return Deadline(moment: LocalDateTime(date: end, minuteOfDay: timed ? minute : 0), hasTime: timed, explanation: explanation)
     }
 }

@@ -8,8 +8,12 @@ public struct Environment: Sendable {
     /// The current local time, passed in: the core never reads a clock.
     public var now: LocalDateTime
     public var filters: FilterLibrary
-    /// How each deadline computed so far was counted and why it moved.
-    public var reasons: [String] = []
+    /// How each deadline computed so far was counted; kept only when ``explainsDeadlines`` is on.
+    public var explanations: [DeadlineExplanation] = []
+    /// Whether to keep explanations (due dates shown to people) or not (timers and guards).
+    public var explainsDeadlines = true
+    /// How each deadline computed so far was counted and why it moved, in words.
+    public var reasons: [String] { explanations.flatMap(\.reasons) }
     /// Whether a last day on a weekend or holiday moves (court deadlines) or stays (reminders).
     public var rollsDeadlines = true
 
@@ -186,7 +190,7 @@ extension Environment {
     /// Counts a period and returns a date (or a date and time for hour periods and times).
     mutating func count(_ period: Period, from start: LocalDateTime, hasTime: Bool, direction: Direction) -> Value {
         let deadline = calendar.deadline(from: start, period, direction: direction, hasTime: hasTime || period.unit == .hours, rolling: rollsDeadlines)
-        reasons.append(contentsOf: deadline.reasons)
+        if explainsDeadlines { explanations.append(deadline.explanation) }
         return deadline.hasTime ? .dateTime(deadline.moment) : .date(deadline.date)
     }
 }

@@ -6,7 +6,7 @@ public struct Expression: Sendable, CustomStringConvertible {
     let root: Node
     /// The fields it reads, and whether it reads the clock (`today`, `now`): a value computed from
     /// it can only change when one of these does.
-    let dependencies: Set<String>
+    let dependencies: FieldPaths
     let readsClock: Bool
 
     /// Parses `source`, or throws an ``ExpressionError`` with the offset of the problem.
@@ -22,19 +22,15 @@ public struct Expression: Sendable, CustomStringConvertible {
         root.visit { node in
             if case .path(let path) = node.kind { paths.insert(path.joined) }
         }
-        self.dependencies = paths
+        self.dependencies = FieldPaths(paths)
         self.readsClock = paths.contains("today") || paths.contains("now")
     }
 
     /// Whether a change to any of `fields` can change this expression's value.
     func depends(on fields: Set<String>) -> Bool {
-        if readsClock { return true }
-        for field in fields {
-            if dependencies.contains(field) { return true }
-            for path in dependencies where path.hasPrefix(field + ".") || field.hasPrefix(path + ".") { return true }
-        }
-        return false
+        readsClock || dependencies.overlap(fields)
     }
+
 
     public var description: String { source }
 
@@ -105,4 +101,41 @@ enum BinaryOperator: String, Sendable {
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
     case isIn = "in", notIn = "not in"
     case plus = "+", minus = "-", times = "*", divide = "/"
+}
+
+
+/// The dotted paths something reads, matched against changed fields: a record field changes with
+/// any of its members, and a member with its record.
+struct FieldPaths: Sendable {
+    let paths: Set<String>
+    /// Every proper prefix of a read path (`hearing` for `hearing.date`).
+    let prefixes: Set<String>
+
+    init(_ paths: Set<String>) {
+        self.paths = paths
+        var prefixes: Set<String> = []
+        for path in paths {
+            var end = path.endIndex
+            while let dot = path[..<end].lastIndex(of: ".") {
+                prefixes.insert(String(path[..<dot]))
+                end = dot
+            }
+        }
+        self.prefixes = prefixes
+    }
+
+    /// Whether changing any of `fields` can change what is read.
+    func overlap(_ fields: Set<String>) -> Bool {
+        for field in fields {
+            if paths.contains(field) || prefixes.contains(field) { return true }
+            // Scan bytes, not characters: field names are ASCII and this runs on every input.
+            let bytes = field.utf8
+            var index = bytes.startIndex
+            while index != bytes.endIndex {
+                if bytes[index] == UInt8(ascii: "."), paths.contains(String(field[..<index])) { return true }
+                bytes.formIndex(after: &index)
+            }
+        }
+        return false
+    }
 }

@@ -54,16 +54,51 @@ public struct AgendaItem: Sendable, Equatable, Codable {
 public struct DueDate: Sendable, Equatable, Codable {
     public var moment: LocalDateTime
     public var hasTime: Bool
-    public var reasons: [String]
+    /// How the date was counted, as data, until someone reads ``reasons``.
+    var explanations: [DeadlineExplanation]
+    /// Reasons read back from storage, already in words.
+    var storedReasons: [String]?
 
     public init(moment: LocalDateTime, hasTime: Bool, reasons: [String]) {
         self.moment = moment
         self.hasTime = hasTime
-        self.reasons = reasons
+        self.explanations = []
+        self.storedReasons = reasons
     }
+
+    init(moment: LocalDateTime, hasTime: Bool, explanations: [DeadlineExplanation]) {
+        self.moment = moment
+        self.hasTime = hasTime
+        self.explanations = explanations
+        self.storedReasons = nil
+    }
+
+    /// How it was counted and why it moved, in plain sentences.
+    public var reasons: [String] { storedReasons ?? explanations.flatMap(\.reasons) }
 
     public var date: CivilDate { moment.date }
     public var iso: String { hasTime ? moment.iso : moment.date.iso }
+
+    public static func == (a: DueDate, b: DueDate) -> Bool {
+        a.moment == b.moment && a.hasTime == b.hasTime && (a.explanations == b.explanations && a.storedReasons == b.storedReasons || a.reasons == b.reasons)
+    }
+
+    private enum CodingKeys: String, CodingKey { case moment, hasTime, reasons }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        moment = try container.decode(LocalDateTime.self, forKey: .moment)
+        hasTime = try container.decode(Bool.self, forKey: .hasTime)
+        storedReasons = try container.decode([String].self, forKey: .reasons)
+        explanations = []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(moment, forKey: .moment)
+        try container.encode(hasTime, forKey: .hasTime)
+        try container.encode(reasons, forKey: .reasons)
+    }
 }
 
 public struct Referral: Sendable, Equatable, Codable {

@@ -55,10 +55,13 @@ public struct Machine: Sendable {
     }
 
     /// The pure transition: `(definition, state, input, now) -> (state, effects)`. No I/O, no clock.
-    public func transition(_ state: CaseState, _ input: CaseInput, now: LocalDateTime) throws(TransitionError) -> (state: CaseState, effects: [Effect]) {
-        var state = state
-        let effects = try apply(input, to: &state, now: now)
-        return (state, effects)
+    ///
+    /// The state is consumed: a caller that hands over its only copy (`state = try machine.transition(state, …).state`)
+    /// has it changed in place, and a caller that keeps a copy keeps it unchanged.
+    public func transition(_ state: consuming CaseState, _ input: CaseInput, now: LocalDateTime) throws(TransitionError) -> (state: CaseState, effects: [Effect]) {
+        var run = Run(machine: self, state: state, now: now)
+        try run.apply(input)
+        return (run.state, run.effects)
     }
 
     /// The same transition, updating `state` in place; on error `state` is left as it was.
@@ -100,7 +103,7 @@ private struct Run {
     /// Set on opening: every due date is computed afresh.
     var recomputeAll = false
 
-    init(machine: Machine, state: CaseState, now: LocalDateTime) {
+    init(machine: Machine, state: consuming CaseState, now: LocalDateTime) {
         self.machine = machine
         self.state = state
         self.now = now
@@ -123,8 +126,9 @@ private struct Run {
             try requireOpen()
             try tick()
         }
-        if recomputeAll || !changedFields.isEmpty { try recomputeDueDates() }
-        if recomputeAll || scheduleChanged || !changedFields.isEmpty { try computeNextWake() }
+        let datesMayMove = recomputeAll || (!changedFields.isEmpty && definition.canMoveDates(changedFields))
+        if datesMayMove { try recomputeDueDates() }
+        if recomputeAll || scheduleChanged || (datesMayMove && timersRead(changedFields)) { try computeNextWake() }
         state.sequence += 1
     }
 
@@ -353,6 +357,16 @@ private struct Run {
         }
     }
 
+    /// Whether a timer of a current state reads one of `fields`, so the next wake-up time may have moved.
+    private func timersRead(_ fields: Set<String>) -> Bool {
+        guard !fields.isEmpty else { return false }
+        for track in definition.tracks {
+            guard let current = state.tracks[track.name], let stateDefinition = track.state(current) else { continue }
+            if stateDefinition.timers.contains(where: { $0.at.depends(on: fields) || $0.guardExpression?.depends(on: fields) == true }) { return true }
+        }
+        return false
+    }
+
     fileprivate mutating func computeNextWake() throws(TransitionError) {
         var next: LocalDateTime?
         func consider(_ moment: LocalDateTime?) {
@@ -362,7 +376,11 @@ private struct Run {
         for track in definition.tracks {
             guard let current = state.tracks[track.name], let stateDefinition = track.state(current) else { continue }
             for timer in stateDefinition.timers where !state.firedTimers.contains("\(track.name)/\(current)/\(timer.id)") {
-                consider(try moment(timer.at))
+                guard let at = try moment(timer.at) else { continue }
+                // A past-due timer held back by its condition waits for an input that changes the condition,
+                // which recomputes this; until then the case need not be woken for it.
+                if at <= now, let guardExpression = timer.guardExpression, !(try test(guardExpression)) { continue }
+                consider(at)
             }
         }
         for referral in state.referrals where referral.outcome == nil { consider(referral.nextFollowUp) }
@@ -371,8 +389,11 @@ private struct Run {
 
     // MARK: Expressions
 
+    /// An environment for timers and guards, which need dates but not their explanations.
     private func environment() -> Environment {
-        Environment(data: state.data, calendar: machine.calendar, now: now, filters: machine.filters)
+        var env = Environment(data: state.data, calendar: machine.calendar, now: now, filters: machine.filters)
+        env.explainsDeadlines = false
+        return env
     }
 
     private func evaluate(_ expression: Expression) throws(TransitionError) -> Value {
@@ -393,11 +414,12 @@ private struct Run {
     private func due(_ expression: Expression, rolling: Bool = true) throws(TransitionError) -> DueDate? {
         var env = environment()
         env.rollsDeadlines = rolling
+        env.explainsDeadlines = true
         let value: Value
         do { value = try expression.evaluate(in: &env) } catch { throw TransitionError(.evaluation, "in '\(expression.source)': \(error.message)") }
         switch value {
-        case .date(let d): return DueDate(moment: LocalDateTime(date: d), hasTime: false, reasons: env.reasons)
-        case .dateTime(let t): return DueDate(moment: t, hasTime: true, reasons: env.reasons)
+        case .date(let d): return DueDate(moment: LocalDateTime(date: d), hasTime: false, explanations: env.explanations)
+        case .dateTime(let t): return DueDate(moment: t, hasTime: true, explanations: env.explanations)
         default: return nil
         }
     }

@@ -37,15 +37,30 @@ public struct WorkflowDefinition: Sendable {
         self.reminders = reminders
         self.contentHash = contentHash
         self.fieldTypes = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+        self.fieldIndex = Dictionary(fields.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         for (name, type) in WorkflowDefinition.builtinFields { fieldTypes[name] = type }
+        var dueReads: [Expression] = steps.values.compactMap(\.due) + reminders.values.map(\.at)
+        dueReads += tracks.flatMap { $0.states.flatMap { $0.timers.flatMap { [$0.at] + ($0.guardExpression.map { [$0] } ?? []) } } }
+        self.dateFields = FieldPaths(Set(dueReads.flatMap(\.dependencies.paths)))
+        self.datesReadClock = dueReads.contains(where: \.readsClock)
+    }
+
+    /// Every field a due date, reminder, timer or timer condition reads: a change to any other field moves no date.
+    let dateFields: FieldPaths
+    let datesReadClock: Bool
+
+    /// Whether changing `fields` can move a due date, a reminder or a timer.
+    func canMoveDates(_ fields: Set<String>) -> Bool {
+        datesReadClock || dateFields.overlap(fields)
     }
 
     /// Field types by path, including the built-in `case.opened` and `case.opened_at`.
     public private(set) var fieldTypes: [String: ValueType]
+    private var fieldIndex: [String: Int]
 
     public static let builtinFields: [(String, ValueType)] = [("case.opened", .date), ("case.opened_at", .dateTime)]
 
-    public func field(_ name: String) -> FieldDefinition? { fields.first { $0.name == name } }
+    public func field(_ name: String) -> FieldDefinition? { fieldIndex[name].map { fields[$0] } }
 
     public func track(_ name: String) -> TrackDefinition? { tracks.first { $0.name == name } }
 }
