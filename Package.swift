@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Advocate"], path: "Tests/TestSupport", swiftSettings: strictSwift),
         .testTarget(name: "AdvocateXMLTests", dependencies: ["AdvocateXML"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateCoreTests", dependencies: ["AdvocateCore"], swiftSettings: strictSwift),
-        .testTarget(name: "AdvocateFormatTests", dependencies: ["AdvocateFormat", "TestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "AdvocateFormatTests", dependencies: ["AdvocateFormat", "AdvocateStore", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateTests", dependencies: ["Advocate", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateCLITests", dependencies: ["AdvocateCLI", "TestSupport"], swiftSettings: strictSwift),
     ]

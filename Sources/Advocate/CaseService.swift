@@ -214,7 +214,10 @@ public final class CaseService: @unchecked Sendable {
         var rows = state.items.map { item in
             AgendaRow(caseId: caseId, key: item.key, kind: item.kind.rawValue, title: item.title, who: item.who, due: item.due)
         }
-        guard !state.closed else { return rows }
+        guard !state.closed else {
+            for index in rows.indices { rows[index].workflowId = definition.id }
+            return rows
+        }
         for field in definition.fields where field.courtDate {
             let due: DueDate?
             switch state.data[field.name] {
@@ -224,6 +227,7 @@ public final class CaseService: @unchecked Sendable {
             }
             if let due { rows.append(AgendaRow(caseId: caseId, key: "court:" + field.name, kind: "court-date", title: field.label, who: "client and advocate", due: due)) }
         }
+        for index in rows.indices { rows[index].workflowId = definition.id }
         return rows
     }
 }

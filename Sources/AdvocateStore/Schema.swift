@@ -40,6 +40,7 @@ enum Schema {
                     ) WITHOUT ROWID;
                     CREATE TABLE agenda (
                         case_id TEXT NOT NULL REFERENCES "case"(id),
+                        workflow_id TEXT NOT NULL,
                         key TEXT NOT NULL,
                         kind TEXT NOT NULL,
                         title TEXT NOT NULL,

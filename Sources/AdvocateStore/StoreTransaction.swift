@@ -136,7 +136,7 @@ public final class StoreTransaction {
         let now = StoreTransaction.timestamp()
         try db.execute(
             sql: #"INSERT INTO "case" (id, number, workflow_id, workflow_version, definition_hash, version, state, opened_at, updated_at, closed, next_wake) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"#,
-            arguments: [id, number, workflowId, workflowVersion, definitionHash, try encode(state), now, now, state.closed, wakeAt])
+            arguments: [id, number, workflowId, workflowVersion, definitionHash, StateJSON.encode(state), now, now, state.closed, wakeAt])
         try appendJournal(caseId: id, first)
         try replaceAgenda(caseId: id, agenda)
         return id
@@ -144,7 +144,7 @@ public final class StoreTransaction {
 
     /// Loads a case. `reuse` may return the state already decoded for a version, to skip decoding it again.
     public func loadCase(_ id: String, reuse: (Int) -> CaseState? = { _ in nil }) throws -> StoredCase {
-        guard let row = try Row.fetchOne(db, sql: #"SELECT * FROM "case" WHERE id = ?"#, arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: #"SELECT * FROM "case" WHERE id = ?"#), arguments: [id]) else {
             throw StoreError(.unknownCase, "no case '\(id)' in this store; 'advocate case list' shows the cases")
         }
         return try storedCase(row, reuse: reuse)
@@ -166,14 +166,14 @@ public final class StoreTransaction {
         definition: (hash: String, version: Int)? = nil
     ) throws {
         var sql = #"UPDATE "case" SET version = version + 1, state = ?, updated_at = ?, closed = ?, next_wake = ?"#
-        var arguments: StatementArguments = [try encode(state), StoreTransaction.timestamp(), state.closed, wakeAt]
+        var arguments: StatementArguments = [StateJSON.encode(state), StoreTransaction.timestamp(), state.closed, wakeAt]
         if let definition {
             sql += ", definition_hash = ?, workflow_version = ?"
             arguments += [definition.hash, definition.version]
         }
         sql += " WHERE id = ? AND version = ?"
         arguments += [id, expectedVersion]
-        try db.execute(sql: sql, arguments: arguments)
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
         guard db.changesCount == 1 else {
             throw StoreError(.conflict, "case '\(id)' was changed by someone else while this change was prepared")
         }
@@ -232,13 +232,12 @@ public final class StoreTransaction {
         for entry in entries { try appendJournal(caseId: caseId, entry) }
         try db.execute(
             sql: #"UPDATE "case" SET version = ?, state = ?, closed = ?, next_wake = ? WHERE id = ?"#,
-            arguments: [version, try encode(state), state.closed, wakeAt, caseId])
+            arguments: [version, StateJSON.encode(state), state.closed, wakeAt, caseId])
     }
 
     func appendJournal(caseId: String, _ entry: JournalEntry) throws {
-        try db.execute(
-            sql: "INSERT INTO journal (case_id, seq, input, at, recorded_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [caseId, entry.sequence, try encode(entry.input), entry.at.iso, entry.recordedAt])
+        try db.cachedStatement(sql: "INSERT INTO journal (case_id, seq, input, at, recorded_at) VALUES (?, ?, ?, ?, ?)").execute(
+            arguments: [caseId, entry.sequence, StateJSON.encode(entry.input), entry.at.iso, entry.recordedAt])
     }
 
     public func journal(_ caseId: String) throws -> [JournalEntry] {
@@ -254,11 +253,12 @@ public final class StoreTransaction {
     public func replaceAgendaRows(caseId: String, _ rows: [AgendaRow]) throws { try replaceAgenda(caseId: caseId, rows) }
 
     func replaceAgenda(caseId: String, _ rows: [AgendaRow]) throws {
-        try db.execute(sql: "DELETE FROM agenda WHERE case_id = ?", arguments: [caseId])
-        let statement = try db.cachedStatement(sql: "INSERT INTO agenda (case_id, key, kind, title, who, due_day, due_minute, has_time, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        try db.cachedStatement(sql: "DELETE FROM agenda WHERE case_id = ?").execute(arguments: [caseId])
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO agenda (case_id, workflow_id, key, kind, title, who, due_day, due_minute, has_time, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for row in rows {
             try statement.execute(arguments: [
-                caseId, row.key, row.kind, row.title, row.who, row.due?.date.dayNumber, row.due?.moment.totalMinutes, row.due?.hasTime ?? false,
+                caseId, row.workflowId, row.key, row.kind, row.title, row.who, row.due?.date.dayNumber, row.due?.moment.totalMinutes, row.due?.hasTime ?? false,
                 row.due?.reasons.joined(separator: "\n") ?? "",
             ])
         }
@@ -277,22 +277,25 @@ public final class StoreTransaction {
             arguments += [overdueBefore.dayNumber]
         }
         guard !parts.isEmpty else { return [] }
-        let sql = #"SELECT agenda.*, "case".workflow_id FROM agenda JOIN "case" ON "case".id = agenda.case_id WHERE due_day IS NOT NULL AND ("#
+        let sql = "SELECT \(StoreTransaction.agendaColumns) FROM agenda WHERE due_day IS NOT NULL AND ("
             + parts.joined(separator: " OR ") + ") ORDER BY due_minute, case_id, key"
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map(StoreTransaction.agendaRow)
     }
 
     public func agenda(caseId: String) throws -> [AgendaRow] {
-        try Row.fetchAll(db, sql: "SELECT * FROM agenda WHERE case_id = ? ORDER BY due_minute IS NULL, due_minute, key", arguments: [caseId]).map(StoreTransaction.agendaRow)
+        try Row.fetchAll(db, sql: "SELECT \(StoreTransaction.agendaColumns) FROM agenda WHERE case_id = ? ORDER BY due_minute IS NULL, due_minute, key", arguments: [caseId]).map(StoreTransaction.agendaRow)
     }
 
+    static let agendaColumns = "case_id, workflow_id, key, kind, title, who, due_minute, has_time, reasons"
+
+    /// Reads a row selected with ``agendaColumns``, by position: the agenda reads thousands.
     private static func agendaRow(_ row: Row) -> AgendaRow {
-        let minutes: Int? = row["due_minute"]
+        let minutes: Int? = row[6]
         let due = minutes.map { minutes in
-            DueDate(moment: LocalDateTime(totalMinutes: minutes), hasTime: row["has_time"], reasons: (row["reasons"] as String).split(separator: "\n").map(String.init))
+            DueDate(moment: LocalDateTime(totalMinutes: minutes), hasTime: row[7], reasons: (row[8] as String).split(separator: "\n").map(String.init))
         }
-        var result = AgendaRow(caseId: row["case_id"], key: row["key"], kind: row["kind"], title: row["title"], who: row["who"], due: due)
-        if let workflow: String = row["workflow_id"] { result.workflowId = workflow }
+        var result = AgendaRow(caseId: row[0], key: row[2], kind: row[3], title: row[4], who: row[5], due: due)
+        result.workflowId = row[1]
         return result
     }
 }
