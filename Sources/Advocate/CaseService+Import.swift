@@ -30,6 +30,15 @@ extension CaseService {
             var order: [String] = []
             var opened: [String] = []
             let recordedAt = StoreTransaction.timestamp()
+            // The whole batch happens at one time, read once per time zone.
+            var nowByZone: [String: LocalDateTime] = [:]
+            func batchNow(_ machine: Machine) -> LocalDateTime {
+                let zone = machine.calendar.timeZone ?? ""
+                if let now = nowByZone[zone] { return now }
+                let now = self.now(for: machine)
+                nowByZone[zone] = now
+                return now
+            }
             for (index, item) in items.enumerated() {
                 do {
                     switch item {
@@ -37,7 +46,7 @@ extension CaseService {
                         guard let loaded = workspace.workflow(workflow) else { throw AdvocateError("unknown workflow '\(workflow)'") }
                         let machine = workspace.machine(for: loaded.definition)
                         var state = CaseState()
-                        let now = at ?? now(for: machine)
+                        let now = at ?? batchNow(machine)
                         let input = CaseInput.open(data: values)
                         _ = try machine.apply(input, to: &state, now: now)
                         let key = "#new\(opened.count)"
@@ -57,7 +66,7 @@ extension CaseService {
                         if case .event(_, let name, let payload, _) = item { input = .event(name: name, payload: payload) } else if case .done(_, let step, _) = item {
                             input = .completeStep(key: step)
                         } else { continue }
-                        let now = at ?? now(for: entry.machine)
+                        let now = at ?? batchNow(entry.machine)
                         _ = try entry.machine.apply(input, to: &entry.state, now: now)
                         entry.entries.append(JournalEntry(sequence: entry.state.sequence, input: input, at: now, recordedAt: recordedAt))
                         pending[caseId] = entry

@@ -121,49 +121,40 @@ public struct ServiceRecord: Sendable, Equatable, Codable {
     public var source: String
 }
 
-extension CivilDate: Codable {
+/// Types stored as one piece of text (`2026-11-19`, `2026-11-19T09:00`, `3 court days`).
+protocol TextCodable: Codable {
+    init?(storedText: String)
+    var storedText: String { get }
+}
+
+extension TextCodable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let date = CivilDate(iso: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
+        guard let value = Self(storedText: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "cannot read \(Self.self) from '\(text)'"))
         }
-        self = date
+        self = value
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(iso)
+        try container.encode(storedText)
     }
 }
 
-extension LocalDateTime: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let time = LocalDateTime(iso: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date and time: \(text)"))
-        }
-        self = time
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(iso)
-    }
+extension CivilDate: TextCodable {
+    init?(storedText: String) { self.init(iso: storedText) }
+    var storedText: String { iso }
 }
 
-extension Period: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let period = Period(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a period: \(text)"))
-        }
-        self = period
-    }
+extension LocalDateTime: TextCodable {
+    init?(storedText: String) { self.init(iso: storedText) }
+    var storedText: String { iso }
+}
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+extension Period: TextCodable {
+    init?(storedText: String) { self.init(storedText) }
+    var storedText: String { description }
 
     /// Parses `3 court days`, `14 days`, `72 hours`.
     public init?(_ text: String) {
