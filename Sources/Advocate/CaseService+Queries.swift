@@ -42,13 +42,8 @@ extension CaseService {
         try transaction { tx, _ in
             let through = from.adding(days: max(0, days - 1))
             let rows = try tx.agenda(from: overdueOnly ? nil : from, through: overdueOnly ? nil : through, overdueBefore: overdue || overdueOnly ? from : nil)
+            // The store returns them in agenda order: by day, court dates first, then by time.
             return rows.map { AgendaEntry(row: $0, workflowId: $0.workflowId, overdue: $0.due.map { $0.date < from } ?? false) }
-                .sorted { a, b in
-                    let (x, y) = (a.row.due!.date, b.row.due!.date)
-                    if x != y { return x < y }
-                    if (a.row.kind == "court-date") != (b.row.kind == "court-date") { return a.row.kind == "court-date" }
-                    return (a.row.due!.moment, a.row.caseId, a.row.key) < (b.row.due!.moment, b.row.caseId, b.row.key)
-                }
         }
     }
 

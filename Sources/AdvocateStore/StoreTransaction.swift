@@ -264,7 +264,8 @@ public final class StoreTransaction {
         }
     }
 
-    /// Dated items due from `from` through `through`, and, with `overdueBefore`, every item due before it. Soonest first.
+    /// Dated items due from `from` through `through`, and, with `overdueBefore`, every item due before it.
+    /// Soonest first; on each day, court dates first.
     public func agenda(from: CivilDate?, through: CivilDate?, overdueBefore: CivilDate?) throws -> [AgendaRow] {
         var parts: [String] = []
         var arguments: StatementArguments = []
@@ -278,7 +279,7 @@ public final class StoreTransaction {
         }
         guard !parts.isEmpty else { return [] }
         let sql = "SELECT \(StoreTransaction.agendaColumns) FROM agenda WHERE due_day IS NOT NULL AND ("
-            + parts.joined(separator: " OR ") + ") ORDER BY due_minute, case_id, key"
+            + parts.joined(separator: " OR ") + ") ORDER BY due_day, kind != 'court-date', due_minute, case_id, key"
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map(StoreTransaction.agendaRow)
     }
 
