@@ -94,7 +94,7 @@ extension CaseService {
                     if entry.entries.count > 1 {
                         try tx.appendJournal(caseId: id, entries: Array(entry.entries.dropFirst()), state: entry.state, version: entry.entries.count, wakeAt: wakeAt(entry.state, entry.machine))
                     }
-                    try tx.updateAgenda(id, CaseService.agendaRows(id, entry.state, definition))
+                    try tx.replaceAgenda(caseId: id, CaseService.agendaRows(id, entry.state, definition))
                     ids[name] = id
                 }
             }

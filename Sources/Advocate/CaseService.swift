@@ -130,7 +130,7 @@ public final class CaseService: @unchecked Sendable {
             let id = try tx.createCase(
                 workflowId: loaded.definition.id, workflowVersion: loaded.definition.version, definitionHash: loaded.definition.contentHash, first: entry, state: state,
                 wakeAt: wakeAt(state, machine), agenda: [])
-            try tx.updateAgenda(id, CaseService.agendaRows(id, state, machine.definition))
+            try tx.replaceAgenda(caseId: id, CaseService.agendaRows(id, state, machine.definition))
             return Outcome(caseId: id, state: state, effects: effects, ticked: ticked)
         }
     }
@@ -229,11 +229,5 @@ public final class CaseService: @unchecked Sendable {
         }
         for index in rows.indices { rows[index].workflowId = definition.id }
         return rows
-    }
-}
-
-extension StoreTransaction {
-    func updateAgenda(_ caseId: String, _ rows: [AgendaRow]) throws {
-        try replaceAgendaRows(caseId: caseId, rows)
     }
 }

@@ -19,8 +19,8 @@ public enum GlossaryTerms {
         return result
     }
 
-    /// Terms and aliases (English and Spanish) from every YAML file in `folder`, normalised.
-    public static func load(folder: String, files: [String]) throws(Diagnostics) -> Set<String> {
+    /// Terms and aliases (English and Spanish) from these glossary files, normalised.
+    public static func load(files: [String]) throws(Diagnostics) -> Set<String> {
         var terms: Set<String> = []
         var problems: [Diagnostic] = []
         for path in files {

@@ -61,9 +61,6 @@ struct SourceFile {
             throw diagnostic("YAML: \(error)", line: 1, column: 1)
         }
         guard let root else { throw diagnostic("the file is empty", line: 1, column: 1) }
-        if let (line, column) = SourceFile.firstAlias(root) {
-            throw diagnostic("YAML anchors and aliases are not allowed here; write the value out", line: line, column: column)
-        }
         return root
     }
 
@@ -92,21 +89,6 @@ struct SourceFile {
             }
         }
         return nil
-    }
-
-    private static func firstAlias(_ node: Node) -> (Int, Int)? {
-        switch node {
-        case .alias(let alias): return (alias.mark?.line ?? 1, alias.mark?.column ?? 1)
-        case .scalar: return nil
-        case .sequence(let sequence):
-            for item in sequence { if let position = firstAlias(item) { return position } }
-            return nil
-        case .mapping(let mapping):
-            for (key, value) in mapping {
-                if let position = firstAlias(key) ?? firstAlias(value) { return position }
-            }
-            return nil
-        }
     }
 
     private func yamlDiagnostic(_ error: YamlError) -> Diagnostic {

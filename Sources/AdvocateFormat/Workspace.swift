@@ -65,7 +65,7 @@ public struct Workspace: Sendable {
         let formFiles = Workspace.files(in: root + "/Forms", extensions: ["docx", "odt", "html", "xhtml", "htm"])
         let glossaryFiles = Workspace.files(in: root + "/Glossary", extensions: ["yaml", "yml"]).filter { !$0.hasSuffix("schema.yaml") }
         var terms: Set<String> = []
-        do { terms = try GlossaryTerms.load(folder: root + "/Glossary", files: glossaryFiles) } catch { diagnostics += error.items }
+        do { terms = try GlossaryTerms.load(files: glossaryFiles) } catch { diagnostics += error.items }
         references = References(
             forms: Set(formFiles.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }), glossaryTerms: terms,
             calendars: Set(calendars.keys))

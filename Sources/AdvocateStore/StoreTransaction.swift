@@ -66,12 +66,8 @@ public struct StoredDefinition: Sendable {
 /// The operations of one transaction. Obtained from ``CaseStore/write(_:)`` or ``CaseStore/read(_:)``.
 public final class StoreTransaction {
     let db: Database
-    // One coder each per transaction: making them is costly, and a transaction runs on one thread.
-    private lazy var encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
+    // One decoder per transaction: making one is costly, and a transaction runs on one thread.
+    // (Writing goes through StateJSON, which is much faster than JSONEncoder.)
     private lazy var decoder = JSONDecoder()
 
     init(db: Database) { self.db = db }
@@ -80,10 +76,6 @@ public final class StoreTransaction {
 
     /// Runs `action` once the transaction is stored; never if it rolls back.
     public func afterCommit(_ action: @escaping () -> Void) { commitActions.append(action) }
-
-    func encode<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
 
     func decode<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws -> T {
         do {
@@ -250,9 +242,7 @@ public final class StoreTransaction {
     // MARK: Agenda
 
     /// Replaces a case's agenda projection.
-    public func replaceAgendaRows(caseId: String, _ rows: [AgendaRow]) throws { try replaceAgenda(caseId: caseId, rows) }
-
-    func replaceAgenda(caseId: String, _ rows: [AgendaRow]) throws {
+    public func replaceAgenda(caseId: String, _ rows: [AgendaRow]) throws {
         try db.cachedStatement(sql: "DELETE FROM agenda WHERE case_id = ?").execute(arguments: [caseId])
         let statement = try db.cachedStatement(
             sql: "INSERT INTO agenda (case_id, workflow_id, key, kind, title, who, due_day, due_minute, has_time, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
