@@ -31,11 +31,13 @@ let package = Package(
         .target(name: "AdvocateXML", dependencies: ["CLibXML2"], swiftSettings: strictSwift),
         // The pure core: expressions, calendars, workflow definitions and the transition function.
         .target(name: "AdvocateCore", swiftSettings: strictSwift),
+        // The plain-language glossary: lookup, search, completion and readability (pure).
+        .target(name: "AdvocateGlossary", swiftSettings: strictSwift),
         // Reading workflow, calendar and glossary files, with positions for every error.
         .target(
             name: "AdvocateFormat",
             dependencies: [
-                "AdvocateCore", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+                "AdvocateCore", "AdvocateGlossary", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift
         ),
@@ -48,7 +50,7 @@ let package = Package(
         // The library other programs use: a workspace of definitions plus the interpreter around the core.
         .target(
             name: "Advocate",
-            dependencies: ["AdvocateCore", "AdvocateFormat", "AdvocateStore", "AdvocateXML"],
+            dependencies: ["AdvocateCore", "AdvocateFormat", "AdvocateGlossary", "AdvocateStore", "AdvocateXML"],
             swiftSettings: strictSwift
         ),
         // The `advocate` command.
@@ -66,6 +68,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Advocate"], path: "Tests/TestSupport", swiftSettings: strictSwift),
         .testTarget(name: "AdvocateXMLTests", dependencies: ["AdvocateXML"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateCoreTests", dependencies: ["AdvocateCore"], swiftSettings: strictSwift),
+        .testTarget(name: "AdvocateGlossaryTests", dependencies: ["AdvocateGlossary", "AdvocateFormat", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateFormatTests", dependencies: ["AdvocateFormat", "AdvocateStore", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateTests", dependencies: ["Advocate", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateCLITests", dependencies: ["AdvocateCLI", "TestSupport"], swiftSettings: strictSwift),

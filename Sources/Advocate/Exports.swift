@@ -1,3 +1,4 @@
 @_exported public import AdvocateCore
 @_exported public import AdvocateFormat
 @_exported public import AdvocateStore
+@_exported public import AdvocateGlossary

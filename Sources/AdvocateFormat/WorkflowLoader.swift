@@ -1,12 +1,13 @@
 internal import Crypto
 internal import Yams
 public import AdvocateCore
+internal import AdvocateGlossary
 
 /// What a workflow may refer to outside itself: forms in `Forms/` and terms in `Glossary/`.
 public struct References: Sendable {
     /// Form names (file names without extension); nil skips the check.
     public var forms: Set<String>?
-    /// Glossary terms and aliases, normalised with ``GlossaryTerms/normalize(_:)``; nil skips the check.
+    /// Glossary terms and aliases, normalised with `Glossary.normalize(_:)`; nil skips the check.
     public var glossaryTerms: Set<String>?
     /// Calendar names available under `Workflows/calendars/`.
     public var calendars: Set<String>?
@@ -279,7 +280,7 @@ private struct Builder {
         guard let spec = reader.mapping(node, allowed: WorkflowLoader.stepKeys, required: ["title"], what: "step '\(id)'") else { return }
         let explain = reader.strings(spec["explain"], "explain")
         if let terms = references.glossaryTerms {
-            for (term, termNode) in explain where !terms.contains(GlossaryTerms.normalize(term)) {
+            for (term, termNode) in explain where !terms.contains(Glossary.normalize(term)) {
                 reader.error("no glossary term '\(term)' in Glossary/", termNode)
             }
         }

@@ -1,5 +1,6 @@
 internal import Foundation
 public import AdvocateCore
+public import AdvocateGlossary
 
 /// The project folder a user works in: `Workflows/`, `Workflows/calendars/`, `Forms/` and `Glossary/`.
 public struct Workspace: Sendable {
@@ -7,6 +8,8 @@ public struct Workspace: Sendable {
     public private(set) var workflows: [LoadedWorkflow] = []
     public private(set) var calendars: [String: CourtCalendar] = ["us-federal": .usFederal]
     public private(set) var references = References()
+    /// The glossary from `Glossary/`, with the overlay's local terms.
+    public private(set) var glossary = Glossary(entries: [], categories: [])
     /// Every problem found while loading, warnings included.
     public private(set) var diagnostics: [Diagnostic] = []
 
@@ -63,11 +66,12 @@ public struct Workspace: Sendable {
             }
         }
         let formFiles = Workspace.files(in: root + "/Forms", extensions: ["docx", "odt", "html", "xhtml", "htm"])
-        let glossaryFiles = Workspace.files(in: root + "/Glossary", extensions: ["yaml", "yml"]).filter { !$0.hasSuffix("schema.yaml") }
-        var terms: Set<String> = []
-        do { terms = try GlossaryTerms.load(files: glossaryFiles) } catch { diagnostics += error.items }
+        let overlay = ProcessInfo.processInfo.environment["ADVOCATE_GLOSSARY_OVERLAY"].flatMap { $0.isEmpty ? nil : $0 }
+        let (glossary, glossaryProblems) = GlossaryLoader.load(folder: root + "/Glossary", overlay: overlay)
+        self.glossary = glossary
+        diagnostics += glossaryProblems
         references = References(
-            forms: Set(formFiles.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }), glossaryTerms: terms,
+            forms: Set(formFiles.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }), glossaryTerms: glossary.allKeys,
             calendars: Set(calendars.keys))
         for path in Workspace.files(in: root + "/Workflows", extensions: ["yaml", "yml"]) { load(path) }
     }

@@ -174,6 +174,22 @@ struct CommandLineTests {
         #expect(dot.stdout.contains("subgraph \"cluster_court\""))
     }
 
+    @Test func explainingTerms() throws {
+        let cli = CLI()
+        let typo = try cli.run(["explain", "subpena", "--home", TestSupport.root], withStore: false)
+        #expect(typo.status == 0)
+        #expect(typo.stdout.hasPrefix("Showing 'subpoena' for 'subpena'.\nsubpoena ("))
+        let spanish = try cli.run(["explain", "citacion", "--lang", "es", "--json", "--home", TestSupport.root], withStore: false)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(spanish.stdout.utf8)) as? [String: Any])
+        #expect((object["es"] as? [String: Any])?["term"] as? String == "citación")
+        let unknown = try cli.run(["explain", "xyzzy", "--home", TestSupport.root], withStore: false)
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr == "error: no term 'xyzzy' in the glossary; try 'advocate glossary search xyzzy'\n")
+        let stats = try cli.run(["glossary", "stats", "--json", "--home", TestSupport.root], withStore: false)
+        let numbers = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
+        #expect((numbers["terms"] as? Int ?? 0) >= 300)
+    }
+
     @Test func demoPrintsTheAgenda() throws {
         let result = try CLI().run(["demo", "--home", TestSupport.root], withStore: false)
         #expect(result.status == 0, "\(result.stderr)")

@@ -1,0 +1,203 @@
+import Foundation
+import Testing
+import TestSupport
+import AdvocateFormat
+@testable import AdvocateGlossary
+
+private let glossary = TestSupport.workspace.glossary
+
+@Suite("Readability")
+struct ReadabilityTests {
+    @Test("Scores match the reference algorithm", arguments: [
+        ("A judge delays the court date to a later day. This is often asked for by a lawyer.", 2.3422, 94.3000),
+        ("The respondent’s attorney filed 3 motions, and the judge denied them!", 6.9364, 64.9245),
+    ])
+    func english(text: String, grade: Double, ease: Double) {
+        #expect(abs(Readability.fleschKincaidGrade(text) - grade) < 0.0001)
+        #expect(abs(Readability.fleschReadingEase(text) - ease) < 0.0001)
+    }
+
+    @Test("Fernández-Huerta matches the reference algorithm", arguments: [
+        ("El juez cambia la fecha de la audiencia a otro día. Lo pide a menudo un abogado.", 92.4871),
+        ("La víctima leyó su declaración y el tribunal escuchó.", 68.8400),
+    ])
+    func spanish(text: String, score: Double) {
+        #expect(abs(Readability.fernandezHuerta(text) - score) < 0.0001)
+    }
+
+    @Test func syllables() {
+        #expect(Readability.englishSyllables("table") == 2)
+        #expect(Readability.englishSyllables("makes") == 1)
+        #expect(Readability.englishSyllables("judges") == 2)
+        #expect(Readability.spanishSyllables("audiencia") == 3)
+        #expect(Readability.spanishSyllables("día") == 2)
+        #expect(Readability.spanishSyllables("poeta") == 3)
+    }
+
+    @Test("Every English definition is at grade 6 or below")
+    func englishDefinitions() {
+        for entry in glossary.entries {
+            let grade = Readability.fleschKincaidGrade(entry.definition)
+            #expect(grade <= 6.0, "\(entry.source) '\(entry.term)': grade \(grade)")
+        }
+    }
+
+    @Test("Every Spanish definition scores 60 or more")
+    func spanishDefinitions() {
+        for entry in glossary.entries {
+            let score = Readability.fernandezHuerta(entry.spanish.definition)
+            #expect(score >= 60, "\(entry.source) '\(entry.spanish.term)': \(score)")
+        }
+    }
+}
+
+@Suite("The glossary's content")
+struct GlossaryContentTests {
+    static let coreTerms = [
+        "advocate", "police report", "arrest", "warrant", "charge", "prosecutor", "defendant", "defense attorney", "public defender", "initial appearance",
+        "bail", "bond", "release conditions", "no-contact order", "arraignment", "plea", "plea agreement", "no contest", "preliminary hearing", "grand jury",
+        "indictment", "probable cause", "discovery", "subpoena", "continuance", "motion", "pretrial hearing", "witness", "testimony", "cross-examination",
+        "evidence", "beyond a reasonable doubt", "jury", "verdict", "acquittal", "conviction", "dismissal", "misdemeanor", "felony", "sentencing",
+        "presentence report", "victim impact statement", "restitution", "probation", "parole", "appeal", "diversion", "victim compensation", "petitioner",
+        "respondent", "petition", "affidavit", "declaration", "ex parte", "temporary protective order", "final order", "service of process", "proof of service",
+        "firearm surrender", "modification", "renewal", "contempt", "violation", "full faith and credit", "custody", "pro se", "address confidentiality",
+    ]
+
+    @Test func atLeast300TermsInEveryArea() {
+        #expect(glossary.entries.count >= 300)
+        let categories = Set(glossary.entries.map(\.category))
+        #expect(categories == [
+            "criminal-process", "protective-orders", "family-court", "victims-rights", "restitution-compensation", "housing-shelter", "immigration",
+            "court-logistics", "advocacy-services",
+        ])
+    }
+
+    @Test("The core terms are all there", arguments: coreTerms)
+    func coreTerm(term: String) {
+        #expect(glossary.entry(named: term) != nil)
+    }
+
+    @Test func loadsWithoutProblems() {
+        let (_, problems) = GlossaryLoader.load(folder: TestSupport.root + "/Glossary")
+        #expect(problems.isEmpty, "\(problems.map(\.description))")
+    }
+
+    @Test func entriesAreComplete() {
+        for entry in glossary.entries {
+            #expect(!entry.example.isEmpty && !entry.spanish.definition.isEmpty && !entry.spanish.example.isEmpty, "\(entry.source)")
+            let sentences = Readability.sentences(entry.definition)
+            #expect((1...3).contains(sentences), "\(entry.source): \(sentences) sentences")
+            for related in entry.related { #expect(glossary.entry(named: related) != nil, "\(entry.source): related '\(related)'") }
+        }
+    }
+}
+
+@Suite("Looking terms up")
+struct GlossaryLookupTests {
+    @Test("Exact, alias, inflection, case and accents", arguments: [
+        ("continuance", "continuance"), ("Continuances", "continuance"), ("CONTINUANCE", "continuance"), ("ex-parte", "ex parte"),
+        ("arraigned", "arraignment"), ("subpoenas", "subpoena"), ("bond", "bail"),
+    ])
+    func found(query: String, term: String) {
+        guard case .found(let entry) = glossary.lookup(query) else {
+            Issue.record("'\(query)' was not found")
+            return
+        }
+        #expect(entry.term == term)
+    }
+
+    @Test func spanishIgnoresAccents() {
+        guard case .found(let a) = glossary.lookup("citación", language: .es), case .found(let b) = glossary.lookup("citacion", language: .es) else {
+            Issue.record("citación was not found")
+            return
+        }
+        #expect(a == b)
+    }
+
+    @Test("Typos with one clear correction", arguments: [("subpena", "subpoena"), ("arraingment", "arraignment"), ("contnuance", "continuance")])
+    func corrected(query: String, term: String) {
+        guard case .corrected(let entry, let from) = glossary.lookup(query) else {
+            Issue.record("'\(query)' was not corrected: \(glossary.lookup(query))")
+            return
+        }
+        #expect(entry.term == term)
+        #expect(from == query)
+    }
+
+    @Test func unsureGivesSuggestions() {
+        // Two edits away: not sure enough to answer, so it asks.
+        guard case .suggestions(let entries) = glossary.lookup("warent") else {
+            Issue.record("expected suggestions, got \(glossary.lookup("warent"))")
+            return
+        }
+        #expect(entries.map(\.term).contains("warrant"))
+        #expect(entries.count <= 3)
+        #expect(glossary.lookup("xyzzy") == .notFound)
+    }
+
+    @Test func completionAndSearch() {
+        let completions = glossary.complete("prot").map(\.term)
+        #expect(completions.contains("protective order"))
+        #expect(completions.allSatisfy { glossary.entry(named: $0) != nil })
+        #expect(glossary.search("subpoena").first?.entry.term == "subpoena")
+        #expect(glossary.search("tribunal decide", language: .es).isEmpty == false)
+    }
+}
+
+@Suite("Bad glossary files")
+struct GlossaryFileTests {
+    func folder(_ files: [String: String]) throws -> String {
+        let folder = TestSupport.temporaryFolder("glossary")
+        for (name, text) in files { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+        return folder
+    }
+
+    func entry(_ term: String, aliases: String = "[]", definition: String = "A plain word about court.") -> String {
+        """
+          - term: \(term)
+            aliases: \(aliases)
+            related: []
+            definition: \(definition)
+            example: You can ask me about it.
+            es:
+              term: \(term) es
+              definition: Una palabra sencilla.
+              example: Puede preguntarme.
+
+        """
+    }
+
+    func file(_ category: String, _ entries: String) -> String {
+        "category: \(category)\ntitle: {en: Test, es: Prueba}\nterms:\n" + entries
+    }
+
+    @Test func aNameDefinedTwiceNamesBothPlaces() throws {
+        let path = try folder(["a.yaml": file("a", entry("docket")), "b.yaml": file("b", entry("calendar", aliases: "[Docket]"))])
+        let (_, problems) = GlossaryLoader.load(folder: path)
+        #expect(problems.map(\.description) == ["\(path)/b.yaml:5:15: error: 'Docket' is defined twice: here and at \(path)/a.yaml:4:11"])
+    }
+
+    @Test func definingAWordByItselfIsAWarning() throws {
+        let path = try folder(["a.yaml": file("a", entry("docket", definition: "The docket is a list."))])
+        let (_, problems) = GlossaryLoader.load(folder: path)
+        #expect(problems.map(\.description) == ["\(path)/a.yaml:7:17: warning: the definition of 'docket' uses the word 'docket'; explain it in other words"])
+    }
+
+    @Test func malformedFilesAreLocated() throws {
+        let path = try folder(["a.yaml": "category: a\ntitle: {en: Test, es: Prueba}\nterms:\n  - term: [unclosed\n"])
+        let (glossary, problems) = GlossaryLoader.load(folder: path)
+        #expect(glossary.entries.isEmpty)
+        #expect(problems.count == 1)
+        #expect(problems.first?.description.hasPrefix("\(path)/a.yaml:5:") == true)
+    }
+
+    @Test func anOverlayAddsAndReplacesTerms() throws {
+        let base = try folder(["a.yaml": file("a", entry("docket") + entry("clerk"))])
+        let overlay = try folder(["local.yaml": file("local", entry("docket", definition: "Our court's own list of cases for a day.") + entry("night court"))])
+        let (glossary, problems) = GlossaryLoader.load(folder: base, overlay: overlay)
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(glossary.entries.count == 3)
+        #expect(glossary.entry(named: "docket")?.definition == "Our court's own list of cases for a day.")
+        #expect(glossary.entry(named: "night court") != nil)
+    }
+}
