@@ -10,6 +10,8 @@
 #include <libxml/xmlsave.h>
 #include <libxml/xmlwriter.h>
 #include <libxml/xpath.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
 
 // xmlFree is a global function pointer, which Swift 6 rejects as unsafe shared state.
 static inline void advocate_xml_free(void *pointer) { xmlFree(pointer); }
