@@ -173,9 +173,65 @@ func benchmarkDeadline() throws {
     report("advocate deadline, cold start, p90", times[times.count * 9 / 10] * 1000, "ms", target: "<= 30 ms")
 }
 
+/// Annotation throughput, lookup latency and load time for the glossary. Writes the text and the
+/// keys it used to a folder, so the pyahocorasick anchor (Benchmarks/glossary_anchor.py) can run on
+/// exactly the same input.
+func benchmarkGlossary() throws {
+    let folder = ProcessInfo.processInfo.environment["ADVOCATE_BENCH_DIR"] ?? NSTemporaryDirectory()
+    var loadTimes: [Double] = []
+    var glossary = workspace.glossary
+    for _ in 0..<10 {
+        loadTimes.append(measure { glossary = GlossaryLoader.load(folder: workspace.root + "/Glossary").0 })
+    }
+    loadTimes.sort()
+    report("glossary: load \(glossary.entries.count) terms, median", loadTimes[loadTimes.count / 2] * 1000, "ms", target: "<= 20 ms")
+
+    // Lookups: every term and alias, and their plurals, timed one by one.
+    let queries = glossary.entries.flatMap { [$0.term] + $0.aliases + [$0.term + "s"] }
+    var times: [Double] = []
+    let clock = ContinuousClock()
+    for _ in 0..<20 {
+        for query in queries {
+            let began = clock.now
+            _ = glossary.lookup(query)
+            times.append(seconds(clock.now - began))
+        }
+    }
+    times.sort()
+    report("glossary: lookup p99 (terms, aliases, plurals)", times[times.count * 99 / 100] * 1e6, "µs", target: "<= 10 µs")
+    let typos = ["subpena", "arraingment", "contnuance", "restitusion", "warent", "probaton"]
+    var typoTimes: [Double] = []
+    for _ in 0..<200 { for typo in typos { typoTimes.append(measure { _ = glossary.lookup(typo) }) } }
+    typoTimes.sort()
+    report("glossary: lookup p99, misspelled", typoTimes[typoTimes.count * 99 / 100] * 1e6, "µs", target: "(no target)")
+
+    // Annotation: about 100 MB of advocate-style text against every term and alias.
+    let paragraph = """
+        On Monday the prosecutor told Ms. Example that the defendant asked for a continuance. The judge set a new date for the \
+        arraignment and kept the no-contact order in place. Her advocate explained restitution and victim compensation, and \
+        helped her write a victim impact statement before sentencing. The clerk mailed a copy to https://court.example/case.
+
+        """
+    var text = ""
+    text.reserveCapacity(100 << 20)
+    while text.utf8.count < 100 << 20 { text += paragraph }
+    let annotator = Annotator(glossary: glossary, language: .en)
+    // The median of three passes: this machine is shared and noisy.
+    let elapsed = (0..<3).map { _ in measure { _ = annotator.matches(in: text) } }.sorted()[1]
+    let found = annotator.matches(in: text).count
+    let megabytes = Double(text.utf8.count) / 1e6
+    report("annotate: find terms in \(Int(megabytes)) MB, one core", megabytes / elapsed, "MB/s", target: ">= 100 MB/s")
+    print("  (\(found) terms found)")
+    try text.write(toFile: folder + "/advocate-annotate.txt", atomically: true, encoding: .utf8)
+    var keys: Set<String> = []
+    for entry in glossary.entries { for name in entry.names(in: .en) { keys.insert(Glossary.normalize(name)) } }
+    try keys.sorted().joined(separator: "\n").write(toFile: folder + "/advocate-keys.txt", atomically: true, encoding: .utf8)
+}
+
 print("Advocate benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
 if wanted("core") { try benchmarkCore() }
 if wanted("send") { try benchmarkSend() }
 if wanted("import") { try benchmarkImport() }
 if wanted("agenda") { try benchmarkAgenda() }
 if wanted("deadline") { try benchmarkDeadline() }
+if chosen.contains("glossary") || chosen.isEmpty || chosen.contains("all") { try benchmarkGlossary() }

@@ -33,6 +33,9 @@ public struct Annotator: Sendable {
         }
     }
 
+    /// The terms in `text`, by UTF-8 offsets, with the index of each one's entry in the glossary.
+    public func matches(in text: String) -> [TermMatcher.Match] { matcher.matches(in: text) }
+
     /// The terms in `text`, by UTF-8 offsets, with the entry each is.
     public func find(_ text: String) -> [(range: Range<Int>, entry: GlossaryEntry)] {
         matcher.matches(in: text).map { ($0.range, glossary.entries[$0.entry]) }

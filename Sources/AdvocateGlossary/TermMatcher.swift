@@ -13,12 +13,16 @@ public struct TermMatcher: Sendable {
 
     private let classes: [UInt8]
     private let classCount: Int
-    /// Transitions, `state * classCount + class`, with failure links already folded in.
+    /// Transitions, `state * classCount + class`, with failure links already folded in; 16-bit
+    /// when the states allow, so the table stays small enough for the processor's caches.
     private let next: [Int32]
+    private let narrowNext: [UInt16]?
     /// For each state, the length in folded bytes and entry of the longest key ending there (or -1),
     /// and the state to follow for shorter keys ending at the same place.
     private let output: [(length: Int32, entry: Int32)]
     private let outputLink: [Int32]
+    /// The longest key, in folded bytes.
+    private let maximumLength: Int
 
     /// Builds the automaton for `keys`: normalised names and the entry each names.
     public init(keys: [(String, Int)]) {
@@ -77,8 +81,10 @@ public struct TermMatcher: Sendable {
             }
         }
         self.next = next
+        self.narrowNext = goto.count <= Int(UInt16.max) ? next.map { UInt16($0) } : nil
         self.output = output
         self.outputLink = outputLink
+        self.maximumLength = keys.map(\.0.utf8.count).max() ?? 0
     }
 
     /// Every term in `text`, leftmost first, longest at each place, not overlapping.
@@ -89,122 +95,272 @@ public struct TermMatcher: Sendable {
 
     public func matches(in bytes: UnsafeBufferPointer<UInt8>) -> [Match] {
         let folded = Folded(bytes)
-        let skipped = TermMatcher.linkSpans(bytes)
-        var candidates: [Match] = []
-        var state = 0
-        folded.bytes.withUnsafeBufferPointer { buffer in
-            next.withUnsafeBufferPointer { next in
-                for index in 0..<buffer.count {
-                    state = Int(next[state * classCount + Int(classes[Int(buffer[index])])])
-                    var hit = output[state].length >= 0 ? state : Int(outputLink[state])
-                    while hit >= 0 {
-                        let (length, entry) = output[hit]
-                        let start = index + 1 - Int(length)
-                        if folded.isBoundary(before: start), folded.isBoundary(after: index) {
-                            let range = Int(folded.origin[start])..<folded.originEnd(index)
-                            candidates.append(Match(range: range, entry: Int(entry)))
+        var scan = Scan(width: maximumLength + 1, links: TermMatcher.linkSpans(bytes))
+        func run<T: FixedWidthInteger>(_ table: [T]) {
+            folded.bytes.withUnsafeBufferPointer { buffer in
+                table.withUnsafeBufferPointer { next in
+                    output.withUnsafeBufferPointer { output in
+                        outputLink.withUnsafeBufferPointer { outputLink in
+                            classes.withUnsafeBufferPointer { classes in
+                                scan.run(
+                                    buffer, next: next, output: output, outputLink: outputLink, classes: classes, classCount: classCount, longest: maximumLength,
+                                    folded: folded, text: bytes)
+                            }
                         }
-                        hit = Int(outputLink[hit])
                     }
                 }
             }
         }
-        // Leftmost, then longest, without overlaps, and never inside a link.
-        candidates.sort { $0.range.lowerBound < $1.range.lowerBound || ($0.range.lowerBound == $1.range.lowerBound && $0.range.count > $1.range.count) }
-        var result: [Match] = []
-        var end = 0
+        if let narrowNext { run(narrowNext) } else { run(next) }
+        return scan.result
+    }
+
+    /// The state of one pass, kept in a struct so every access is checked at compile time.
+    private struct Scan {
+        // Leftmost-longest: only the longest match at each start can be chosen (a start skipped for
+        // overlapping skips all its matches). A ring as wide as the longest key holds, per start,
+        // the longest match so far; a start is settled once no longer match can reach it.
+        let width: Int
+        var ringStart: [Int]
+        var ringEnd: [Int]
+        var ringEntry: [Int32]
+        var waiting = 0
+        var lastEnd = 0
+        var links: [Range<Int>]
         var link = 0
-        for candidate in candidates where candidate.range.lowerBound >= end {
-            while link < skipped.count, skipped[link].upperBound <= candidate.range.lowerBound { link += 1 }
-            if link < skipped.count, skipped[link].overlaps(candidate.range) { continue }
-            result.append(candidate)
-            end = candidate.range.upperBound
+        var result: [Match] = []
+
+        init(width: Int, links: [Range<Int>]) {
+            self.width = width
+            ringStart = [Int](repeating: -1, count: width)
+            ringEnd = [Int](repeating: 0, count: width)
+            ringEntry = [Int32](repeating: 0, count: width)
+            self.links = links
         }
-        return result
+
+        mutating func run<T: FixedWidthInteger>(
+            _ buffer: UnsafeBufferPointer<UInt8>, next: UnsafeBufferPointer<T>, output: UnsafeBufferPointer<(length: Int32, entry: Int32)>,
+            outputLink: UnsafeBufferPointer<Int32>, classes: UnsafeBufferPointer<UInt8>, classCount: Int, longest: Int, folded: Folded,
+            text: UnsafeBufferPointer<UInt8>
+        ) {
+            var state = 0
+            var settled = 0
+            for index in 0..<buffer.count {
+                state = Int(next[state &* classCount &+ Int(classes[Int(buffer[index])])])
+                var hit = output[state].length >= 0 ? state : Int(outputLink[state])
+                if hit >= 0, index + 1 >= buffer.count || !Folded.isWordByte(buffer[index + 1]) {
+                    repeat {
+                        let start = index + 1 - Int(output[hit].length)
+                        if start == 0 || !Folded.isWordByte(buffer[start - 1]) {
+                            let slot = start % width
+                            if ringStart[slot] != start {
+                                if ringStart[slot] < 0 { waiting += 1 }
+                                ringStart[slot] = start
+                                ringEnd[slot] = index + 1
+                                ringEntry[slot] = output[hit].entry
+                            } else if ringEnd[slot] < index + 1 {
+                                ringEnd[slot] = index + 1
+                                ringEntry[slot] = output[hit].entry
+                            }
+                        }
+                        hit = Int(outputLink[hit])
+                    } while hit >= 0
+                }
+                // Matches end at most one key length after they start.
+                if waiting > 0 {
+                    while settled <= index + 1 - longest {
+                        settle(settled, folded: folded, text: text)
+                        settled += 1
+                    }
+                } else {
+                    settled = max(settled, index + 2 - longest)
+                }
+            }
+            while settled < buffer.count, waiting > 0 {
+                settle(settled, folded: folded, text: text)
+                settled += 1
+            }
+        }
+
+        mutating func settle(_ start: Int, folded: Folded, text: UnsafeBufferPointer<UInt8>) {
+            let slot = start % width
+            guard ringStart[slot] == start else { return }
+            ringStart[slot] = -1
+            waiting -= 1
+            guard start >= lastEnd else { return }
+            let range = folded.originalRange(start, ringEnd[slot], in: text)
+            while link < links.count, links[link].upperBound <= range.lowerBound { link += 1 }
+            if link < links.count, links[link].overlaps(range) { return }
+            result.append(Match(range: range, entry: Int(ringEntry[slot])))
+            lastEnd = ringEnd[slot]
+        }
     }
 
     /// Spans of URLs (`scheme://…`, `www.…`) and e-mail addresses, where no term is marked.
+    /// They are rare, so the scan looks for their marks (`@`, `://`, `www.`) and only then finds the
+    /// surrounding word.
     static func linkSpans(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var spans: [Range<Int>] = []
-        var start = 0
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "\"") }
+        let at = UInt8(ascii: "@"), colon = UInt8(ascii: ":"), slash = UInt8(ascii: "/"), dot = UInt8(ascii: "."), w = UInt8(ascii: "w")
+        func isSeparator(_ b: UInt8) -> Bool {
+            b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "\"")
+                || b == UInt8(ascii: "(") || b == UInt8(ascii: ")")
+        }
         var i = 0
-        while i <= bytes.count {
-            if i == bytes.count || isSpace(bytes[i]) {
-                if i > start {
-                    let word = UnsafeBufferPointer(rebasing: bytes[start..<i])
-                    if TermMatcher.isLink(word) { spans.append(start..<i) }
-                }
-                start = i + 1
+        let count = bytes.count
+        while i < count {
+            let b = bytes[i]
+            var mark = false
+            if b == at || b == colon {
+                mark = b == at || (i + 2 < count && bytes[i + 1] == slash && bytes[i + 2] == slash)
+            } else if b | 0x20 == w, i + 3 < count, bytes[i + 1] | 0x20 == w, bytes[i + 2] | 0x20 == w, bytes[i + 3] == dot {
+                mark = i == 0 || isSeparator(bytes[i - 1])
             }
-            i += 1
+            guard mark else {
+                i += 1
+                continue
+            }
+            var start = i
+            while start > 0, !isSeparator(bytes[start - 1]) { start -= 1 }
+            var end = i
+            while end < count, !isSeparator(bytes[end]) { end += 1 }
+            // An e-mail address needs a dot after the @.
+            if b == at, !bytes[i..<end].contains(dot) || start == i {
+                i += 1
+                continue
+            }
+            if let last = spans.last, last.upperBound >= start {
+                spans[spans.count - 1] = last.lowerBound..<max(last.upperBound, end)
+            } else {
+                spans.append(start..<end)
+            }
+            i = end
         }
         return spans
     }
-
-    static func isLink(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
-        let at = UInt8(ascii: "@"), colon = UInt8(ascii: ":"), slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        if let a = word.firstIndex(of: at), a > 0, word[(a + 1)...].contains(dot) { return true }
-        for i in 0..<max(0, word.count - 2) where word[i] == colon && word[i + 1] == slash && word[i + 2] == slash { return true }
-        if word.count > 4, (word[0] | 0x20) == UInt8(ascii: "w"), (word[1] | 0x20) == UInt8(ascii: "w"), (word[2] | 0x20) == UInt8(ascii: "w"), word[3] == dot { return true }
-        return false
-    }
 }
 
-/// Text folded the way keys are normalised, with the original offset of every folded byte.
+/// Text folded the way keys are normalised. Folded byte `i` comes from original byte `i + delta`,
+/// where the delta changes only at the few places folding drops or merges bytes, so the map back
+/// costs a breakpoint there rather than an offset per byte.
 struct Folded {
     var bytes: [UInt8] = []
-    // 32-bit offsets: two per folded byte is the cost of mapping matches back to the original.
-    var origin: [Int32] = []
-    var originEnds: [Int32] = []
+    /// (first folded index, delta from there on), in order.
+    var breaks: [(index: Int, delta: Int)] = [(0, 0)]
 
     init(_ text: UnsafeBufferPointer<UInt8>) {
-        bytes.reserveCapacity(text.count)
-        origin.reserveCapacity(text.count)
-        originEnds.reserveCapacity(text.count)
-        var i = 0
-        var lastWasSpace = true
-        while i < text.count {
-            let b = text[i]
-            if b < 0x80 {
-                if b == UInt8(ascii: "'") { i += 1; continue }
-                if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == UInt8(ascii: "-") {
-                    if !lastWasSpace { append(0x20, from: i, to: i + 1) }
-                    lastWasSpace = true
-                    i += 1
+        var breaks = self.breaks
+        // Folding never makes text longer, so one buffer of the text's size is enough.
+        bytes = [UInt8](unsafeUninitializedCapacity: text.count) { out, written in
+            var n = 0
+            var i = 0
+            var lastWasSpace = true
+            var delta = 0
+            let count = text.count
+            while i < count {
+                let b = text[i]
+                if b >= 0x61 && b <= 0x7A || b >= 0x30 && b <= 0x39 {
+                    // The common case: a lowercase letter or digit, kept as it is.
+                    if n &+ delta != i {
+                        delta = i &- n
+                        breaks.append((n, delta))
+                    }
+                    out[n] = b
+                    n &+= 1
+                    lastWasSpace = false
+                    i &+= 1
                     continue
                 }
-                append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b, from: i, to: i + 1)
-                lastWasSpace = false
-                i += 1
-            } else if b == 0xC3, i + 1 < text.count, let base = Folded.latin1[text[i + 1]] {
-                append(base, from: i, to: i + 2)
-                lastWasSpace = false
-                i += 2
-            } else if b == 0xE2, i + 2 < text.count, text[i + 1] == 0x80, text[i + 2] == 0x99 || text[i + 2] == 0x98 {
-                i += 3  // ’ ‘ are apostrophes
-            } else if b == 0xE2, i + 2 < text.count, text[i + 1] == 0x80, (0x90...0x94).contains(text[i + 2]) {
-                if !lastWasSpace { append(0x20, from: i, to: i + 3) }  // hyphens and dashes
-                lastWasSpace = true
-                i += 3
-            } else {
-                // Any other character: kept as its bytes, so it matches nothing a key holds.
-                let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1
-                let end = min(text.count, i + length)
-                for j in i..<end { append(text[j] | 0x80, from: i, to: end) }
-                lastWasSpace = false
-                i = end
+                if b < 0x80 {
+                    if Folded.isSpace(b) {
+                        if !lastWasSpace {
+                            if n &+ delta != i {
+                                delta = i &- n
+                                breaks.append((n, delta))
+                            }
+                            out[n] = 0x20
+                            n &+= 1
+                        }
+                        lastWasSpace = true
+                    } else if b != UInt8(ascii: "'") {
+                        if n &+ delta != i {
+                            delta = i &- n
+                            breaks.append((n, delta))
+                        }
+                        out[n] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+                        n &+= 1
+                        lastWasSpace = false
+                    }
+                    i &+= 1
+                } else if b == 0xC3, i + 1 < count, let base = Folded.latin1[Int(text[i + 1])] {
+                    if n &+ delta != i {
+                        delta = i &- n
+                        breaks.append((n, delta))
+                    }
+                    out[n] = base
+                    n &+= 1
+                    lastWasSpace = false
+                    i &+= 2
+                } else if b == 0xE2, i + 2 < count, text[i + 1] == 0x80, text[i + 2] == 0x99 || text[i + 2] == 0x98 {
+                    i &+= 3  // ’ ‘ are apostrophes
+                } else if b == 0xE2, i + 2 < count, text[i + 1] == 0x80, (0x90...0x94).contains(text[i + 2]) {
+                    if !lastWasSpace {  // hyphens and dashes
+                        if n &+ delta != i {
+                            delta = i &- n
+                            breaks.append((n, delta))
+                        }
+                        out[n] = 0x20
+                        n &+= 1
+                    }
+                    lastWasSpace = true
+                    i &+= 3
+                } else {
+                    // Any other character keeps its bytes, which match nothing a key holds.
+                    let end = min(count, i + Folded.sequenceLength(b))
+                    if n &+ delta != i {
+                        delta = i &- n
+                        breaks.append((n, delta))
+                    }
+                    for j in i..<end {
+                        out[n] = text[j] | 0x80
+                        n &+= 1
+                    }
+                    lastWasSpace = false
+                    i = end
+                }
             }
+            written = n
         }
+        self.breaks = breaks
     }
 
-    private mutating func append(_ byte: UInt8, from start: Int, to end: Int) {
-        bytes.append(byte)
-        origin.append(Int32(truncatingIfNeeded: start))
-        originEnds.append(Int32(truncatingIfNeeded: end))
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == UInt8(ascii: "-") }
+
+    static func sequenceLength(_ b: UInt8) -> Int { b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1 }
+
+    /// The original byte offset of folded byte `index`.
+    func origin(_ index: Int) -> Int {
+        var low = 0, high = breaks.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if breaks[mid].index <= index { low = mid } else { high = mid - 1 }
+        }
+        return index + breaks[low].delta
     }
 
-    func originEnd(_ index: Int) -> Int { Int(originEnds[index]) }
+    /// The original bytes of folded bytes `start..<end`, whole characters.
+    func originalRange(_ start: Int, _ end: Int, in text: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        let last = origin(end - 1)
+        var lastEnd = last + 1
+        let lead = text[last]
+        if lead >= 0xC0 {
+            lastEnd = min(text.count, last + Folded.sequenceLength(lead))
+        } else if lead >= 0x80 {
+            // A continuation byte of a kept character: run to the end of that character.
+            while lastEnd < text.count, text[lastEnd] & 0xC0 == 0x80 { lastEnd += 1 }
+        }
+        return origin(start)..<lastEnd
+    }
 
     /// True at the start of the text or after a byte that cannot be part of a word.
     func isBoundary(before index: Int) -> Bool { index == 0 || !Folded.isWordByte(bytes[index - 1]) }
@@ -214,16 +370,16 @@ struct Folded {
         (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b >= 0x80
     }
 
-    /// Second bytes of `C3 xx` Latin-1 letters, folded to their unaccented lowercase base.
-    static let latin1: [UInt8: UInt8] = {
-        var table: [UInt8: UInt8] = [:]
+    /// Second bytes of `C3 xx` Latin-1 letters, folded to their unaccented lowercase base; nil for others.
+    static let latin1: [UInt8?] = {
+        var table = [UInt8?](repeating: nil, count: 256)
         let rows: [(ClosedRange<UInt8>, UInt8)] = [
             (0x80...0x85, UInt8(ascii: "a")), (0xA0...0xA5, UInt8(ascii: "a")), (0x88...0x8B, UInt8(ascii: "e")), (0xA8...0xAB, UInt8(ascii: "e")),
             (0x8C...0x8F, UInt8(ascii: "i")), (0xAC...0xAF, UInt8(ascii: "i")), (0x92...0x96, UInt8(ascii: "o")), (0xB2...0xB6, UInt8(ascii: "o")),
             (0x99...0x9C, UInt8(ascii: "u")), (0xB9...0xBC, UInt8(ascii: "u")), (0x91...0x91, UInt8(ascii: "n")), (0xB1...0xB1, UInt8(ascii: "n")),
             (0x87...0x87, UInt8(ascii: "c")), (0xA7...0xA7, UInt8(ascii: "c")), (0x9D...0x9D, UInt8(ascii: "y")), (0xBD...0xBD, UInt8(ascii: "y")),
         ]
-        for (range, base) in rows { for b in range { table[b] = base } }
+        for (range, base) in rows { for b in range { table[Int(b)] = base } }
         return table
     }()
 }

@@ -75,3 +75,48 @@ struct AnnotationTests {
         #expect(handout.contains("<h2>El caso penal</h2>"))
     }
 }
+
+@Suite("The term matcher")
+struct TermMatcherTests {
+    /// The obvious algorithm: at each word start, the longest key that ends at a word end.
+    func naive(_ text: String, keys: [String]) -> [Range<Int>] {
+        let bytes = Array(text.utf8)
+        var result: [Range<Int>] = []
+        var i = 0
+        func boundary(_ j: Int) -> Bool { j <= 0 || j >= bytes.count || bytes[j - 1] == 0x20 || bytes[j] == 0x20 }
+        while i < bytes.count {
+            let atStart = i == 0 || bytes[i - 1] == 0x20
+            let best = keys.filter { key in
+                let k = Array(key.utf8)
+                return atStart && i + k.count <= bytes.count && Array(bytes[i..<i + k.count]) == k && (i + k.count == bytes.count || bytes[i + k.count] == 0x20)
+            }.max { $0.utf8.count < $1.utf8.count }
+            if let best, boundary(i) {
+                result.append(i..<i + best.utf8.count)
+                i += best.utf8.count
+            } else {
+                i += 1
+            }
+        }
+        return result
+    }
+
+    @Test("Streaming selection agrees with the obvious algorithm", arguments: 1...200)
+    func agreesWithNaive(seed: Int) {
+        let keys = ["no contact order", "order", "contact", "bail", "bail bond", "bond", "no", "contact order", "a b c", "b c d", "c"]
+        let matcher = TermMatcher(keys: keys.enumerated().map { ($1, $0) })
+        var rng = SystemRandomNumberGenerator()
+        var generator = SeededWords(seed: UInt64(seed))
+        let words = ["no", "contact", "order", "bail", "bond", "a", "b", "c", "d", "court", "orders"]
+        let text = (0..<Int.random(in: 1...30, using: &rng)).map { _ in words[generator.next(words.count)] }.joined(separator: " ")
+        #expect(matcher.matches(in: text).map(\.range) == naive(text, keys: keys), "\(text)")
+    }
+}
+
+struct SeededWords {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
+    mutating func next(_ bound: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(bound))
+    }
+}
