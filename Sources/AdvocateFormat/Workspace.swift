@@ -67,7 +67,7 @@ public struct Workspace: Sendable {
         }
         let formFiles = Workspace.files(in: root + "/Forms", extensions: ["docx", "odt", "html", "xhtml", "htm"])
         let overlay = ProcessInfo.processInfo.environment["ADVOCATE_GLOSSARY_OVERLAY"].flatMap { $0.isEmpty ? nil : $0 }
-        let (glossary, glossaryProblems) = GlossaryLoader.load(folder: root + "/Glossary", overlay: overlay)
+        let (glossary, glossaryProblems) = GlossaryLoader.load(folder: root + "/Glossary", overlay: overlay, cacheFolder: GlossaryLoader.defaultCacheFolder())
         self.glossary = glossary
         diagnostics += glossaryProblems
         references = References(

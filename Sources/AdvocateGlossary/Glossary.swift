@@ -47,7 +47,22 @@ public struct Glossary: Sendable {
         var result = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
-            if scalar == "'" || scalar == "’" { continue }
+            // ASCII, nearly every character here, without building strings.
+            if scalar.isASCII {
+                let value = scalar.value
+                if value == 0x27 { continue }
+                if value == 0x20 || value == 0x09 || value == 0x0A || value == 0x0D || value == 0x2D || value == 0x2F {
+                    pendingSpace = !result.isEmpty
+                    continue
+                }
+                if pendingSpace {
+                    result.append(" ")
+                    pendingSpace = false
+                }
+                result.append(value >= 0x41 && value <= 0x5A ? Unicode.Scalar(value + 32)! : scalar)
+                continue
+            }
+            if scalar == "’" { continue }
             if scalar.properties.isWhitespace || scalar == "-" || scalar == "‐" || scalar == "/" {
                 pendingSpace = !result.isEmpty
                 continue

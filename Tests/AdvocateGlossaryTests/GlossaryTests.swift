@@ -201,3 +201,29 @@ struct GlossaryFileTests {
         #expect(glossary.entry(named: "night court") != nil)
     }
 }
+
+@Suite("The compiled glossary cache")
+struct GlossaryCacheTests {
+    @Test func aCacheHitGivesTheSameGlossary() throws {
+        let cache = TestSupport.temporaryFolder("glossary-cache")
+        let folder = TestSupport.root + "/Glossary"
+        let (parsed, parsedProblems) = GlossaryLoader.load(folder: folder)
+        let (first, _) = GlossaryLoader.load(folder: folder, cacheFolder: cache)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache).count == 1)
+        let (cached, cachedProblems) = GlossaryLoader.load(folder: folder, cacheFolder: cache)
+        #expect(first.entries == parsed.entries)
+        #expect(cached.entries == parsed.entries)
+        #expect(cached.categories == parsed.categories)
+        #expect(cachedProblems == parsedProblems)
+    }
+
+    @Test func anEditedFileIsReadAgain() throws {
+        let cache = TestSupport.temporaryFolder("glossary-cache")
+        let folder = TestSupport.temporaryFolder("glossary")
+        let text = "category: a\ntitle: {en: A, es: A}\nterms:\n  - term: docket\n    definition: A list of cases.\n    example: Look.\n    es: {term: lista, definition: Una lista., example: Mire.}\n"
+        try text.write(toFile: folder + "/a.yaml", atomically: true, encoding: .utf8)
+        #expect(GlossaryLoader.load(folder: folder, cacheFolder: cache).0.entries.first?.definition == "A list of cases.")
+        try text.replacingOccurrences(of: "A list of cases.", with: "The cases a court will hear.").write(toFile: folder + "/a.yaml", atomically: true, encoding: .utf8)
+        #expect(GlossaryLoader.load(folder: folder, cacheFolder: cache).0.entries.first?.definition == "The cases a court will hear.")
+    }
+}
