@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "AdvocateFormat",
             dependencies: [
-                "AdvocateCore", "AdvocateGlossary", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+                "AdvocateCore", "AdvocateGlossary", "AdvocateXML", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSwift
         ),
@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Advocate"], path: "Tests/TestSupport", swiftSettings: strictSwift),
         .testTarget(name: "AdvocateXMLTests", dependencies: ["AdvocateXML"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateCoreTests", dependencies: ["AdvocateCore"], swiftSettings: strictSwift),
-        .testTarget(name: "AdvocateGlossaryTests", dependencies: ["AdvocateGlossary", "AdvocateFormat", "TestSupport"], swiftSettings: strictSwift),
+        .testTarget(name: "AdvocateGlossaryTests", dependencies: ["Advocate", "AdvocateGlossary", "AdvocateFormat", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateFormatTests", dependencies: ["AdvocateFormat", "AdvocateStore", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateTests", dependencies: ["Advocate", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateCLITests", dependencies: ["AdvocateCLI", "TestSupport"], swiftSettings: strictSwift),

@@ -70,3 +70,23 @@ extension GlossaryCommand {
         }
     }
 }
+
+extension GlossaryCommand {
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add your own terms from CSV or TBX to the local glossary overlay, without editing ours.",
+            discussion: "CSV needs a header with term, definition_en, term_es and definition_es (and may have aliases, aliases_es, example_en, example_es, category, related). Terms are checked with the glossary first; nothing is written if any is wrong.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "A .csv or .tbx file.") var file: String
+        @Option(help: "The overlay folder (default: $ADVOCATE_GLOSSARY_OVERLAY, else the user data folder).") var overlay: String?
+
+        func run() throws {
+            try Output.run {
+                let root = try Workspace.locate(explicit: options.home)
+                let target = overlay ?? GlossaryImport.defaultOverlayFolder()
+                let (written, count) = try GlossaryImport.run(path: file, glossaryFolder: root + "/Glossary", overlay: target)
+                print("Imported \(count) term\(count == 1 ? "" : "s") into \(written)")
+            }
+        }
+    }
+}

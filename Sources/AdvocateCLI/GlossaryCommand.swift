@@ -34,7 +34,7 @@ struct ExplainCommand: ParsableCommand {
 struct GlossaryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "glossary", abstract: "Search the plain-language glossary and see its readability.",
-        subcommands: [Search.self, Complete.self, Stats.self, Export.self])
+        subcommands: [Search.self, Complete.self, Stats.self, Export.self, Import.self])
 
     static func language(_ text: String) throws -> Glossary.Language {
         guard let language = Glossary.Language(rawValue: text.lowercased()) else { throw AdvocateError("--lang must be en or es") }

@@ -66,7 +66,8 @@ public struct Workspace: Sendable {
             }
         }
         let formFiles = Workspace.files(in: root + "/Forms", extensions: ["docx", "odt", "html", "xhtml", "htm"])
-        let overlay = ProcessInfo.processInfo.environment["ADVOCATE_GLOSSARY_OVERLAY"].flatMap { $0.isEmpty ? nil : $0 }
+        let overlayFolder = GlossaryImport.defaultOverlayFolder()
+        let overlay = Workspace.isDirectory(overlayFolder) ? overlayFolder : nil
         let (glossary, glossaryProblems) = GlossaryLoader.load(folder: root + "/Glossary", overlay: overlay, cacheFolder: GlossaryLoader.defaultCacheFolder())
         self.glossary = glossary
         diagnostics += glossaryProblems

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import AdvocateFormat
+import Advocate
 @testable import AdvocateGlossary
 
 private let glossary = TestSupport.workspace.glossary
@@ -225,5 +226,67 @@ struct GlossaryCacheTests {
         #expect(GlossaryLoader.load(folder: folder, cacheFolder: cache).0.entries.first?.definition == "A list of cases.")
         try text.replacingOccurrences(of: "A list of cases.", with: "The cases a court will hear.").write(toFile: folder + "/a.yaml", atomically: true, encoding: .utf8)
         #expect(GlossaryLoader.load(folder: folder, cacheFolder: cache).0.entries.first?.definition == "The cases a court will hear.")
+    }
+}
+
+@Suite("Importing local terms")
+struct GlossaryImportTests {
+    let csv = """
+        term,aliases,definition_en,example_en,term_es,definition_es,example_es
+        night court,night courts,"A court that hears cases in the evening, after work hours.",Your hearing is at night court.,corte nocturna,Una corte que atiende casos de noche.,Su audiencia es en la corte nocturna.
+
+        """
+
+    @Test func csvTermsLandInTheOverlay() throws {
+        let folder = TestSupport.temporaryFolder("import")
+        try csv.write(toFile: folder + "/local.csv", atomically: true, encoding: .utf8)
+        let overlay = folder + "/overlay"
+        let (file, count) = try GlossaryImport.run(path: folder + "/local.csv", glossaryFolder: TestSupport.root + "/Glossary", overlay: overlay)
+        #expect(count == 1)
+        #expect(file == overlay + "/local.yaml")
+        let (glossary, problems) = GlossaryLoader.load(folder: TestSupport.root + "/Glossary", overlay: overlay)
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(glossary.entry(named: "night courts")?.definition == "A court that hears cases in the evening, after work hours.")
+        #expect(glossary.entry(named: "corte nocturna", language: .es) != nil)
+    }
+
+    @Test func aClashWithOurTermsWritesNothing() throws {
+        let folder = TestSupport.temporaryFolder("import")
+        try csv.replacingOccurrences(of: "night courts", with: "subpoena").write(toFile: folder + "/bad.csv", atomically: true, encoding: .utf8)
+        let overlay = folder + "/overlay"
+        #expect(throws: Diagnostics.self) { try GlossaryImport.run(path: folder + "/bad.csv", glossaryFolder: TestSupport.root + "/Glossary", overlay: overlay) }
+        do {
+            _ = try GlossaryImport.run(path: folder + "/bad.csv", glossaryFolder: TestSupport.root + "/Glossary", overlay: overlay)
+        } catch {
+            #expect(error.items.first?.message.hasPrefix("'subpoena' is defined twice: here and at ") == true)
+        }
+        #expect(!FileManager.default.fileExists(atPath: overlay + "/bad.yaml"))
+    }
+
+    @Test func missingColumnsAndBrokenQuotesAreLocated() throws {
+        let folder = TestSupport.temporaryFolder("import")
+        try "term,definition_en\nx,y\n".write(toFile: folder + "/a.csv", atomically: true, encoding: .utf8)
+        #expect(throws: Diagnostics.self) { try GlossaryImport.run(path: folder + "/a.csv", glossaryFolder: TestSupport.root + "/Glossary", overlay: folder + "/o") }
+        try (csv + "\"never closed,x\n").write(toFile: folder + "/b.csv", atomically: true, encoding: .utf8)
+        do {
+            _ = try GlossaryImport.run(path: folder + "/b.csv", glossaryFolder: TestSupport.root + "/Glossary", overlay: folder + "/o")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.items.map(\.description) == ["\(folder)/b.csv:3:1: error: a quoted field is never closed"])
+        }
+    }
+
+    @Test func tbxFromOurExportImportsBack() throws {
+        let folder = TestSupport.temporaryFolder("import")
+        let small = Glossary(entries: [
+            GlossaryEntry(
+                term: "night court", aliases: ["night courts"], category: "local", related: [], definition: "A court that hears cases in the evening.", example: "",
+                spanish: .init(term: "corte nocturna", aliases: [], definition: "Una corte que atiende casos de noche.", example: ""), source: "test")
+        ], categories: [])
+        try small.tbx().write(toFile: folder + "/terms.tbx", atomically: true, encoding: .utf8)
+        let (_, count) = try GlossaryImport.run(path: folder + "/terms.tbx", glossaryFolder: TestSupport.root + "/Glossary", overlay: folder + "/overlay")
+        #expect(count == 1)
+        let (glossary, _) = GlossaryLoader.load(folder: TestSupport.root + "/Glossary", overlay: folder + "/overlay")
+        #expect(glossary.entry(named: "night courts")?.spanish.term == "corte nocturna")
     }
 }
