@@ -60,7 +60,7 @@ struct GlossaryCommand: ParsableCommand {
         let other: Glossary.Language = language == .en ? .es : .en
         print("\(entry.term(in: language)) (\(entry.term(in: other)))")
         print("  \(entry.definition(in: language))")
-        print("  \(language == .en ? "Example" : "Ejemplo"): \(entry.example(in: language))")
+        if !entry.example(in: language).isEmpty { print("  \(language == .en ? "Example" : "Ejemplo"): \(entry.example(in: language))") }
         if !entry.related.isEmpty { print("  \(language == .en ? "See also" : "Vea también"): \(entry.related.joined(separator: ", "))") }
     }
 
