@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C: libxml2, seen only through AdvocateXML.
@@ -50,7 +51,10 @@ let package = Package(
         // The library other programs use: a workspace of definitions plus the interpreter around the core.
         .target(
             name: "Advocate",
-            dependencies: ["AdvocateCore", "AdvocateFormat", "AdvocateGlossary", "AdvocateStore", "AdvocateXML"],
+            dependencies: [
+                "AdvocateCore", "AdvocateFormat", "AdvocateGlossary", "AdvocateStore", "AdvocateXML",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strictSwift
         ),
         // The `advocate` command.

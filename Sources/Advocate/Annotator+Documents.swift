@@ -57,3 +57,46 @@ extension Annotator {
         return document.serialized()
     }
 }
+
+extension Annotator {
+    static let wordNamespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+    /// Reads a DOCX and writes a copy with a "Words to know" section at the end, explaining every
+    /// glossary term the document uses. Everything else in the package is kept as it was.
+    /// Returns the terms explained.
+    @discardableResult
+    public func annotate(docx input: String, to output: String) throws(AdvocateError) -> [GlossaryEntry] {
+        var package = try OfficePackage(path: input)
+        guard let xml = package.data("word/document.xml") else { throw AdvocateError("\(package.name) is not a DOCX document (it has no word/document.xml)") }
+        let document: XMLDocument
+        do { document = try XMLDocument(bytes: Array(xml), name: "word/document.xml") } catch {
+            throw AdvocateError("\(package.name): word/document.xml: \(error.description)")
+        }
+        guard let root = document.root, root.namespace == Annotator.wordNamespace, let body = root.children.first(where: { $0.name == "body" }) else {
+            throw AdvocateError("\(package.name) is not a DOCX document (word/document.xml has no body)")
+        }
+        let text = body.descendants(named: "p").map { paragraph in paragraph.descendants(named: "t").map(\.text).joined() }.joined(separator: "\n")
+        let entries = terms(in: text)
+        guard !entries.isEmpty else {
+            try package.write(to: output)
+            return []
+        }
+        let end = body.children.last { $0.name == "sectPr" }
+        let heading = body.addChild("p", before: end)
+        let headingRun = heading.addChild("r")
+        let headingFormat = headingRun.addChild("rPr")
+        headingFormat.addChild("b")
+        headingFormat.addChild("sz").setAttribute("val", "32")
+        headingRun.addChild("t").addText(self.heading)
+        for entry in entries {
+            let paragraph = body.addChild("p", before: end)
+            let termRun = paragraph.addChild("r")
+            termRun.addChild("rPr").addChild("b")
+            termRun.addChild("t").addText(entry.term(in: language))
+            paragraph.addChild("r").addChild("t").addText(": " + entry.definition(in: language), preserveSpace: true)
+        }
+        package.replace("word/document.xml", with: Data(document.serialized()))
+        try package.write(to: output)
+        return entries
+    }
+}

@@ -5,9 +5,9 @@ import Foundation
 struct AnnotateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "annotate", abstract: "Find the legal terms in a document and explain them in plain language.",
-        discussion: "Reads plain text, Markdown or HTML. Text gets numbered footnotes; HTML gets accessible inline explanations and a \"Words to know\" list.")
+        discussion: "Reads plain text, Markdown, HTML or DOCX. Text gets numbered footnotes; HTML gets accessible inline explanations; HTML and DOCX get a \"Words to know\" section.")
     @OptionGroup var options: StoreOptions
-    @Argument(help: "The document (.txt, .md or .html).") var file: String
+    @Argument(help: "The document (.txt, .md, .html or .docx).") var file: String
     @Option(help: "en or es.") var lang: String = "en"
     @Option(help: "text, markdown or html (default: the input's kind).") var format: String?
     @Option(name: .shortAndLong, help: "Write here instead of standard output.") var output: String?
@@ -18,7 +18,13 @@ struct AnnotateCommand: ParsableCommand {
             let kind = (file as NSString).pathExtension.lowercased()
             guard let data = FileManager.default.contents(atPath: file) else { throw AdvocateError("cannot read \(file)") }
             guard data.count <= 64 << 20 else { throw AdvocateError("\(file) is larger than 64 MiB") }
-            if kind == "docx" { throw AdvocateError("annotating DOCX files is not available yet; save the document as HTML or text") }
+            if kind == "docx" {
+                guard let output else { throw AdvocateError("a DOCX is written to a file: add -o OUT.docx") }
+                let annotator = Annotator(glossary: try options.workspace().glossary, language: language)
+                let entries = try annotator.annotate(docx: file, to: output)
+                print("Explained \(entries.count) term\(entries.count == 1 ? "" : "s") in \(output)")
+                return
+            }
             guard let text = String(data: data, encoding: .utf8), !text.contains("\u{0}") else { throw AdvocateError("\(file) is not UTF-8 text") }
             let inputKind = ["html", "htm", "xhtml"].contains(kind) ? "html" : (["md", "markdown"].contains(kind) ? "markdown" : "text")
             let outputKind = format ?? inputKind

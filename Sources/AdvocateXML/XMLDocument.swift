@@ -149,3 +149,37 @@ public struct XMLError: Error, Sendable, Hashable, CustomStringConvertible {
         return text
     }
 }
+
+extension XMLElement {
+    /// A new child in this element's namespace, placed before `sibling`, or last.
+    @discardableResult
+    public func addChild(_ name: String, before sibling: XMLElement? = nil) -> XMLElement {
+        let node = xmlNewDocNode(document.pointer, node.pointee.ns, name, nil)!
+        if let sibling { xmlAddPrevSibling(sibling.node, node) } else { xmlAddChild(self.node, node) }
+        return XMLElement(node: node, document: document)
+    }
+
+    /// Sets an attribute in this element's namespace (`w:val` on a `w:` element).
+    public func setAttribute(_ name: String, _ value: String) {
+        xmlNewNsProp(node, node.pointee.ns, name, value)
+    }
+
+    /// Adds text as a text node; with `preserveSpace`, leading and trailing spaces are kept (`xml:space`).
+    public func addText(_ text: String, preserveSpace: Bool = false) {
+        if preserveSpace { xmlNodeSetSpacePreserve(node, 1) }
+        if let textNode = xmlNewDocText(document.pointer, text) { xmlAddChild(node, textNode) }
+    }
+
+    /// Every descendant element named `name`, in document order.
+    public func descendants(named name: String) -> [XMLElement] {
+        var result: [XMLElement] = []
+        func walk(_ element: XMLElement) {
+            for child in element.children {
+                if child.name == name { result.append(child) }
+                walk(child)
+            }
+        }
+        walk(self)
+        return result
+    }
+}
