@@ -252,86 +252,71 @@ struct Folded {
         var breaks = self.breaks
         // Folding never makes text longer, so one buffer of the text's size is enough.
         bytes = [UInt8](unsafeUninitializedCapacity: text.count) { out, written in
-            var n = 0
+            var writer = Writer(out: out, breaks: breaks)
             var i = 0
             var lastWasSpace = true
-            var delta = 0
             let count = text.count
             while i < count {
                 let b = text[i]
                 if b >= 0x61 && b <= 0x7A || b >= 0x30 && b <= 0x39 {
                     // The common case: a lowercase letter or digit, kept as it is.
-                    if n &+ delta != i {
-                        delta = i &- n
-                        breaks.append((n, delta))
-                    }
-                    out[n] = b
-                    n &+= 1
+                    writer.emit(b, from: i)
                     lastWasSpace = false
                     i &+= 1
-                    continue
-                }
-                if b < 0x80 {
+                } else if b < 0x80 {
                     if Folded.isSpace(b) {
-                        if !lastWasSpace {
-                            if n &+ delta != i {
-                                delta = i &- n
-                                breaks.append((n, delta))
-                            }
-                            out[n] = 0x20
-                            n &+= 1
-                        }
+                        if !lastWasSpace { writer.emit(0x20, from: i) }
                         lastWasSpace = true
                     } else if b != UInt8(ascii: "'") {
-                        if n &+ delta != i {
-                            delta = i &- n
-                            breaks.append((n, delta))
-                        }
-                        out[n] = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
-                        n &+= 1
+                        writer.emit(b >= 0x41 && b <= 0x5A ? b | 0x20 : b, from: i)
                         lastWasSpace = false
                     }
                     i &+= 1
                 } else if b == 0xC3, i + 1 < count, let base = Folded.latin1[Int(text[i + 1])] {
-                    if n &+ delta != i {
-                        delta = i &- n
-                        breaks.append((n, delta))
-                    }
-                    out[n] = base
-                    n &+= 1
+                    writer.emit(base, from: i)
                     lastWasSpace = false
                     i &+= 2
                 } else if b == 0xE2, i + 2 < count, text[i + 1] == 0x80, text[i + 2] == 0x99 || text[i + 2] == 0x98 {
                     i &+= 3  // ’ ‘ are apostrophes
                 } else if b == 0xE2, i + 2 < count, text[i + 1] == 0x80, (0x90...0x94).contains(text[i + 2]) {
-                    if !lastWasSpace {  // hyphens and dashes
-                        if n &+ delta != i {
-                            delta = i &- n
-                            breaks.append((n, delta))
-                        }
-                        out[n] = 0x20
-                        n &+= 1
-                    }
+                    if !lastWasSpace { writer.emit(0x20, from: i) }  // hyphens and dashes
                     lastWasSpace = true
                     i &+= 3
                 } else {
                     // Any other character keeps its bytes, which match nothing a key holds.
                     let end = min(count, i + Folded.sequenceLength(b))
-                    if n &+ delta != i {
-                        delta = i &- n
-                        breaks.append((n, delta))
-                    }
-                    for j in i..<end {
-                        out[n] = text[j] | 0x80
-                        n &+= 1
-                    }
+                    for j in i..<end { writer.emit(text[j] | 0x80, from: j) }
                     lastWasSpace = false
                     i = end
                 }
             }
-            written = n
+            written = writer.count
+            breaks = writer.breaks
         }
         self.breaks = breaks
+    }
+
+    /// Writes folded bytes and notes where their original offsets shift.
+    private struct Writer {
+        let out: UnsafeMutableBufferPointer<UInt8>
+        var breaks: [(index: Int, delta: Int)]
+        var count = 0
+        var delta = 0
+
+        init(out: UnsafeMutableBufferPointer<UInt8>, breaks: [(index: Int, delta: Int)]) {
+            self.out = out
+            self.breaks = breaks
+        }
+
+        @inline(__always)
+        mutating func emit(_ byte: UInt8, from original: Int) {
+            if count &+ delta != original {
+                delta = original &- count
+                breaks.append((count, delta))
+            }
+            out[count] = byte
+            count &+= 1
+        }
     }
 
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == UInt8(ascii: "-") }
