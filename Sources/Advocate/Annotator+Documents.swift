@@ -14,14 +14,12 @@ extension Annotator {
         do { document = try HTMLDocument(bytes: Array(html.utf8)) } catch { throw AdvocateError("cannot read the page: \(error.description)") }
         var explained: [Int: Int] = [:]
         var order: [GlossaryEntry] = []
-        var positions: [String: Int] = [:]
-        for (index, entry) in glossary.entries.enumerated() { positions[entry.term] = index }
         document.replaceText(skipping: Annotator.untouched) { text in
             let utf8 = Array(text.utf8)
             var pieces: [HTMLDocument.Piece] = []
             var position = 0
-            for (range, entry) in find(text) {
-                guard let index = positions[entry.term], explained[index] == nil else { continue }
+            for match in matches(in: text) where explained[match.entry] == nil {
+                let (range, index, entry) = (match.range, match.entry, glossary.entries[match.entry])
                 order.append(entry)
                 explained[index] = order.count
                 let id = "advocate-term-\(order.count)"

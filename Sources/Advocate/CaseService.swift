@@ -214,11 +214,7 @@ public final class CaseService: @unchecked Sendable {
         var rows = state.items.map { item in
             AgendaRow(caseId: caseId, key: item.key, kind: item.kind.rawValue, title: item.title, who: item.who, due: item.due)
         }
-        guard !state.closed else {
-            for index in rows.indices { rows[index].workflowId = definition.id }
-            return rows
-        }
-        for field in definition.fields where field.courtDate {
+        for field in definition.fields where field.courtDate && !state.closed {
             let due: DueDate?
             switch state.data[field.name] {
             case .date(let d)?: due = DueDate(moment: LocalDateTime(date: d), hasTime: false, reasons: [])

@@ -36,3 +36,20 @@ public struct LocalClock: Sendable {
         return calendar.date(from: components) ?? Date(timeIntervalSince1970: 0)
     }
 }
+
+/// A clock that stands still until it is moved: the demo walks a case through days with it, and
+/// tests use it to inject time.
+public final class ManualClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    public init(_ start: LocalDateTime, timeZone: TimeZone = .current) { current = LocalClock.instant(start, in: timeZone) }
+
+    public var localClock: LocalClock { LocalClock { [self] in lock.withLock { current } } }
+
+    public func set(_ time: LocalDateTime, timeZone: TimeZone = .current) { lock.withLock { current = LocalClock.instant(time, in: timeZone) } }
+
+    public func advance(days: Int = 0, hours: Int = 0) {
+        lock.withLock { current = current.addingTimeInterval(TimeInterval(days * 86_400 + hours * 3_600)) }
+    }
+}

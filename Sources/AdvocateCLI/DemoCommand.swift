@@ -33,7 +33,7 @@ struct DemoCommand: ParsableCommand {
             defer { if store == nil { try? FileManager.default.removeItem(atPath: folder) } }
 
             let start = LocalClock.local(Date(), in: .current).date
-            let clock = DemoClock(LocalDateTime(date: start, minuteOfDay: 9 * 60))
+            let clock = ManualClock(LocalDateTime(date: start, minuteOfDay: 9 * 60))
             let service = CaseService(workspace: workspace, store: try CaseStore(path: path), clock: clock.localClock)
             let hearing = LocalDateTime(date: start.adding(days: 15), minuteOfDay: 9 * 60)
 
@@ -80,16 +80,4 @@ struct DemoCommand: ParsableCommand {
             if let store { print("\nThe demo store is kept at \(store).") }
         }
     }
-}
-
-/// The demo's own clock, moved forward scene by scene.
-final class DemoClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-
-    init(_ start: LocalDateTime) { current = LocalClock.instant(start, in: .current) }
-
-    var localClock: LocalClock { LocalClock { [self] in lock.withLock { current } } }
-
-    func set(_ time: LocalDateTime) { lock.withLock { current = LocalClock.instant(time, in: .current) } }
 }

@@ -79,7 +79,8 @@ public struct Glossary: Sendable {
         return String(result)
     }
 
-    private static let unaccented: [Unicode.Scalar: Unicode.Scalar] = {
+    /// Accented lowercase Latin letters and their base letters; the term matcher folds bytes with it too.
+    static let unaccented: [Unicode.Scalar: Unicode.Scalar] = {
         var table: [Unicode.Scalar: Unicode.Scalar] = [:]
         for (accented, base) in [("áàâäãå", "a"), ("éèêë", "e"), ("íìîï", "i"), ("óòôöõ", "o"), ("úùûü", "u"), ("ñ", "n"), ("ç", "c"), ("ý", "y")] as [(String, Unicode.Scalar)] {
             for scalar in accented.unicodeScalars { table[scalar] = base }

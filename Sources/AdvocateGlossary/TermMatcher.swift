@@ -355,16 +355,16 @@ struct Folded {
         (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b >= 0x80
     }
 
-    /// Second bytes of `C3 xx` Latin-1 letters, folded to their unaccented lowercase base; nil for others.
+    /// Second bytes of `C3 xx` Latin-1 letters, folded to their unaccented lowercase base; nil for
+    /// others. Built from ``Glossary/unaccented``, in both cases, so terms and text fold alike.
     static let latin1: [UInt8?] = {
         var table = [UInt8?](repeating: nil, count: 256)
-        let rows: [(ClosedRange<UInt8>, UInt8)] = [
-            (0x80...0x85, UInt8(ascii: "a")), (0xA0...0xA5, UInt8(ascii: "a")), (0x88...0x8B, UInt8(ascii: "e")), (0xA8...0xAB, UInt8(ascii: "e")),
-            (0x8C...0x8F, UInt8(ascii: "i")), (0xAC...0xAF, UInt8(ascii: "i")), (0x92...0x96, UInt8(ascii: "o")), (0xB2...0xB6, UInt8(ascii: "o")),
-            (0x99...0x9C, UInt8(ascii: "u")), (0xB9...0xBC, UInt8(ascii: "u")), (0x91...0x91, UInt8(ascii: "n")), (0xB1...0xB1, UInt8(ascii: "n")),
-            (0x87...0x87, UInt8(ascii: "c")), (0xA7...0xA7, UInt8(ascii: "c")), (0x9D...0x9D, UInt8(ascii: "y")), (0xBD...0xBD, UInt8(ascii: "y")),
-        ]
-        for (range, base) in rows { for b in range { table[Int(b)] = base } }
+        for (accented, base) in Glossary.unaccented {
+            for scalar in [accented] + String(accented).uppercased().unicodeScalars {
+                let bytes = Array(String(scalar).utf8)
+                if bytes.count == 2, bytes[0] == 0xC3, base.isASCII { table[Int(bytes[1])] = UInt8(base.value) }
+            }
+        }
         return table
     }()
 }

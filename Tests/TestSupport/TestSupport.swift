@@ -21,29 +21,13 @@ public enum TestSupport {
     public static let workspace = Workspace(root: root)
 
     /// A case service on a fresh store in a temporary folder, with a clock the test controls.
-    public static func service(at start: LocalDateTime, workspace: Workspace = workspace) throws -> (CaseService, TestClock, String) {
+    public static func service(at start: LocalDateTime, workspace: Workspace = workspace) throws -> (CaseService, ManualClock, String) {
         let folder = temporaryFolder()
         let path = folder + "/store.sqlite"
-        let clock = TestClock(start)
+        let clock = ManualClock(start)
         return (CaseService(workspace: workspace, store: try CaseStore(path: path), clock: clock.localClock), clock, path)
     }
 
     public static func date(_ text: String) -> CivilDate { CivilDate(iso: text)! }
     public static func time(_ text: String) -> LocalDateTime { LocalDateTime(iso: text)! }
-}
-
-/// A clock that stands still until the test moves it.
-public final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Date
-
-    public init(_ start: LocalDateTime) { current = LocalClock.instant(start, in: .current) }
-
-    public var localClock: LocalClock { LocalClock { [self] in lock.withLock { current } } }
-
-    public func set(_ time: LocalDateTime) { lock.withLock { current = LocalClock.instant(time, in: .current) } }
-
-    public func advance(days: Int = 0, hours: Int = 0) {
-        lock.withLock { current = current.addingTimeInterval(TimeInterval(days * 86_400 + hours * 3_600)) }
-    }
 }

@@ -18,10 +18,7 @@ public struct Expression: Sendable, CustomStringConvertible {
     init(source: String, root: Node) {
         self.source = source
         self.root = root
-        var paths: Set<String> = []
-        root.visit { node in
-            if case .path(let path) = node.kind { paths.insert(path.joined) }
-        }
+        let paths = Set(root.paths.map(\.path))
         self.dependencies = FieldPaths(paths)
         self.readsClock = paths.contains("today") || paths.contains("now")
     }
@@ -35,13 +32,7 @@ public struct Expression: Sendable, CustomStringConvertible {
     public var description: String { source }
 
     /// Every dotted path the expression reads, with its offset, for field inventories and checks.
-    public var paths: [(path: String, range: Range<Int>)] {
-        var result: [(String, Range<Int>)] = []
-        root.visit { node in
-            if case .path(let path) = node.kind { result.append((path.joined, node.range)) }
-        }
-        return result
-    }
+    public var paths: [(path: String, range: Range<Int>)] { root.paths }
 }
 
 /// A problem in an expression, located by Unicode-scalar offsets into its source.
@@ -70,6 +61,15 @@ struct Node: Sendable {
         case binary(BinaryOperator, Node, Node)
         case call(String, [Node])
         case filter(Node, name: String, arguments: [Node])
+    }
+
+    /// Every dotted path under this node, with its offset.
+    var paths: [(path: String, range: Range<Int>)] {
+        var result: [(String, Range<Int>)] = []
+        visit { node in
+            if case .path(let path) = node.kind { result.append((path.joined, node.range)) }
+        }
+        return result
     }
 
     func visit(_ body: (Node) -> Void) {
