@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "AdvocateCore", swiftSettings: strictSwift),
         // The plain-language glossary: lookup, search, completion and readability (pure).
         .target(name: "AdvocateGlossary", swiftSettings: strictSwift),
+        // Document assembly: the template language over DOCX, ODT and HTML, compiled once and filled fast (no Foundation).
+        .target(name: "AdvocateAssembly", dependencies: ["AdvocateCore", "AdvocateXML"], swiftSettings: strictSwift),
         // Reading workflow, calendar and glossary files, with positions for every error.
         .target(
             name: "AdvocateFormat",
@@ -52,7 +54,7 @@ let package = Package(
         .target(
             name: "Advocate",
             dependencies: [
-                "AdvocateCore", "AdvocateFormat", "AdvocateGlossary", "AdvocateStore", "AdvocateXML",
+                "AdvocateAssembly", "AdvocateCore", "AdvocateFormat", "AdvocateGlossary", "AdvocateStore", "AdvocateXML",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strictSwift

@@ -65,6 +65,45 @@ extension Annotator {
     @discardableResult
     public func annotate(docx input: String, to output: String) throws(AdvocateError) -> [GlossaryEntry] {
         var package = try OfficePackage(path: input)
+        let entries = try annotate(wordPackage: &package)
+        try package.write(to: output)
+        return entries
+    }
+
+    /// A filled DOCX with its "Words to know" section.
+    func annotate(docxBytes bytes: [UInt8], name: String) throws(AdvocateError) -> [UInt8] {
+        var package = try OfficePackage(data: Data(bytes), name: name)
+        try annotate(wordPackage: &package)
+        return try package.archived()
+    }
+
+    /// A filled ODT with its "Words to know" section: a heading and one paragraph per term at
+    /// the end of the text.
+    func annotate(odtBytes bytes: [UInt8], name: String) throws(AdvocateError) -> [UInt8] {
+        var package = try OfficePackage(data: Data(bytes), name: name)
+        guard let xml = package.data("content.xml") else { throw AdvocateError("\(name) is not an OpenDocument text (it has no content.xml)") }
+        let document: XMLDocument
+        do { document = try XMLDocument(bytes: Array(xml), name: "content.xml") } catch { throw AdvocateError("\(name): content.xml: \(error.description)") }
+        guard let root = document.root, let body = root.children.first(where: { $0.name == "body" }), let text = body.children.first(where: { $0.name == "text" }) else {
+            throw AdvocateError("\(name) is not an OpenDocument text (content.xml has no office:text)")
+        }
+        let entries = terms(in: (text.descendants(named: "p") + text.descendants(named: "h")).map(\.text).joined(separator: "\n"))
+        guard !entries.isEmpty else { return bytes }
+        let heading = text.addChild("h", namespace: Annotator.openDocumentTextNamespace)
+        heading.setAttribute("outline-level", "2")
+        heading.addText(self.heading)
+        for entry in entries {
+            let paragraph = text.addChild("p", namespace: Annotator.openDocumentTextNamespace)
+            paragraph.addText(entry.term(in: language) + ": " + entry.definition(in: language))
+        }
+        package.replace("content.xml", with: Data(document.serialized()))
+        return try package.archived()
+    }
+
+    static let openDocumentTextNamespace = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+
+    @discardableResult
+    func annotate(wordPackage package: inout OfficePackage) throws(AdvocateError) -> [GlossaryEntry] {
         guard let xml = package.data("word/document.xml") else { throw AdvocateError("\(package.name) is not a DOCX document (it has no word/document.xml)") }
         let document: XMLDocument
         do { document = try XMLDocument(bytes: Array(xml), name: "word/document.xml") } catch {
@@ -75,10 +114,7 @@ extension Annotator {
         }
         let text = body.descendants(named: "p").map { paragraph in paragraph.descendants(named: "t").map(\.text).joined() }.joined(separator: "\n")
         let entries = terms(in: text)
-        guard !entries.isEmpty else {
-            try package.write(to: output)
-            return []
-        }
+        guard !entries.isEmpty else { return [] }
         let end = body.children.last { $0.name == "sectPr" }
         let heading = body.addChild("p", before: end)
         let headingRun = heading.addChild("r")
@@ -94,7 +130,6 @@ extension Annotator {
             paragraph.addChild("r").addChild("t").addText(": " + entry.definition(in: language), preserveSpace: true)
         }
         package.replace("word/document.xml", with: Data(document.serialized()))
-        try package.write(to: output)
         return entries
     }
 }

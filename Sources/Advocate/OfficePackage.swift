@@ -27,9 +27,18 @@ public struct OfficePackage {
     }
 
     public init(path: String) throws(AdvocateError) {
-        name = (path as NSString).lastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.uint64Value ?? 0
+        guard size <= OfficePackage.maximumTotalSize else { throw AdvocateError("\(name) is larger than \(OfficePackage.maximumTotalSize >> 20) MiB") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw AdvocateError("cannot read \(path)") }
+        try self.init(data: data, name: name)
+    }
+
+    /// Reads a package held in memory; `name` is used in messages.
+    public init(data: Data, name: String) throws(AdvocateError) {
+        self.name = name
         let archive: Archive
-        do { archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read) } catch {
+        do { archive = try Archive(data: data, accessMode: .read) } catch {
             throw AdvocateError("\(name) is not a ZIP package (DOCX and ODT files are); it may be damaged or another kind of file")
         }
         var parts: [Part] = []
@@ -73,6 +82,15 @@ public struct OfficePackage {
 
     public mutating func replace(_ path: String, with data: Data) {
         if let index = parts.firstIndex(where: { $0.path == path }) { parts[index].data = data } else { parts.append(Part(path: path, data: data, compressed: true)) }
+    }
+
+    /// The package as ZIP bytes.
+    public func archived() throws(AdvocateError) -> [UInt8] {
+        do {
+            return ZIPWriter.archive(try parts.map { try ZIPEntry(path: $0.path, bytes: [UInt8]($0.data), deflate: $0.compressed && $0.path != "mimetype") })
+        } catch {
+            throw AdvocateError("cannot compress \(name)")
+        }
     }
 
     /// Writes the package to `path` through a temporary file, so a failure leaves no partial output.

@@ -9,7 +9,7 @@ struct AdvocateCommand: ParsableCommand {
         abstract: "Step victims' cases through court and service workflows, and see what is due before it is missed.",
         subcommands: [
             WorkflowsCommand.self, CaseCommand.self, AgendaCommand.self, CalendarCommand.self, TickCommand.self, DeadlineCommand.self,
-            ExplainCommand.self, GlossaryCommand.self, AnnotateCommand.self, DemoCommand.self,
+            FormsCommand.self, ExplainCommand.self, GlossaryCommand.self, AnnotateCommand.self, DemoCommand.self,
         ]
     )
 }

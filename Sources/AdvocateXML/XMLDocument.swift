@@ -159,6 +159,15 @@ extension XMLElement {
         return XMLElement(node: node, document: document)
     }
 
+    /// A new last child in the namespace `uri`, which must be declared on this element or above.
+    @discardableResult
+    public func addChild(_ name: String, namespace uri: String) -> XMLElement {
+        let ns = xmlSearchNsByHref(document.pointer, node, uri) ?? node.pointee.ns
+        let child = xmlNewDocNode(document.pointer, ns, name, nil)!
+        xmlAddChild(self.node, child)
+        return XMLElement(node: child, document: document)
+    }
+
     /// Sets an attribute in this element's namespace (`w:val` on a `w:` element).
     public func setAttribute(_ name: String, _ value: String) {
         xmlNewNsProp(node, node.pointee.ns, name, value)

@@ -258,3 +258,10 @@ enum Builtins {
         }
     }
 }
+
+extension Environment {
+    /// The value at a dotted path, read as an expression would read it (locals first).
+    public func value(at path: String) -> Value {
+        resolve(Path(path.split(separator: ".").map(String.init)))
+    }
+}
