@@ -13,6 +13,8 @@ public final class CaseService: @unchecked Sendable {
     public let workspace: Workspace
     public let store: CaseStore
     public let clock: LocalClock
+    /// The templates that `fill:` effects fill.
+    public let forms: FormLibrary
     private let lock = NSLock()
     private var machines: [String: Machine] = [:]
     /// Case states already decoded, by case id, with the version they belong to.
@@ -23,6 +25,7 @@ public final class CaseService: @unchecked Sendable {
         self.workspace = workspace
         self.store = store
         self.clock = clock
+        self.forms = FormLibrary(workspace: workspace)
     }
 
     /// The result of a change: the case, its new state and what the transition asked for.
@@ -32,6 +35,10 @@ public final class CaseService: @unchecked Sendable {
         public var effects: [Effect]
         /// Effects of timers that fired before the command ran, by case.
         public var ticked: [(caseId: String, effects: [Effect])]
+        /// Documents the effects filled and stored with the case.
+        public var documents: [StoredDocument] = []
+        /// Documents the effects asked for that could not be filled, and why.
+        public var documentProblems: [String] = []
     }
 
     // MARK: Transactions
@@ -131,7 +138,9 @@ public final class CaseService: @unchecked Sendable {
                 workflowId: loaded.definition.id, workflowVersion: loaded.definition.version, definitionHash: loaded.definition.contentHash, first: entry, state: state,
                 wakeAt: wakeAt(state, machine), agenda: [])
             try tx.replaceAgenda(caseId: id, CaseService.agendaRows(id, state, machine.definition))
-            return Outcome(caseId: id, state: state, effects: effects, ticked: ticked)
+            var outcome = Outcome(caseId: id, state: state, effects: effects, ticked: ticked)
+            (outcome.documents, outcome.documentProblems) = try fillDocuments(effects, caseId: id, state: state, machine: machine, journalSequence: 1, now: now, tx: tx)
+            return outcome
         }
     }
 
@@ -181,7 +190,9 @@ public final class CaseService: @unchecked Sendable {
             agenda: CaseService.agendaRows(stored.id, state, machine.definition))
         // Cached only once this transaction is stored: a rolled-back write leaves no trace.
         tx.afterCommit { [self] in remember(stored.id, version: stored.version + 1, state: state) }
-        return Outcome(caseId: stored.id, state: state, effects: effects, ticked: ticked)
+        var outcome = Outcome(caseId: stored.id, state: state, effects: effects, ticked: ticked)
+        (outcome.documents, outcome.documentProblems) = try fillDocuments(effects, caseId: stored.id, state: state, machine: machine, journalSequence: state.sequence, now: now, tx: tx)
+        return outcome
     }
 
     // MARK: Time
@@ -202,6 +213,9 @@ public final class CaseService: @unchecked Sendable {
             guard !effects.isEmpty || state.nextWake != stored.state.nextWake else { continue }
             let entry = JournalEntry(sequence: state.sequence, input: .tick, at: now, recordedAt: StoreTransaction.timestamp())
             try tx.updateCase(id, expectedVersion: stored.version, state: state, wakeAt: wakeAt(state, machine), entries: [entry], agenda: CaseService.agendaRows(id, state, machine.definition))
+            // A timer's paperwork that cannot be filled must not stop every other command: the
+            // step stays on the agenda, and `forms fill --case` fills it by hand.
+            _ = try fillDocuments(effects, caseId: id, state: state, machine: machine, journalSequence: state.sequence, now: now, tx: tx)
             ticked.append((id, effects))
         }
     }

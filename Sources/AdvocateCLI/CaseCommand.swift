@@ -5,7 +5,7 @@ import Foundation
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Open cases, send events, and read a case's state and history.",
-        subcommands: [Open.self, List.self, Show.self, Send.self, Done.self, History.self, Migrate.self, Import.self])
+        subcommands: [Open.self, List.self, Show.self, Send.self, Done.self, History.self, Documents.self, Migrate.self, Import.self])
 
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a case on a workflow and print its id.")
@@ -21,6 +21,48 @@ struct CaseCommand: ParsableCommand {
                     Output.json(["id": outcome.caseId, "state": CaseRendering.trackStates(outcome.state), "effects": outcome.effects.map(CaseRendering.describe)])
                 } else {
                     print(outcome.caseId)
+                    CaseRendering.printDocuments(outcome)
+                }
+            }
+        }
+    }
+
+    struct Documents: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the documents filled for a case, or export them to a folder.",
+            discussion: "Documents are filled when a workflow's fill: effect runs. Values the case lacked then show as markers and are listed.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var caseId: String
+        @Option(help: "Write every document into this folder (created if needed).") var export: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            try Output.run {
+                let service = try options.service()
+                let documents = try service.documents(caseId)
+                if let export {
+                    do { try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) } catch {
+                        throw AdvocateError("cannot create \(export)")
+                    }
+                    for document in documents {
+                        let name = "\(document.sequence)-\(document.fileName)"
+                        let bytes = try service.documentContent(caseId, sequence: document.sequence)
+                        do { try Data(bytes).write(to: URL(fileURLWithPath: export).appendingPathComponent(name), options: .atomic) } catch {
+                            throw AdvocateError("cannot write \(name) in \(export)")
+                        }
+                        if !json { print("\(export)/\(name)") }
+                    }
+                }
+                if json {
+                    Output.json(documents.map { d in
+                        ["sequence": d.sequence, "form": d.form, "format": d.format, "file": "\(d.sequence)-\(d.fileName)", "sha256": d.sha256, "bytes": d.size, "missing": d.missing, "created_at": d.createdAt] as [String: Any]
+                    })
+                } else if export == nil {
+                    if documents.isEmpty { print("No documents yet for \(caseId).") }
+                    for d in documents {
+                        let missing = d.missing.isEmpty ? "" : "  missing: \(d.missing.joined(separator: ", "))"
+                        print("\(d.sequence)  \(d.fileName.padding(toLength: 34, withPad: " ", startingAt: 0)) \(d.createdAt)  \(d.size) bytes  sha256 \(d.sha256.prefix(12))\(missing)")
+                    }
                 }
             }
         }
@@ -183,8 +225,18 @@ enum CaseRendering {
             return
         }
         for effect in outcome.effects { print(describe(effect)) }
+        printDocuments(outcome)
         let tracks = outcome.state.tracks.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
         print("\(outcome.caseId) is now at \(tracks)\(outcome.state.closed ? " (closed)" : "")")
+    }
+
+    /// The documents a command filled, and any it could not.
+    static func printDocuments(_ outcome: CaseService.Outcome) {
+        for document in outcome.documents {
+            let missing = document.missing.isEmpty ? "" : " (missing: \(document.missing.joined(separator: ", ")))"
+            print("filled \(document.fileName) as document \(document.sequence)\(missing)")
+        }
+        for problem in outcome.documentProblems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
     }
 
     static func value(_ field: FieldDefinition?, _ value: Value, unlock: Bool) -> Value {

@@ -58,6 +58,26 @@ enum Schema {
                         BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
                     """)
         }
+        migrator.registerMigration("v2-documents") { db in
+            // Filled documents kept with their case: the file itself, its SHA-256, and the
+            // values the template needed and the case lacked.
+            try db.execute(
+                sql: """
+                    CREATE TABLE document (
+                        case_id TEXT NOT NULL REFERENCES "case"(id),
+                        seq INTEGER NOT NULL,
+                        form TEXT NOT NULL,
+                        format TEXT NOT NULL,
+                        file_name TEXT NOT NULL,
+                        content BLOB NOT NULL,
+                        sha256 TEXT NOT NULL,
+                        missing TEXT NOT NULL,
+                        journal_seq INTEGER NOT NULL,
+                        created_at TEXT NOT NULL,
+                        PRIMARY KEY (case_id, seq)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }
 }

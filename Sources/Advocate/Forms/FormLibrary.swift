@@ -66,7 +66,6 @@ public final class FormLibrary: @unchecked Sendable {
     /// uses it (or none, when no workflow does).
     public func check(_ template: FormTemplate) -> [TemplateProblem] {
         var problems = template.problems
-        guard template.isUsable else { return problems }
         let users = workflows(using: template.name)
         if users.isEmpty {
             // Checked for syntax and filters only: any variable may come from --data.

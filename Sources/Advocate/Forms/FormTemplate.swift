@@ -109,15 +109,21 @@ public final class FormTemplate: Sendable {
 
     /// Fills the template and returns the finished file's bytes.
     public func fill(_ environment: Environment, options: FillOptions = FillOptions()) throws(AdvocateError) -> [UInt8] {
+        try fillReportingMissing(environment, options: options).bytes
+    }
+
+    /// Fills the template; also lists the values found missing when `options` allow them.
+    public func fillReportingMissing(_ environment: Environment, options: FillOptions = FillOptions()) throws(AdvocateError) -> (bytes: [UInt8], missing: [String]) {
         guard isUsable else {
             throw AdvocateError("\(name) has template errors; see advocate forms check \(name)", diagnostics: diagnostics(file: path))
         }
         do {
             switch body {
             case .text(let template):
-                return Array(try template.fill(environment, options: options).utf8)
+                let (text, missing) = try template.fillReportingMissing(environment, options: options)
+                return (Array(text.utf8), missing)
             case .office(let template, let slots):
-                let outputs = try template.fill(environment, options: options)
+                let (outputs, missing) = try template.fill(environment, options: options)
                 var byPath: [String: [UInt8]] = [:]
                 for output in outputs { byPath[output.path] = output.bytes }
                 var entries: [ZIPEntry] = []
@@ -135,7 +141,7 @@ public final class FormTemplate: Sendable {
                         }
                     }
                 }
-                return ZIPWriter.archive(entries)
+                return (ZIPWriter.archive(entries), missing)
             }
         } catch let error as FillError {
             throw AdvocateError("cannot fill \(name): \(error.description)", diagnostics: error.problems.map { $0.diagnostic(file: path) })

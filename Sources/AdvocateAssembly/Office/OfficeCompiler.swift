@@ -115,7 +115,7 @@ struct OfficeCompiler {
         }
         let scalars = Array(text.unicodeScalars)
         let part = self.part
-        let location = { (offset: Int) in TemplateLocation(part: part, line: element.line, column: offset + 1, context: text) }
+        let location = { (offset: Int) in TemplateLocation(part: part, line: element.line, column: offset + 1, context: text, countsParagraphs: false) }
         let segments: [Segment]
         do { segments = try TagScanner.scan(scalars) } catch {
             problems.append(TemplateProblem(error.message, at: location(error.offset)))

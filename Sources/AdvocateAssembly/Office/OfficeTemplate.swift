@@ -54,8 +54,9 @@ public struct OfficeTemplate: Sendable {
         return (OfficeTemplate(dialect: dialect, parts: compiled, numbering: numbering), problems)
     }
 
-    /// Fills every templated part; returns the new bytes of each changed part, by path.
-    public func fill(_ environment: Environment, options: FillOptions = FillOptions()) throws(FillError) -> [(path: String, bytes: [UInt8])] {
+    /// Fills every templated part; returns the new bytes of each changed part, by path, and the
+    /// values found missing (only when ``FillOptions/allowMissing`` lets the fill finish).
+    public func fill(_ environment: Environment, options: FillOptions = FillOptions()) throws(FillError) -> (parts: [(path: String, bytes: [UInt8])], missing: [String]) {
         var renderer = Renderer(environment: environment, options: options)
         var restarts = NumberingRestarts(next: (numbering?.highestId ?? 0) + 1)
         var output: [(path: String, bytes: [UInt8])] = []
@@ -63,7 +64,7 @@ public struct OfficeTemplate: Sendable {
         for part in parts { output.append((part.path, part.render(&renderer, numbering: &restarts))) }
         try renderer.finish()
         if let numbering, !restarts.clones.isEmpty { output.append(("word/numbering.xml", numbering.render(clones: restarts.clones))) }
-        return output
+        return (output, renderer.missing)
     }
 }
 

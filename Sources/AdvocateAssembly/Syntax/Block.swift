@@ -120,18 +120,21 @@ public struct TemplateLocation: Sendable, Hashable {
     public var column: Int
     /// The line or paragraph's text, for showing the problem in context.
     public var context: String
+    /// Whether `line` counts paragraphs (office text) rather than lines (XML outside paragraphs).
+    public var countsParagraphs: Bool
 
-    public init(part: String? = nil, line: Int, column: Int, context: String) {
+    public init(part: String? = nil, line: Int, column: Int, context: String, countsParagraphs: Bool = true) {
         self.part = part
         self.line = line
         self.column = column
         self.context = context
+        self.countsParagraphs = countsParagraphs && part != nil
     }
 
-    /// "paragraph 12, column 4 of word/document.xml" or "line 3".
+    /// "paragraph 12 of the body", "line 2 of the document properties" or "line 3".
     public var short: String {
         guard let part else { return "line \(line)" }
-        return "paragraph \(line) of \(TemplateLocation.partName(part))"
+        return "\(countsParagraphs ? "paragraph" : "line") \(line) of \(TemplateLocation.partName(part))"
     }
 
     /// Friendly names for office parts.

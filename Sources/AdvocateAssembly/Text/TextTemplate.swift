@@ -79,6 +79,11 @@ public struct TextTemplate: Sendable {
 
     /// Fills the template; throws ``FillError`` for missing values (unless allowed) or failed expressions.
     public func fill(_ environment: Environment, options: FillOptions = FillOptions()) throws(FillError) -> String {
+        try fillReportingMissing(environment, options: options).text
+    }
+
+    /// Fills the template, and lists the values found missing when ``FillOptions/allowMissing`` lets it finish.
+    public func fillReportingMissing(_ environment: Environment, options: FillOptions = FillOptions()) throws(FillError) -> (text: String, missing: [String]) {
         var renderer = Renderer(environment: environment, options: options)
         var out = ""
         let escaping = escaping
@@ -94,7 +99,7 @@ public struct TextTemplate: Sendable {
             }
         }
         try renderer.finish()
-        return out
+        return (out, renderer.missing)
     }
 
     static func escapeHTML(_ text: String, into out: inout String) {

@@ -1,0 +1,58 @@
+public import AdvocateCore
+public import AdvocateStore
+internal import Crypto
+internal import Foundation
+
+extension CaseService {
+    /// Fills the forms that `fill:` effects ask for and stores each with the case, inside the
+    /// command's transaction. Values the case does not have yet show as visible markers and are
+    /// listed with the document; a template that cannot be filled is reported, not stored.
+    func fillDocuments(
+        _ effects: [Effect], caseId: String, state: CaseState, machine: Machine, journalSequence: Int, now: LocalDateTime, tx: StoreTransaction
+    ) throws -> (documents: [StoredDocument], problems: [String]) {
+        var documents: [StoredDocument] = []
+        var problems: [String] = []
+        for effect in effects {
+            guard case .fill(let form, _, _) = effect else { continue }
+            do {
+                let template = try forms.template(form)
+                let data = FormLibrary.templateData(caseId: caseId, state: state, definition: machine.definition)
+                let environment = forms.environment(data: data, calendar: machine.calendar, now: now)
+                let (bytes, missing) = try template.fillReportingMissing(environment, options: FillOptions(allowMissing: true))
+                let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+                var document = StoredDocument(
+                    caseId: caseId, form: form, format: template.format.rawValue, fileName: "\(form).\(template.format.rawValue)", sha256: hash, missing: missing,
+                    journalSequence: journalSequence, createdAt: StoreTransaction.timestamp(), size: bytes.count)
+                document.sequence = try tx.addDocument(document, content: bytes)
+                documents.append(document)
+            } catch {
+                problems.append("could not fill \(form): \(AdvocateError.from(error).description)")
+            }
+        }
+        return (documents, problems)
+    }
+
+    /// A case's stored documents, oldest first.
+    public func documents(_ caseId: String) throws(AdvocateError) -> [StoredDocument] {
+        do {
+            return try store.read { tx in
+                _ = try tx.loadCase(caseId)
+                return try tx.documents(caseId: caseId)
+            }
+        } catch {
+            throw AdvocateError.from(error)
+        }
+    }
+
+    /// A stored document's bytes.
+    public func documentContent(_ caseId: String, sequence: Int) throws(AdvocateError) -> [UInt8] {
+        do {
+            guard let bytes = try store.read({ tx in try tx.documentContent(caseId: caseId, sequence: sequence) }) else {
+                throw AdvocateError("case \(caseId) has no document \(sequence)")
+            }
+            return bytes
+        } catch {
+            throw AdvocateError.from(error)
+        }
+    }
+}
