@@ -73,6 +73,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["Advocate"], path: "Tests/TestSupport", swiftSettings: strictSwift),
         .testTarget(name: "AdvocateXMLTests", dependencies: ["AdvocateXML"], swiftSettings: strictSwift),
+        .testTarget(name: "AdvocateAssemblyTests", dependencies: ["Advocate", "AdvocateAssembly", "AdvocateXML", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateCoreTests", dependencies: ["AdvocateCore"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateGlossaryTests", dependencies: ["Advocate", "AdvocateGlossary", "AdvocateFormat", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateFormatTests", dependencies: ["AdvocateFormat", "AdvocateStore", "TestSupport"], swiftSettings: strictSwift),

@@ -225,3 +225,64 @@ struct CommandLineTests {
         #expect(try service.replay("C-00001") == details.stored.state)
     }
 }
+
+/// Filling forms from the command line, as an advocate would.
+struct FormsCommandTests {
+    @Test func fillsFromADataFileAndRefusesMissingValuesWithoutWritingAnything() throws {
+        let cli = CLI()
+        let folder = TestSupport.temporaryFolder("advocate-forms")
+        let fixture = TestSupport.root + "/Tests/Fixtures/forms/referral-letter-shelter.yaml"
+        let ok = try cli.run(["forms", "fill", "referral-letter-shelter", "--data", fixture, "-o", folder + "/letter.docx"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/letter.docx"))
+
+        try "client:\n  name: Ana\n".write(toFile: folder + "/thin.yaml", atomically: true, encoding: .utf8)
+        let missing = try cli.run(["forms", "fill", "court-date-notice-en", "--data", folder + "/thin.yaml", "-o", folder + "/notice.html"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("missing values: ") && missing.stderr.contains("hearing.date") && !missing.stderr.contains("client.name"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/notice.html"))
+
+        let marked = try cli.run(["forms", "fill", "court-date-notice-en", "--data", folder + "/thin.yaml", "-o", folder + "/notice.html", "--allow-missing"])
+        #expect(marked.status == 0)
+        #expect(try String(contentsOfFile: folder + "/notice.html", encoding: .utf8).contains("[missing: hearing.date]"))
+
+        let wrongKind = try cli.run(["forms", "fill", "safety-plan", "--data", fixture, "-o", folder + "/plan.docx"])
+        #expect(wrongKind.status == 1)
+        #expect(wrongKind.stderr.contains("name the output .odt"))
+    }
+
+    @Test func listsChecksAndInventoriesTemplates() throws {
+        let cli = CLI()
+        let list = try cli.run(["forms", "list"])
+        #expect(list.stdout.contains("protective-order-petition") && list.stdout.contains("protective-order"))
+        let check = try cli.run(["forms", "check"])
+        #expect(check.status == 0, "\(check.stderr)")
+        let fields = try cli.run(["forms", "fields", "protective-order-petition"])
+        #expect(fields.stdout.contains("court.case_number") && fields.stdout.contains("a header (header1.xml)"))
+
+        let folder = TestSupport.temporaryFolder("advocate-forms")
+        try "<p>{{ client.name | upper }}</p>\n<p>{{ hearing.date | dte }}</p>\n{% if x %}".write(toFile: folder + "/broken.html", atomically: true, encoding: .utf8)
+        let broken = try cli.run(["forms", "check", folder + "/broken.html"])
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("broken.html:3:1: error: this 'if' has no 'endif' in the same template"))
+        #expect(broken.stderr.contains("broken.html:2:7: error: unknown filter 'dte' (did you mean 'date'?)"))
+    }
+
+    @Test func reachingAStateFillsItsPaperworkAndKeepsItWithTheCase() throws {
+        let cli = CLI()
+        let opened = try cli.run(["case", "open", "services", "--set", "client.name=Ana María Núñez", "--set", "client.consent_to_share=true"])
+        #expect(opened.status == 0, "\(opened.stderr)")
+        let id = String(opened.stdout.split(separator: "\n")[0])
+        let sent = try cli.run(["case", "send", id, "shelter_needed", "--set", "shelter.needed_by=2026-11-25"])
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(sent.stdout.contains("filled referral-letter-shelter.docx as document 1"))
+        let folder = TestSupport.temporaryFolder("advocate-docs")
+        let export = try cli.run(["case", "documents", id, "--export", folder])
+        #expect(export.status == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: folder + "/1-referral-letter-shelter.docx"))
+        let package = try OfficePackage(data: bytes, name: "letter")
+        #expect(String(decoding: package.data("word/document.xml")!, as: UTF8.self).contains("Ana María Núñez"))
+        let listing = try cli.run(["case", "documents", id, "--json"])
+        #expect(listing.stdout.contains("\"sha256\""))
+    }
+}
