@@ -21,7 +21,8 @@ struct CaseCommand: ParsableCommand {
                     Output.json(["id": outcome.caseId, "state": CaseRendering.trackStates(outcome.state), "effects": outcome.effects.map(CaseRendering.describe)])
                 } else {
                     print(outcome.caseId)
-                    CaseRendering.printDocuments(outcome)
+                    // Standard output stays the id alone, for scripts: the paperwork is noted on standard error.
+                    CaseRendering.printDocuments(outcome, toStandardError: true)
                 }
             }
         }
@@ -231,10 +232,11 @@ enum CaseRendering {
     }
 
     /// The documents a command filled, and any it could not.
-    static func printDocuments(_ outcome: CaseService.Outcome) {
+    static func printDocuments(_ outcome: CaseService.Outcome, toStandardError: Bool = false) {
         for document in outcome.documents {
             let missing = document.missing.isEmpty ? "" : " (missing: \(document.missing.joined(separator: ", ")))"
-            print("filled \(document.fileName) as document \(document.sequence)\(missing)")
+            let line = "filled \(document.fileName) as document \(document.sequence)\(missing)"
+            if toStandardError { FileHandle.standardError.write(Data("note: \(line)\n".utf8)) } else { print(line) }
         }
         for problem in outcome.documentProblems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
     }
