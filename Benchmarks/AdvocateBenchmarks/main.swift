@@ -1,5 +1,5 @@
-// Benchmarks for the workflow engine. Run in release, from the project folder:
-//   swift run -c release AdvocateBenchmarks [core|send|import|agenda|deadline|all]
+// Benchmarks for the workflow engine, the glossary and document assembly. Run in release, from the project folder:
+//   swift run -c release AdvocateBenchmarks [core|send|import|agenda|deadline|glossary|forms|all]
 // Figures are printed as a table; the README quotes them.
 import Advocate
 import Foundation
@@ -244,3 +244,46 @@ if wanted("import") { try benchmarkImport() }
 if wanted("agenda") { try benchmarkAgenda() }
 if wanted("deadline") { try benchmarkDeadline() }
 if chosen.contains("glossary") || chosen.isEmpty || chosen.contains("all") { try benchmarkGlossary() }
+if wanted("forms") { try benchmarkForms() }
+
+/// Fills the three-page benchmark letter and the 2,000-row table (Benchmarks/forms), the same
+/// templates and data that Benchmarks/forms/docxtpl_anchor.py gives docxtpl.
+func benchmarkForms() throws {
+    let folder = workspace.root + "/Benchmarks/forms"
+    let output = ProcessInfo.processInfo.environment["ADVOCATE_BENCH_DIR"] ?? NSTemporaryDirectory()
+    let library = FormLibrary(workspace: workspace)
+    let count = Int(ProcessInfo.processInfo.environment["ADVOCATE_BENCH_N"] ?? "") ?? 2_000
+    let letterData = try DataFile.load(path: folder + "/letter.json")
+    let environment = library.environment(data: letterData, now: start)
+    var letter = try FormTemplate(path: folder + "/letter.docx")
+    // Compile once, fill many: what a server or a batch does.
+    var bytes = 0
+    let warm = try letter.fill(environment)
+    bytes = warm.count
+    let filled = try measure {
+        for index in 0..<count {
+            let document = try letter.fill(environment)
+            try Data(document).write(to: URL(fileURLWithPath: "\(output)/advocate-letter-\(index % 8).docx"))
+        }
+    }
+    report("fill 3-page DOCX, compiled once, written", Double(count) / filled, "docs/s", target: ">= 500/s")
+    report("  per document", filled / Double(count) * 1000, "ms", target: "")
+    // Read, compile and fill every time: what one `advocate forms fill` does.
+    let cold = try measure {
+        for index in 0..<count / 4 {
+            letter = try FormTemplate(path: folder + "/letter.docx")
+            let document = try letter.fill(environment)
+            try Data(document).write(to: URL(fileURLWithPath: "\(output)/advocate-letter-\(index % 8).docx"))
+        }
+    }
+    report("read + compile + fill + write 3-page DOCX", cold / Double(count / 4) * 1000, "ms/doc", target: "")
+    print("  (letter: \(bytes) bytes)")
+    let table = try FormTemplate(path: folder + "/table.docx")
+    let tableEnvironment = library.environment(data: try DataFile.load(path: folder + "/table.json"), now: start)
+    var times: [Double] = []
+    for _ in 0..<7 {
+        times.append(try measure { _ = try table.fill(tableEnvironment) })
+    }
+    times.sort()
+    report("2,000-row table loop (median of 7)", times[3] * 1000, "ms", target: "< 100 ms")
+}

@@ -19,11 +19,14 @@ public struct OfficePackage {
 
     public private(set) var parts: [Part]
     public let name: String
+    /// The parts' compressed bytes as stored in the file read, for copying without recompressing.
+    let stored: [String: ZIPEntry]
 
     /// A package made in memory (tests and new documents).
     init(name: String, parts: [(String, Data)]) {
         self.name = name
         self.parts = parts.map { Part(path: $0.0, data: $0.1, compressed: true) }
+        self.stored = [:]
     }
 
     public init(path: String) throws(AdvocateError) {
@@ -74,6 +77,7 @@ public struct OfficePackage {
             parts.append(Part(path: entryPath, data: data, compressed: entry.isCompressed))
         }
         self.parts = parts
+        self.stored = ZIPDirectory.storedEntries(data)
     }
 
     private struct PackageLimit: Error {}

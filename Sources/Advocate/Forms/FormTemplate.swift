@@ -78,7 +78,8 @@ public final class FormTemplate: Sendable {
                 for part in package.parts {
                     // OpenDocument's mimetype must stay first and stored.
                     let deflate = part.compressed && part.path != "mimetype"
-                    let entry = try ZIPEntry(path: part.path, bytes: [UInt8](part.data), deflate: deflate)
+                    let stored = package.stored[part.path].flatMap { $0.uncompressedSize == part.data.count && $0.deflated == deflate ? $0 : nil }
+                    let entry = try stored ?? ZIPEntry(path: part.path, bytes: [UInt8](part.data), deflate: deflate)
                     slots.append(filled.contains(part.path) ? .filled(path: part.path, deflate: deflate, original: entry) : .fixed(entry))
                 }
             } catch {

@@ -9,6 +9,14 @@ struct ZIPEntry: Sendable {
     var uncompressedSize: Int
     var data: [UInt8]
 
+    init(path: String, deflated: Bool, crc: UInt32, uncompressedSize: Int, data: [UInt8]) {
+        self.path = path
+        self.deflated = deflated
+        self.crc = crc
+        self.uncompressedSize = uncompressedSize
+        self.data = data
+    }
+
     /// Compresses `bytes` with deflate (or stores them) and computes the CRC.
     init(path: String, bytes: [UInt8], deflate: Bool) throws {
         self.path = path
@@ -89,5 +97,41 @@ enum ZIPWriter {
         u32(centralOffset, &out)
         u16(0, &out)
         return out
+    }
+}
+
+/// The compressed bytes of a ZIP's entries as they are stored, found through the central
+/// directory, so a template's unchanged parts are copied into each filled document without
+/// being decompressed and compressed again. Only used on archives ZIPFoundation has already read
+/// and checked; anything unusual (ZIP64, other methods) is left out and recompressed instead.
+enum ZIPDirectory {
+    static func storedEntries(_ data: Data) -> [String: ZIPEntry] {
+        let bytes = [UInt8](data)
+        func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+        func u32(_ at: Int) -> UInt32 { UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24 }
+        guard bytes.count >= 22 else { return [:] }
+        var end = bytes.count - 22
+        let lowest = max(0, bytes.count - 22 - 0xFFFF)
+        while end >= lowest, u32(end) != 0x0605_4b50 { end -= 1 }
+        guard end >= lowest else { return [:] }
+        let count = u16(end + 10)
+        var at = Int(u32(end + 16))
+        var entries: [String: ZIPEntry] = [:]
+        for _ in 0..<count {
+            guard at + 46 <= bytes.count, u32(at) == 0x0201_4b50 else { return entries }
+            let method = u16(at + 10), crc = u32(at + 16), compressed = Int(u32(at + 20)), uncompressed = Int(u32(at + 24))
+            let nameLength = u16(at + 28), extraLength = u16(at + 30), commentLength = u16(at + 32)
+            let local = Int(u32(at + 42))
+            guard at + 46 + nameLength <= bytes.count else { return entries }
+            let name = String(decoding: bytes[at + 46..<at + 46 + nameLength], as: UTF8.self)
+            at += 46 + nameLength + extraLength + commentLength
+            guard method == 0 || method == 8, compressed != 0xFFFF_FFFF, uncompressed != 0xFFFF_FFFF,
+                local + 30 <= bytes.count, u32(local) == 0x0403_4b50
+            else { continue }
+            let start = local + 30 + u16(local + 26) + u16(local + 28)
+            guard start + compressed <= bytes.count else { continue }
+            entries[name] = ZIPEntry(path: name, deflated: method == 8, crc: crc, uncompressedSize: uncompressed, data: Array(bytes[start..<start + compressed]))
+        }
+        return entries
     }
 }
