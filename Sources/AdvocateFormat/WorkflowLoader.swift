@@ -483,11 +483,19 @@ private struct Builder {
                 let id = reader.string(value, "schedule") ?? ""
                 if steps[id] == nil { reader.error("unknown step '\(id)'\(suggestion(id, Array(steps.keys)))", value) } else { effects.append(.schedule(id)) }
             case "fill":
-                let form = reader.string(value, "fill") ?? ""
-                if let forms = references.forms, !forms.contains(form) {
-                    reader.error("no form '\(form)' in Forms/\(suggestion(form, Array(forms)))", value)
+                // `fill: FORM`, or `fill: {form: FORM, when: CONDITION}`.
+                var formNode: Node? = value
+                var condition: Expression? = nil
+                if case .mapping = value {
+                    guard let spec = reader.mapping(value, allowed: ["form", "when"], required: ["form"], what: "fill") else { continue }
+                    formNode = spec["form"]
+                    condition = readGuard(spec["when"])
                 }
-                effects.append(.fill(form))
+                let form = reader.string(formNode, "fill") ?? ""
+                if let forms = references.forms, !forms.contains(form) {
+                    reader.error("no form '\(form)' in Forms/\(suggestion(form, Array(forms)))", formNode)
+                }
+                effects.append(.fill(form, when: condition))
             case "remind":
                 guard let spec = reader.mapping(value, allowed: ["who", "at", "text"], required: ["at", "text"], what: "remind"),
                     let at = reader.expression(spec["at"], "remind time")

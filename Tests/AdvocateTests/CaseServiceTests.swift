@@ -7,6 +7,29 @@ import TestSupport
 struct CaseServiceTests {
     let start = TestSupport.time("2026-11-19T09:00")
 
+    @Test(arguments: [("Spanish", ["court-date-notice-en", "court-date-notice-es"]), ("English", ["court-date-notice-en"])])
+    func reachingAStateFillsItsPaperworkInTheClientsLanguage(language: String, notices: [String]) throws {
+        let (service, clock, _) = try TestSupport.service(at: start)
+        let opened = try service.open(workflow: "protective-order", fields: ["client.name": "Ana María Núñez", "client.language": language, "client.safe_address": "P.O. Box 9"])
+        #expect(opened.documents.map(\.form) == ["protective-order-petition", "safety-plan"])
+        // The petition names what it still needs; the safe address stays out of it.
+        #expect(opened.documents[0].missing == ["respondent.name", "incident.summary"])
+        let petition = try OfficePackage(data: Data(try service.documentContent(opened.caseId, sequence: 1)), name: "petition")
+        let body = String(decoding: try #require(petition.data("word/document.xml")), as: UTF8.self)
+        #expect(body.contains("Ana María Núñez") && !body.contains("P.O. Box 9"))
+        clock.advance(days: 1)
+        _ = try service.send(opened.caseId, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
+        let granted = try service.send(opened.caseId, event: "temporary_order_granted", fields: ["hearing.date": "2026-12-03T09:00"])
+        #expect(granted.documents.map(\.form) == notices)
+        #expect(granted.documents.allSatisfy { $0.missing.isEmpty || !$0.missing.contains("hearing.date") })
+        let stored = try service.documents(opened.caseId)
+        #expect(stored.map(\.sequence) == Array(1...(2 + notices.count)))
+        let notice = String(decoding: try service.documentContent(opened.caseId, sequence: 3), as: UTF8.self)
+        #expect(notice.contains("Ana María Núñez"))
+        #expect(notice.contains("December 3, 2026") || notice.contains("3 de diciembre de 2026"))
+        #expect(!notice.contains("P.O. Box 9"))
+    }
+
     @Test func openSendAndReadBack() throws {
         let (service, clock, _) = try TestSupport.service(at: start)
         let opened = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield", "client.has_children": "yes"])

@@ -91,7 +91,7 @@ extension WorkflowDefinition {
     public var formsUsed: Set<String> {
         var forms: Set<String> = []
         func collect(_ effects: [EffectDefinition]) {
-            for effect in effects { if case .fill(let form) = effect { forms.insert(form) } }
+            for effect in effects { if case .fill(let form, _) = effect { forms.insert(form) } }
         }
         for step in steps.values { if let form = step.form { forms.insert(form) } }
         for track in tracks {

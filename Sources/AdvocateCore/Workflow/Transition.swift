@@ -246,7 +246,8 @@ private struct Run {
             switch effect {
             case .schedule(let step):
                 try schedule(step, track: track, state: stateName)
-            case .fill(let form):
+            case .fill(let form, let condition):
+                if let condition, !(try test(condition)) { continue }
                 effects.append(.fill(form: form, track: track, state: stateName))
             case .remind(let id):
                 guard let reminder = definition.reminders[id] else { continue }

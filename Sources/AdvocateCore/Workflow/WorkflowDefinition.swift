@@ -260,8 +260,8 @@ public struct ReminderDefinition: Sendable {
 public enum EffectDefinition: Sendable {
     /// Schedule a step by id.
     case schedule(String)
-    /// Fill a form from `Forms/` with the case data.
-    case fill(String)
+    /// Fill a form from `Forms/` with the case data, when the condition (if any) holds.
+    case fill(String, when: Expression?)
     /// Remind someone at a time (by reminder id).
     case remind(String)
     /// Record a service delivered, by VOCA category code.
