@@ -156,3 +156,30 @@ struct OfficeTemplateTests {
         #expect { try FormTemplate(path: folder + "/other.docx") } throws: { ($0 as? AdvocateError)?.description.contains("not a Word document") == true }
     }
 }
+
+extension OfficeTemplateTests {
+    @Test func cellLoopsRepeatCells() throws {
+        let cell = { (text: String) in "<w:tc>\(Self.p(Self.r(text)))</w:tc>" }
+        let body = "<w:tbl><w:tr>\(cell("Day"))\(cell("{%tc for d in days %}"))\(cell("{{ d }}"))\(cell("{%tc endfor %}"))</w:tr></w:tbl>"
+        let out = try Self.fill(try Self.docx(body), ["days": .list([.string("Mon"), .string("Tue"), .string("Wed")])])
+        #expect(out.text == ["Day", "Mon", "Tue", "Wed"])
+        #expect(out.xml.components(separatedBy: "<w:tc>").count - 1 == 4)
+    }
+
+    @Test func blocksMayNotCrossStructures() throws {
+        // An `if` opened in a table cell and closed in the body would break the document.
+        let body = "<w:tbl><w:tr><w:tc>\(Self.p(Self.r("{%p if x %}")))</w:tc></w:tr></w:tbl>" + Self.p(Self.r("{%p endif %}"))
+        let messages = try FormTemplate(path: try Self.docx(body)).problems.map(\.message)
+        #expect(messages.contains("this 'if' has no 'endif' in the same table cell"))
+        #expect(messages.contains("'endif' with no open block in this document body"))
+    }
+
+    @Test func documentPropertiesAndHeadersAreFilled() throws {
+        let core = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>Letter for {{ name }}</dc:title></cp:coreProperties>"
+        let header = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:hdr \(Self.w)>\(Self.p(Self.r("Case {{ number }}")))</w:hdr>"
+        let path = try Self.docx(Self.p(Self.r("Body")), extra: [("docProps/core.xml", core), ("word/header1.xml", header)])
+        let out = try Self.fill(path, ["name": .string("Ana & Beto"), "number": .string("PO-7")])
+        #expect(String(decoding: try #require(out.package.data("docProps/core.xml")), as: UTF8.self).contains("<dc:title>Letter for Ana &amp; Beto</dc:title>"))
+        #expect(Self.paragraphs(String(decoding: try #require(out.package.data("word/header1.xml")), as: UTF8.self)) == ["Case PO-7"])
+    }
+}

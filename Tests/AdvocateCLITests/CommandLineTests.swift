@@ -23,7 +23,7 @@ struct CLI {
     }
 
     @discardableResult
-    func run(_ arguments: [String], withStore: Bool = true) throws -> Result {
+    func run(_ arguments: [String], withStore: Bool = true, environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = arguments + (withStore ? ["--store", store, "--home", TestSupport.root] : [])
@@ -31,6 +31,7 @@ struct CLI {
         environment["ADVOCATE_NOW"] = now
         environment["ADVOCATE_STORE"] = nil
         environment["ADVOCATE_HOME"] = nil
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -249,6 +250,26 @@ struct FormsCommandTests {
         let wrongKind = try cli.run(["forms", "fill", "safety-plan", "--data", fixture, "-o", folder + "/plan.docx"])
         #expect(wrongKind.status == 1)
         #expect(wrongKind.stderr.contains("name the output .odt"))
+    }
+
+    @Test func explainsTermsAndConvertsToPDF() throws {
+        let cli = CLI()
+        let folder = TestSupport.temporaryFolder("advocate-forms")
+        let fixtures = TestSupport.root + "/Tests/Fixtures/forms/"
+        let html = try cli.run(["forms", "fill", "court-date-notice-es", "--data", fixtures + "court-date-notice-es.yaml", "-o", folder + "/aviso.html", "--explain-terms", "--lang", "es"])
+        #expect(html.status == 0, "\(html.stderr)")
+        let page = try String(contentsOfFile: folder + "/aviso.html", encoding: .utf8)
+        #expect(page.contains("Palabras que conviene saber") && page.contains("<dfn"))
+        let odt = try cli.run(["forms", "fill", "safety-plan", "--data", fixtures + "safety-plan.yaml", "-o", folder + "/plan.odt", "--explain-terms"])
+        #expect(odt.status == 0, "\(odt.stderr)")
+        let package = try OfficePackage(path: folder + "/plan.odt")
+        #expect(String(decoding: try #require(package.data("content.xml")), as: UTF8.self).contains("Words to know"))
+        #expect(package.parts.first?.path == "mimetype")
+
+        let noOffice = try cli.run(["forms", "fill", "safety-plan", "--data", fixtures + "safety-plan.yaml", "-o", folder + "/plan.pdf", "--pdf"], environment: ["PATH": "/nonexistent"])
+        #expect(noOffice.status == 1)
+        #expect(noOffice.stderr.contains("--pdf needs LibreOffice") && noOffice.stderr.contains("apt-get install libreoffice-writer-nogui"))
+        #expect(!FileManager.default.fileExists(atPath: folder + "/plan.pdf"))
     }
 
     @Test func listsChecksAndInventoriesTemplates() throws {
