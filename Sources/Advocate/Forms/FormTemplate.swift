@@ -170,14 +170,3 @@ extension TemplateProblem {
             sourceLine: location.context.isEmpty ? nil : location.context)
     }
 }
-
-/// Writes bytes to `path` through a temporary file in the same folder, so a failure leaves no
-/// partial output and an existing file is replaced only by a complete one.
-func writeAtomically(_ bytes: [UInt8], to path: String) throws(AdvocateError) {
-    let url = URL(fileURLWithPath: path)
-    do {
-        try Data(bytes).write(to: url, options: .atomic)
-    } catch {
-        throw AdvocateError("cannot write \(path): \((error as NSError).localizedDescription)")
-    }
-}

@@ -23,7 +23,7 @@ extension FilterLibrary {
                 case .number(let n): return .string(NumberFormat.grouped(n, decimals: decimals))
                 case .money(let m): return .string(NumberFormat.grouped(Double(m) / 100, decimals: decimals))
                 case .string(let s):
-                    guard let n = Double(s) else { throw EvaluationError("number needs a number, not the text '\(s.prefix(20))'") }
+                    guard let n = Double(s) else { throw EvaluationError("number needs a number, not text that does not read as one") }
                     return .string(NumberFormat.grouped(n, decimals: decimals))
                 default: throw EvaluationError("number needs a number, not a \(value.typeName)")
                 }
@@ -116,10 +116,10 @@ enum NumberFormat {
         case .null: return nil
         case .money(let m): return m
         case .number(let n):
-            guard n.isFinite, abs(n) < 9e15 else { throw EvaluationError("money needs an amount, not \(n)") }
+            guard n.isFinite, abs(n) < 9e15 else { throw EvaluationError("money needs an amount within range") }
             return Int64((n * 100).rounded())
         case .string(let s):
-            guard let cents = Value.parseMoney(s) else { throw EvaluationError("money needs an amount, not the text '\(s.prefix(20))'") }
+            guard let cents = Value.parseMoney(s) else { throw EvaluationError("money needs an amount, not text that does not read as one") }
             return cents
         default: throw EvaluationError("money needs an amount, not a \(value.typeName)")
         }
@@ -140,7 +140,7 @@ enum NumberFormat {
         case .string(let s): if let n = Int(s) { return n }
         default: break
         }
-        throw EvaluationError("\(filter) needs a whole number, not \(value.typeName == "number" ? value.text : "a " + value.typeName)")
+        throw EvaluationError("\(filter) needs a whole number, not \(value.typeName == "number" ? "a fraction" : "a " + value.typeName)")
     }
 
     static func money(cents: Int64, decimals: Int) -> String {

@@ -28,7 +28,7 @@ enum DateFormat {
                 moment = t
                 hasTime = true
             } else {
-                throw EvaluationError("date needs a date, not the text '\(s.prefix(20))'")
+                throw EvaluationError("date needs a date, not text that does not read as one (dates are written YYYY-MM-DD)")
             }
         default: throw EvaluationError("date needs a date, not a \(value.typeName)")
         }

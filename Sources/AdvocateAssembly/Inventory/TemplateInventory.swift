@@ -7,14 +7,6 @@ public struct VariableUse: Sendable, Hashable {
     public var location: TemplateLocation
 }
 
-/// An expression in a template with the loops around it (outermost first), for listing and
-/// type-checking what the template reads.
-struct ExpressionSite {
-    var expression: Expression
-    var location: TemplateLocation
-    var loops: [(variable: String, sequence: Expression)]
-}
-
 extension Block {
     /// Every expression under these blocks, with the loops around it.
     static func sites(_ blocks: [Block], loops: [(variable: String, sequence: Expression)] = [], leaf: (Leaf, [(variable: String, sequence: Expression)], inout [ExpressionSite]) -> Void, into sites: inout [ExpressionSite]) {
@@ -39,28 +31,29 @@ extension Block {
 /// What a compiled template reads, and the checks over it.
 public protocol TemplateExpressions {
     /// Every expression, with its location and the loops around it.
-    var expressionSites: [ExpressionSiteInfo] { get }
+    var expressionSites: [ExpressionSite] { get }
 }
 
-/// An expression's site, as seen from outside the module.
-public struct ExpressionSiteInfo: Sendable {
+/// An expression in a template with the loops around it (outermost first), for listing and
+/// type-checking what the template reads.
+public struct ExpressionSite: Sendable {
     public var expression: Expression
     public var location: TemplateLocation
     public var loops: [(variable: String, sequence: Expression)]
 }
 
 extension TextTemplate: TemplateExpressions {
-    public var expressionSites: [ExpressionSiteInfo] {
+    public var expressionSites: [ExpressionSite] {
         var sites: [ExpressionSite] = []
         Block.sites(blocks, leaf: { leaf, loops, sites in
             if case .value(let expression, let location) = leaf { sites.append(ExpressionSite(expression: expression, location: location, loops: loops)) }
         }, into: &sites)
-        return sites.map { ExpressionSiteInfo(expression: $0.expression, location: $0.location, loops: $0.loops) }
+        return sites
     }
 }
 
 extension OfficeTemplate: TemplateExpressions {
-    public var expressionSites: [ExpressionSiteInfo] {
+    public var expressionSites: [ExpressionSite] {
         var sites: [ExpressionSite] = []
         for part in parts {
             Block.sites(part.blocks, leaf: { leaf, loops, sites in
@@ -74,7 +67,7 @@ extension OfficeTemplate: TemplateExpressions {
                 }
             }, into: &sites)
         }
-        return sites.map { ExpressionSiteInfo(expression: $0.expression, location: $0.location, loops: $0.loops) }
+        return sites
     }
 }
 

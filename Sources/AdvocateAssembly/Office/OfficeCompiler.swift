@@ -307,9 +307,7 @@ struct OfficeCompiler {
                 }
             }
         }
-        var built = BlockBuilder.build(items, scope: "paragraph", problems: &problems)
-        if !problems.isEmpty, built.isEmpty { built = [] }
-        return built
+        return BlockBuilder.build(items, scope: "paragraph", problems: &problems)
     }
 
     private mutating func parseExpression(_ tag: Tag, location: (Int) -> TemplateLocation) -> Expression? {

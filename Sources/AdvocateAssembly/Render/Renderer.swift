@@ -63,7 +63,7 @@ struct Renderer {
         }
     }
 
-    /// Renders blocks, calling `leaf` for each leaf and `iteration` before each loop pass.
+    /// Renders blocks, calling `leaf` for each leaf that conditions and loops let through.
     mutating func render<Leaf>(_ blocks: [Block<Leaf>], _ leaf: (inout Renderer, Leaf) -> Void) {
         for block in blocks {
             switch block {
