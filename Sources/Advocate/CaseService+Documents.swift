@@ -1,4 +1,4 @@
-public import AdvocateCore
+internal import AdvocateCore
 public import AdvocateStore
 internal import Crypto
 internal import Foundation

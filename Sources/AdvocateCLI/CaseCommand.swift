@@ -48,9 +48,7 @@ struct CaseCommand: ParsableCommand {
                     for document in documents {
                         let name = "\(document.sequence)-\(document.fileName)"
                         let bytes = try service.documentContent(caseId, sequence: document.sequence)
-                        do { try Data(bytes).write(to: URL(fileURLWithPath: export).appendingPathComponent(name), options: .atomic) } catch {
-                            throw AdvocateError("cannot write \(name) in \(export)")
-                        }
+                        try writePrivately(bytes, to: URL(fileURLWithPath: export).appendingPathComponent(name).path)
                         if !json { print("\(export)/\(name)") }
                     }
                 }

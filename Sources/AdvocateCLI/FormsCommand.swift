@@ -138,9 +138,7 @@ struct FormsCommand: ParsableCommand {
                 let documentOptions = DocumentOptions(fill: FillOptions(allowMissing: allowMissing), explainTerms: explainTerms, language: language.rawValue)
                 var bytes = try library.document(template, environment: environment, options: documentOptions)
                 if pdf { bytes = try PDFConverter.convert(bytes, format: template.format) }
-                do { try Data(bytes).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                    throw AdvocateError("cannot write \(output): \((error as NSError).localizedDescription)")
-                }
+                try writePrivately(bytes, to: output)
                 print("Wrote \(output) (\(bytes.count) bytes)")
             }
         }

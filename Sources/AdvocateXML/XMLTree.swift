@@ -114,17 +114,7 @@ extension XMLDocument {
 public enum XMLEscape {
     /// Appends `text` escaped for element content.
     public static func text(_ text: String, into out: inout [UInt8]) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
-            default:
-                // Control characters other than tab, newline and return are not allowed in XML 1.0.
-                if byte < 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D { continue }
-                out.append(byte)
-            }
-        }
+        for scalar in text.unicodeScalars { XMLEscape.scalar(scalar, into: &out) }
     }
 
     /// Appends one scalar escaped for element content, as UTF-8.
@@ -135,6 +125,7 @@ public enum XMLEscape {
         case 0x3C: out.append(contentsOf: "&lt;".utf8)
         case 0x3E: out.append(contentsOf: "&gt;".utf8)
         case 0x09, 0x0A, 0x0D: out.append(UInt8(scalar.value))
+        // Control characters other than tab, newline and return are not allowed in XML 1.0.
         case 0..<0x20, 0xFFFE, 0xFFFF: return
         case 0x20..<0x80: out.append(UInt8(scalar.value))
         default: out.append(contentsOf: UTF8.encode(scalar)!)

@@ -183,3 +183,59 @@ extension OfficeTemplateTests {
         #expect(Self.paragraphs(String(decoding: try #require(out.package.data("word/header1.xml")), as: UTF8.self)) == ["Case PO-7"])
     }
 }
+
+/// What real Word files hold around tags: bookmarks, page-break hints, curly quotes, nested
+/// tables, cells emptied by a condition, and hostile numbering.
+extension OfficeTemplateTests {
+    @Test func invisibleMarkupNeitherCountsAsTextNorBreaksTags() throws {
+        // A page-break hint and a bookmark in the paragraph of a {%p %} tag are not text it would lose.
+        let body = Self.p("<w:bookmarkStart w:id=\"0\" w:name=\"_GoBack\"/><w:r><w:lastRenderedPageBreak/><w:t>{%p if x %}</w:t></w:r><w:bookmarkEnd w:id=\"0\"/>")
+            + Self.p(Self.r("Shown"))
+            + Self.p(Self.r("{% endif") + "<w:bookmarkStart w:id=\"1\" w:name=\"mark\"/>" + Self.r(" %}"))
+            + Self.p(Self.r("Say {{ word | default(“none”) }} ") + "<w:bookmarkStart w:id=\"2\" w:name=\"kept\"/>" + Self.r("here"))
+        let out = try Self.fill(try Self.docx(body), ["x": .bool(true)])
+        #expect(out.text == ["Shown", "Say none here"])
+        #expect(out.xml.contains("w:name=\"kept\""))
+    }
+
+    @Test func aCellEmptiedByAConditionKeepsAParagraph() throws {
+        let body = "<w:tbl><w:tr><w:tc>\(Self.p(Self.r("{%p if x %}")))\(Self.p(Self.r("Yes")))\(Self.p(Self.r("{%p endif %}")))</w:tc></w:tr></w:tbl>"
+        let out = try Self.fill(try Self.docx(body), ["x": .bool(false)])
+        #expect(out.xml.contains("<w:tc><w:p/></w:tc>"))
+    }
+
+    @Test func rowLoopsInATableNestedInACell() throws {
+        let inner = "<w:tbl><w:tr><w:tc>\(Self.p(Self.r("{%tr for w in ws %}")))</w:tc></w:tr><w:tr><w:tc>\(Self.p(Self.r("{{ w }}")))</w:tc></w:tr><w:tr><w:tc>\(Self.p(Self.r("{%tr endfor %}")))</w:tc></w:tr></w:tbl>"
+        let body = "<w:tbl><w:tr><w:tc>\(Self.p(Self.r("Outer")))\(inner)<w:p/></w:tc></w:tr></w:tbl>"
+        let out = try Self.fill(try Self.docx(body), ["ws": .list([.string("a"), .string("b")])])
+        #expect(out.text.filter { !$0.isEmpty } == ["Outer", "a", "b"])
+    }
+
+    @Test func staticItemsOfARestartedListRestartToo() throws {
+        let numbering = """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <w:numbering \(Self.w)><w:abstractNum w:abstractNumId="0"/><w:num w:numId="2"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num><w:numIdMacAtCleanup w:val="2"/></w:numbering>
+            """
+        let item = { (text: String) in "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"2\"/></w:numPr></w:pPr>\(Self.r(text))</w:p>" }
+        let body = Self.p(Self.r("{%p for c in children %}")) + Self.p(Self.r("{{ c }}")) + item("Call 911") + item("Go somewhere safe") + Self.p(Self.r("{%p endfor %}"))
+        let out = try Self.fill(try Self.docx(body, extra: [("word/numbering.xml", numbering)]), ["children": .list([.string("Ana"), .string("Beto")])])
+        let ids = out.xml.components(separatedBy: "<w:numId w:val=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        #expect(ids.count == 4 && ids[0] == ids[1] && ids[2] == ids[3] && ids[0] != ids[2])
+        let numberingOut = String(decoding: try #require(out.package.data("word/numbering.xml")), as: UTF8.self)
+        // New lists go after the last w:num, before w:numIdMacAtCleanup, as the schema wants.
+        #expect(numberingOut.range(of: "<w:num w:numId=\"\(ids[2])\">")!.lowerBound < numberingOut.range(of: "<w:numIdMacAtCleanup")!.lowerBound)
+    }
+
+    @Test func hostileNumberingDoesNotCrash() throws {
+        let numbering = "<?xml version=\"1.0\"?><w:numbering \(Self.w)><w:num w:numId=\"2\"><w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"1\"/></w:lvlOverride></w:num></w:numbering>"
+        let body = "<w:p><w:pPr><w:numPr><w:numId w:val=\"\(String(repeating: "9", count: 40))\"/></w:numPr></w:pPr>\(Self.r("{{ x }}"))</w:p>"
+        let out = try Self.fill(try Self.docx(body, extra: [("word/numbering.xml", numbering)]), ["x": .string("ok")])
+        #expect(out.text == ["ok"])
+    }
+
+    @Test func aPartWithOnlyCommentsLosesThem() throws {
+        let header = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:hdr \(Self.w)>\(Self.p(Self.r("Page header{# reviewed #}")))</w:hdr>"
+        let out = try Self.fill(try Self.docx(Self.p(Self.r("Body")), extra: [("word/header1.xml", header)]), [:])
+        #expect(Self.paragraphs(String(decoding: try #require(out.package.data("word/header1.xml")), as: UTF8.self)) == ["Page header"])
+    }
+}

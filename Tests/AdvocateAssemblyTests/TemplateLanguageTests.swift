@@ -108,3 +108,32 @@ struct TemplateLanguageTests {
         #expect(try Self.fill(source, data) == expected)
     }
 }
+
+extension TemplateLanguageTests {
+    @Test func loopsWithElseAndMissingLists() throws {
+        let source = "{% for w in witnesses %}{{ w }}{% else %}no one{% endfor %}"
+        #expect(try Self.fill(source, ["witnesses": .list([])]) == "no one")
+        #expect(try Self.fill(source, ["witnesses": .list([.string("Ana")])]) == "Ana")
+        let (template, _) = TextTemplate.compile(source, escaping: .html)
+        let environment = Environment(data: [:], calendar: .usFederal, now: Self.now, filters: .assembly())
+        #expect { try template.fill(environment) } throws: { ($0 as? FillError)?.missing == ["witnesses"] }
+    }
+
+    @Test func conditionProblemsPointAtTheExpression() {
+        let (template, problems) = TextTemplate.compile("{% if client.nmae %}x{% elif a %}y{% else %}z{% elif b %}{% endif %}", escaping: .html)
+        #expect(problems.map(\.message) == ["'elif' after 'else': the 'else' must come last"])
+        let checked = template.check(fields: ["client.name": .string, "a": .bool], filters: .assembly())
+        #expect(checked.first?.location.column == 7)
+    }
+
+    @Test func errorsNeverRepeatCaseData() throws {
+        let (template, _) = TextTemplate.compile("{{ secret | explain }} {{ when | date(\"long\", lang) }}", escaping: .html)
+        let environment = Environment(
+            data: ["secret": .string("Maple Street 12"), "when": .string("tomorrow at Maple"), "lang": .string("Maple")], calendar: .usFederal, now: Self.now,
+            filters: .assembly(define: { _, _ in nil }))
+        #expect { try template.fill(environment) } throws: { error in
+            let text = (error as? FillError)?.description ?? ""
+            return !text.isEmpty && !text.contains("Maple")
+        }
+    }
+}

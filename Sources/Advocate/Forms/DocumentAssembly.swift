@@ -46,6 +46,16 @@ extension FormLibrary {
     }
 }
 
+/// Writes a finished document readable by its owner only: it holds a victim's data.
+public func writePrivately(_ bytes: [UInt8], to path: String) throws(AdvocateError) {
+    do {
+        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    } catch {
+        throw AdvocateError("cannot write \(path): \((error as NSError).localizedDescription)")
+    }
+}
+
 /// Converts office documents to PDF with LibreOffice, headless, in a private profile so it does
 /// not clash with a LibreOffice the user has open.
 public enum PDFConverter {
@@ -80,7 +90,11 @@ public enum PDFConverter {
                 "-env:UserInstallation=file://\(folder.path)/profile", "--headless", "--norestore", "--convert-to", filter, "--outdir", folder.path, input.path,
             ]
             process.standardOutput = FileHandle.nullDevice
-            let errors = Pipe()
+            // A file, not a pipe: a chatty LibreOffice must not block on a full pipe.
+            let errorsPath = folder.appendingPathComponent("errors.txt").path
+            _ = FileManager.default.createFile(atPath: errorsPath, contents: nil)
+            let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: errorsPath))
+            defer { try? errors.close() }
             process.standardError = errors
             try process.run()
             let deadline = Date().addingTimeInterval(180)
@@ -93,7 +107,7 @@ public enum PDFConverter {
             }
             let pdf = folder.appendingPathComponent("document.pdf")
             guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: pdf.path) else {
-                let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+                let message = String(decoding: FileManager.default.contents(atPath: errorsPath) ?? Data(), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
                 throw AdvocateError("LibreOffice could not convert the document to PDF\(message.isEmpty ? "" : " (\(message))")")
             }
             return [UInt8](data)

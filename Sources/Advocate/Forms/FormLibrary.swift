@@ -1,7 +1,7 @@
 public import AdvocateAssembly
 public import AdvocateCore
 public import AdvocateFormat
-public import AdvocateGlossary
+internal import AdvocateGlossary
 internal import Foundation
 
 /// The templates in a workspace's `Forms/`, compiled on first use and kept until their file changes.

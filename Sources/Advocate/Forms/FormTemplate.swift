@@ -59,7 +59,8 @@ public final class FormTemplate: Sendable {
             guard let data = FileManager.default.contents(atPath: path) else { throw AdvocateError("cannot read \(path)") }
             guard data.count <= OfficePackage.maximumPartSize else { throw AdvocateError("\(fileName) is too large for a template (over \(OfficePackage.maximumPartSize >> 20) MiB)") }
             guard let source = String(data: data, encoding: .utf8) else { throw AdvocateError("\(fileName) is not UTF-8 text") }
-            let (template, problems) = TextTemplate.compile(source, escaping: .html)
+            let xhtml = (path as NSString).pathExtension.lowercased() == "xhtml"
+            let (template, problems) = TextTemplate.compile(source, escaping: xhtml ? .xhtml : .html)
             self.problems = problems
             body = .text(template)
         case .docx, .odt:

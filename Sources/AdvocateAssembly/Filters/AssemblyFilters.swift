@@ -58,7 +58,8 @@ extension FilterLibrary {
                         throw EvaluationError("explain needs a term (text), not a \(value.typeName)")
                     }
                     let language = try language(arguments.first)
-                    guard let definition = define(term, language) else { throw EvaluationError("the glossary has no term '\(term)' (advocate explain \(term) suggests the closest)") }
+                    // The term may come from case data: the message never repeats it.
+                    guard let definition = define(term, language) else { throw EvaluationError("explain was given a term the glossary does not have ('advocate glossary search' finds terms)") }
                     return .string(definition)
                 })
         }
@@ -76,7 +77,7 @@ extension FilterLibrary {
     static func language(_ argument: Value?) throws(EvaluationError) -> String {
         guard let argument else { return "en" }
         let code = argument.text.lowercased()
-        guard code == "en" || code == "es" else { throw EvaluationError("unknown language '\(argument.text)' (use \"en\" or \"es\")") }
+        guard code == "en" || code == "es" else { throw EvaluationError("the language must be \"en\" or \"es\"") }
         return code
     }
 

@@ -36,7 +36,7 @@ enum DateFormat {
         let language = try FilterLibrary.language(arguments.count > 1 ? arguments[1] : nil)
         if styles.contains(style) { return .string(named(style, moment, hasTime: hasTime, language: language)) }
         guard style.contains(where: { "yMdEHhma".contains($0) }) else {
-            throw EvaluationError("unknown date style '\(style)' (styles: \(styles.joined(separator: ", ")), or a pattern such as \"MMMM d, yyyy\")")
+            throw EvaluationError("unknown date style (styles: \(styles.joined(separator: ", ")), or a pattern such as \"MMMM d, yyyy\")")
         }
         return .string(pattern(style, moment, language: language))
     }

@@ -20,9 +20,10 @@ extension Block {
                     Block.sites(branch.body, loops: loops, leaf: leaf, into: &sites)
                 }
                 Block.sites(otherwise, loops: loops, leaf: leaf, into: &sites)
-            case .loop(let variable, let sequence, let body, let location):
+            case .loop(let variable, let sequence, let body, let otherwise, let location):
                 sites.append(ExpressionSite(expression: sequence, location: location, loops: loops))
                 Block.sites(body, loops: loops + [(variable, sequence)], leaf: leaf, into: &sites)
+                Block.sites(otherwise, loops: loops, leaf: leaf, into: &sites)
             }
         }
     }
@@ -63,7 +64,7 @@ extension OfficeTemplate: TemplateExpressions {
                     Block.sites(paragraph.body, loops: loops, leaf: { inner, loops, sites in
                         if case .value(let expression, _, let location) = inner { sites.append(ExpressionSite(expression: expression, location: location, loops: loops)) }
                     }, into: &sites)
-                case .bytes, .numbering, .restart: break
+                case .bytes, .numbering, .restart, .paragraphRequiredFrom, .paragraphRequiredTo: break
                 }
             }, into: &sites)
         }

@@ -21,7 +21,10 @@ struct ParagraphContent {
 
     enum Atom {
         case text(String, run: Int)
+        /// Visible content that is not text: a picture, a symbol, a footnote mark.
         case raw([UInt8], run: Int)
+        /// Invisible markup with no width: a bookmark, a comment range, a field code.
+        case marker([UInt8], run: Int)
     }
 
     var start: [UInt8] = []
@@ -34,6 +37,9 @@ struct ParagraphContent {
     /// belongs to.
     var scalars: [Unicode.Scalar] = []
     var owners: [Int] = []
+    /// Markers, each with the scalar offset it stands before; they take no place in the text,
+    /// so a bookmark never counts as text that would be lost nor splits a tag.
+    var markers: [(position: Int, atom: Int)] = []
 
     static let objectReplacement: Unicode.Scalar = "\u{FFFC}"
 
@@ -54,6 +60,8 @@ struct ParagraphContent {
             case .raw:
                 scalars.append(ParagraphContent.objectReplacement)
                 owners.append(index)
+            case .marker:
+                markers.append((scalars.count, index))
             }
         }
     }
@@ -70,16 +78,18 @@ struct ParagraphContent {
         return runs.count - 1
     }
 
-    private mutating func marker(_ node: XMLNode, wrappers: [Int]) {
+    /// Content between runs: a zero-width marker, or visible content such as an equation.
+    private mutating func between(_ node: XMLNode, wrappers: [Int], visible: Bool) {
         var bytes: [UInt8] = []
         node.write(into: &bytes)
-        atoms.append(.raw(bytes, run: newRun(open: [], close: [], wrappers: wrappers, holdsText: false)))
+        let run = newRun(open: [], close: [], wrappers: wrappers, holdsText: false)
+        atoms.append(visible ? .raw(bytes, run: run) : .marker(bytes, run: run))
     }
 
     private mutating func readWord(_ children: [XMLNode], wrappers: [Int]) {
         for child in children {
             guard case .element(let element) = child else {
-                if case .verbatim = child { marker(child, wrappers: wrappers) }
+                if case .verbatim = child { between(child, wrappers: wrappers, visible: false) }
                 continue
             }
             switch element.name {
@@ -94,7 +104,7 @@ struct ParagraphContent {
                 let run = newRun(open: open, close: close, wrappers: wrappers, holdsText: true)
                 for part in element.children {
                     guard case .element(let item) = part else { continue }
-                    if item.name == "w:rPr" { continue }
+                    if item.name == "w:rPr" || OfficeDialect.word.isDisposable(item) { continue }
                     if item.name == "w:t" {
                         var text = ""
                         for node in item.children { if case .text(let t) = node { text += t } }
@@ -104,7 +114,7 @@ struct ParagraphContent {
                     } else {
                         var bytes: [UInt8] = []
                         item.write(into: &bytes)
-                        atoms.append(.raw(bytes, run: run))
+                        atoms.append(OfficeDialect.word.isVisible(item) ? .raw(bytes, run: run) : .marker(bytes, run: run))
                     }
                 }
             case "w:sdt":
@@ -132,7 +142,7 @@ struct ParagraphContent {
                     self.wrappers.append(Wrapper(open: open, close: close))
                     readWord(element.children, wrappers: wrappers + [self.wrappers.count - 1])
                 } else {
-                    marker(child, wrappers: wrappers)
+                    between(child, wrappers: wrappers, visible: OfficeDialect.word.isVisible(element))
                 }
             }
         }
@@ -165,7 +175,7 @@ struct ParagraphContent {
                 } else {
                     var bytes: [UInt8] = []
                     element.write(into: &bytes)
-                    atoms.append(.raw(bytes, run: run))
+                    atoms.append(dialect.isVisible(element) ? .raw(bytes, run: run) : .marker(bytes, run: run))
                 }
             }
         }

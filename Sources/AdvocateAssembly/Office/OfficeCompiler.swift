@@ -13,6 +13,10 @@ enum PartLeaf: Sendable {
     case numbering(Int)
     /// Starts these lists again (first in a loop's body).
     case restart([Int])
+    /// Around the content of a Word cell, header, footer or note whose paragraphs all sit in
+    /// blocks: Word requires at least one paragraph there, so an empty one is added if none was written.
+    case paragraphRequiredFrom
+    case paragraphRequiredTo
 }
 
 /// An XML part of a DOCX or ODT template, compiled once: static markup is serialised ahead of
@@ -27,6 +31,7 @@ public struct CompiledPart: Sendable {
     func render(_ renderer: inout Renderer, numbering: inout NumberingRestarts) -> [UInt8] {
         var out = declaration
         out.reserveCapacity(declaration.count + 64 << 10)
+        var required: [Int] = []
         renderer.render(blocks) { renderer, leaf in
             switch leaf {
             case .bytes(let bytes): out.append(contentsOf: bytes)
@@ -37,9 +42,28 @@ public struct CompiledPart: Sendable {
                 out.append(contentsOf: String(numbering.current(id)).utf8)
             case .restart(let ids):
                 for id in ids { numbering.restart(id) }
+            case .paragraphRequiredFrom:
+                required.append(out.count)
+            case .paragraphRequiredTo:
+                let start = required.popLast() ?? out.count
+                if !CompiledPart.holdsParagraph(out[start...]) { out.append(contentsOf: "<w:p/>".utf8) }
             }
         }
         return out
+    }
+
+    /// Whether written markup starts a Word paragraph (`<w:p>` or `<w:p …>`).
+    static func holdsParagraph(_ bytes: ArraySlice<UInt8>) -> Bool {
+        var i = bytes.startIndex
+        while i + 4 < bytes.endIndex {
+            if bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "w"), bytes[i + 2] == UInt8(ascii: ":"), bytes[i + 3] == UInt8(ascii: "p"),
+                bytes[i + 4] == UInt8(ascii: ">") || bytes[i + 4] == UInt8(ascii: " ") || bytes[i + 4] == UInt8(ascii: "/")
+            {
+                return true
+            }
+            i += 1
+        }
+        return false
     }
 }
 
@@ -52,6 +76,8 @@ struct OfficeCompiler {
     let restartingLists: Set<Int>
     private(set) var problems: [TemplateProblem] = []
     private var paragraphNumber = 0
+    /// Whether any tag was seen, comments included: a part with only comments still changes.
+    private var sawTags = false
 
     init(dialect: OfficeDialect, part: String, restartingLists: Set<Int> = []) {
         self.dialect = dialect
@@ -63,7 +89,10 @@ struct OfficeCompiler {
         let items = compileElement(tree.root)
         var blocks = merge(BlockBuilder.build(items, scope: "document", problems: &problems))
         if !restartingLists.isEmpty { blocks = OfficeCompiler.assignRestarts(blocks).blocks }
-        let isTemplate = !(blocks.count == 1 && { if case .leaf(.bytes) = blocks[0] { return true } else { return false } }())
+        let isTemplate = sawTags
+        // A row is analysed again as its cells and paragraphs: report each problem once.
+        var seen: Set<TemplateProblem> = []
+        problems = problems.filter { seen.insert($0).inserted }
         return CompiledPart(path: part, declaration: Array(tree.declaration.utf8), blocks: blocks, isTemplate: isTemplate)
     }
 
@@ -74,7 +103,7 @@ struct OfficeCompiler {
             paragraphNumber += countParagraphs(element)
             var bytes: [UInt8] = []
             element.write(into: &bytes)
-            return [.leaf(.bytes(bytes))]
+            return withNumberingHoles(bytes)
         }
         switch dialect.role(of: element) {
         case .paragraph:
@@ -103,6 +132,10 @@ struct OfficeCompiler {
         var end: [UInt8] = []
         element.writeEnd(into: &end)
         let children = BlockBuilder.build(items, scope: dialect.scopeName(element), problems: &problems)
+        let blocks = children.contains { if case .leaf = $0 { return false } else { return true } }
+        if blocks, dialect == .word, OfficeCompiler.needsParagraph.contains(element.name) {
+            return [.leaf(.bytes(start)), .leaf(.paragraphRequiredFrom)] + children.map { .block($0) } + [.leaf(.paragraphRequiredTo), .leaf(.bytes(end))]
+        }
         return [.leaf(.bytes(start))] + children.map { .block($0) } + [.leaf(.bytes(end))]
     }
 
@@ -121,6 +154,7 @@ struct OfficeCompiler {
             problems.append(TemplateProblem(error.message, at: location(error.offset)))
             return []
         }
+        sawTags = sawTags || segments.contains { if case .tag = $0 { return true } else { return false } }
         var items: [BlockItem<PartLeaf>] = []
         for segment in segments {
             switch segment {
@@ -180,6 +214,15 @@ struct OfficeCompiler {
             problems.append(TemplateProblem(error.message, at: location(error.offset, paragraphNumber, text)))
             return nil
         }
+        if segments.contains(where: { if case .tag = $0 { return true } else { return false } }) { sawTags = true }
+        for atom in content.atoms {
+            guard case .raw(let bytes, _) = atom, bytes.firstRange(of: Array("{{".utf8)) != nil || bytes.firstRange(of: Array("{%".utf8)) != nil else { continue }
+            problems.append(
+                TemplateProblem(
+                    "a tag inside a text box, shape or note is not filled; move it into the document's own text", at: location(0, paragraphNumber, text),
+                    severity: .warning))
+            break
+        }
         return Analysis(content: content, segments: segments, number: paragraphNumber, text: text)
     }
 
@@ -237,10 +280,7 @@ struct OfficeCompiler {
         if tags.isEmpty {
             var bytes: [UInt8] = []
             element.write(into: &bytes)
-            if let (hole, id) = numberingHole(bytes) {
-                return [.leaf(.bytes(Array(bytes[..<hole.lowerBound]))), .leaf(.numbering(id)), .leaf(.bytes(Array(bytes[hole.upperBound...])))]
-            }
-            return [.leaf(.bytes(bytes))]
+            return withNumberingHoles(bytes)
         }
         for tag in tags where tag.level == .row || tag.level == .cell {
             let what = tag.level == .row ? "table row" : "table cell"
@@ -261,9 +301,20 @@ struct OfficeCompiler {
         let content = analysis.content
         var items: [BlockItem<InlineParagraph.Leaf>] = []
         let segments = analysis.segments
+        // Markers (bookmarks and the like) go back where they stood, except inside a tag.
+        var nextMarker = 0
+        func markers(before position: Int, dropping tag: Range<Int>? = nil) {
+            while nextMarker < content.markers.count, content.markers[nextMarker].position <= position {
+                let marker = content.markers[nextMarker]
+                nextMarker += 1
+                if let tag, marker.position > tag.lowerBound { continue }
+                if case .marker(let bytes, let run) = content.atoms[marker.atom] { items.append(.leaf(.raw(bytes, run: run))) }
+            }
+        }
         for (index, segment) in segments.enumerated() {
             switch segment {
-            case .text(var range):
+            case .text(let whole):
+                var range = whole
                 if index > 0, case .tag(let previous) = segments[index - 1], previous.trimAfter {
                     while range.lowerBound < range.upperBound, content.scalars[range.lowerBound].properties.isWhitespace { range = range.lowerBound + 1..<range.upperBound }
                 }
@@ -272,9 +323,11 @@ struct OfficeCompiler {
                 }
                 var position = range.lowerBound
                 while position < range.upperBound {
+                    markers(before: position)
                     let owner = content.owners[position]
+                    let stop = nextMarker < content.markers.count ? min(range.upperBound, max(position + 1, content.markers[nextMarker].position)) : range.upperBound
                     var end = position
-                    while end < range.upperBound, content.owners[end] == owner { end += 1 }
+                    while end < stop, content.owners[end] == owner { end += 1 }
                     switch content.atoms[owner] {
                     case .text(_, let run):
                         var text = ""
@@ -282,13 +335,18 @@ struct OfficeCompiler {
                         items.append(.leaf(.text(text, run: run)))
                     case .raw(let bytes, let run):
                         items.append(.leaf(.raw(bytes, run: run)))
+                    case .marker:
+                        break
                     }
                     position = end
                 }
+                markers(before: whole.upperBound - 1)
             case .tag(let tag):
+                markers(before: tag.range.lowerBound)
+                markers(before: tag.range.upperBound - 1, dropping: tag.range)
                 let run: Int
                 switch content.atoms[content.owners[tag.range.lowerBound]] {
-                case .text(_, let r), .raw(_, let r): run = r
+                case .text(_, let r), .raw(_, let r), .marker(_, let r): run = r
                 }
                 let part = self.part
                 let at = { (offset: Int) in TemplateLocation(part: part, line: analysis.number, column: offset + 1, context: analysis.text) }
@@ -307,12 +365,12 @@ struct OfficeCompiler {
                 }
             }
         }
+        markers(before: Int.max)
         return BlockBuilder.build(items, scope: "paragraph", problems: &problems)
     }
 
     private mutating func parseExpression(_ tag: Tag, location: (Int) -> TemplateLocation) -> Expression? {
-        let body = tag.body.unicodeScalars.contains(ParagraphContent.objectReplacement)
-            ? String(String.UnicodeScalarView(tag.body.unicodeScalars.filter { $0 != ParagraphContent.objectReplacement })) : tag.body
+        let body = tag.body
         guard !body.isEmpty else {
             problems.append(TemplateProblem("empty {{ }}: put a name or expression inside", at: location(tag.range.lowerBound)))
             return nil
@@ -364,10 +422,16 @@ struct OfficeCompiler {
         return items
     }
 
+    /// The paragraphs of a row, cell or list item, not counting those of a table nested in it
+    /// (whose rows and cells have tags of their own).
     private func descendantParagraphs(_ element: XMLTreeElement) -> [XMLTreeElement] {
         var result: [XMLTreeElement] = []
         for child in element.elements {
-            if dialect.role(of: child) == .paragraph { result.append(child) } else { result += descendantParagraphs(child) }
+            switch dialect.role(of: child) {
+            case .paragraph: result.append(child)
+            case .row: continue
+            default: if child.name != "w:tbl", child.name != "table:table" { result += descendantParagraphs(child) }
+            }
         }
         return result
     }
@@ -376,6 +440,9 @@ struct OfficeCompiler {
         if dialect.role(of: element) == .paragraph { return 1 }
         return element.elements.reduce(0) { $0 + countParagraphs($1) }
     }
+
+    /// Word elements that must hold at least one paragraph.
+    static let needsParagraph: Set<String> = ["w:tc", "w:hdr", "w:ftr", "w:footnote", "w:endnote", "w:txbxContent", "w:comment"]
 
     /// Whether any text under `element` holds a `{`; most of a document does not, and is copied whole.
     static func mayHoldTags(_ element: XMLTreeElement) -> Bool {
@@ -391,16 +458,41 @@ struct OfficeCompiler {
 
     // MARK: Numbering
 
-    /// Where a paragraph's `w:numId` value sits, if it names a list that restarts.
+    /// Static markup with a hole at each numbering id of a restarting list, so a loop around it
+    /// can give the list a fresh id.
+    private func withNumberingHoles(_ bytes: [UInt8]) -> [BlockItem<PartLeaf>] {
+        var items: [BlockItem<PartLeaf>] = []
+        var rest = bytes[...]
+        while let (hole, id) = numberingHole(Array(rest)) {
+            let base = rest.startIndex
+            items.append(.leaf(.bytes(Array(rest[base..<base + hole.lowerBound]))))
+            items.append(.leaf(.numbering(id)))
+            rest = rest[(base + hole.upperBound)...]
+        }
+        items.append(.leaf(.bytes(Array(rest))))
+        return items
+    }
+
+    /// Where the first restarting list's `w:numId` value sits in `bytes`, and the id.
     private func numberingHole(_ bytes: [UInt8]) -> (Range<Int>, Int)? {
-        guard !restartingLists.isEmpty, dialect == .word, let found = bytes.firstRange(of: Array("<w:numId w:val=\"".utf8)) else { return nil }
+        guard !restartingLists.isEmpty, dialect == .word else { return nil }
+        var from = 0
+        while let found = bytes.firstRange(of: Array("<w:numId w:val=\"".utf8), from: from) {
+            if let hole = numberingValue(bytes, after: found) { return hole }
+            from = found.upperBound
+        }
+        return nil
+    }
+
+    private func numberingValue(_ bytes: [UInt8], after found: Range<Int>) -> (Range<Int>, Int)? {
         var end = found.upperBound
         var id = 0
-        while end < bytes.count, (48...57).contains(bytes[end]) {
+        // Ids are small; a hostile run of digits must not overflow.
+        while end < bytes.count, (48...57).contains(bytes[end]), end - found.upperBound < 9 {
             id = id * 10 + Int(bytes[end] - 48)
             end += 1
         }
-        guard end > found.upperBound, restartingLists.contains(id) else { return nil }
+        guard end > found.upperBound, end < bytes.count, bytes[end] == UInt8(ascii: "\""), restartingLists.contains(id) else { return nil }
         return (found.upperBound..<end, id)
     }
 
@@ -421,7 +513,7 @@ struct OfficeCompiler {
                     paragraphs += 1
                     if let (_, id) = p.numbering { open.insert(id) }
                 case .bytes(let bytes): paragraphs += countParagraphStarts(bytes)
-                case .value, .restart: break
+                case .value, .restart, .paragraphRequiredFrom, .paragraphRequiredTo: break
                 }
                 result.append(block)
             case .conditional(let branches, let otherwise):
@@ -436,7 +528,10 @@ struct OfficeCompiler {
                 open.formUnion(other.open)
                 paragraphs += other.paragraphs
                 result.append(.conditional(branches: newBranches, otherwise: other.blocks))
-            case .loop(let variable, let sequence, let body, let location):
+            case .loop(let variable, let sequence, let body, let otherwise, let location):
+                let empty = assignRestarts(otherwise)
+                open.formUnion(empty.open)
+                paragraphs += empty.paragraphs
                 let inner = assignRestarts(body)
                 var newBody = inner.blocks
                 if inner.paragraphs == 1 {
@@ -446,7 +541,7 @@ struct OfficeCompiler {
                 }
                 // A loop repeats its paragraphs: count it as many.
                 paragraphs += inner.paragraphs == 0 ? 0 : 2
-                result.append(.loop(variable: variable, sequence: sequence, body: newBody, location: location))
+                result.append(.loop(variable: variable, sequence: sequence, body: newBody, otherwise: empty.blocks, location: location))
             }
         }
         return (result, open, paragraphs)
@@ -484,9 +579,9 @@ struct OfficeCompiler {
             case .conditional(let branches, let otherwise):
                 flush()
                 result.append(.conditional(branches: branches.map { .init(condition: $0.condition, location: $0.location, body: merge($0.body)) }, otherwise: merge(otherwise)))
-            case .loop(let variable, let sequence, let body, let location):
+            case .loop(let variable, let sequence, let body, let otherwise, let location):
                 flush()
-                result.append(.loop(variable: variable, sequence: sequence, body: merge(body), location: location))
+                result.append(.loop(variable: variable, sequence: sequence, body: merge(body), otherwise: merge(otherwise), location: location))
             }
         }
         flush()

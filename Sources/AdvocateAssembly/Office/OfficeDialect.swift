@@ -63,8 +63,31 @@ public enum OfficeDialect: Sendable {
     /// office program recomputes.
     func isDisposable(_ element: XMLTreeElement) -> Bool {
         switch (self, element.name) {
-        case (.word, "w:proofErr"), (.openDocument, "text:soft-page-break"): return true
+        case (.word, "w:proofErr"), (.word, "w:lastRenderedPageBreak"), (.openDocument, "text:soft-page-break"): return true
         default: return false
         }
+    }
+
+    /// Whether non-text content in a paragraph shows on the page (a picture, an equation, a
+    /// footnote number), as opposed to invisible markup (bookmarks, comment ranges, field codes,
+    /// deleted text), which takes no place in the paragraph's text.
+    func isVisible(_ element: XMLTreeElement) -> Bool {
+        let invisible: Set<String>
+        switch self {
+        case .word:
+            invisible = [
+                "w:bookmarkStart", "w:bookmarkEnd", "w:commentRangeStart", "w:commentRangeEnd", "w:commentReference", "w:annotationRef",
+                "w:permStart", "w:permEnd", "w:fldChar", "w:instrText", "w:delText", "w:delInstrText", "w:moveFromRangeStart",
+                "w:moveFromRangeEnd", "w:moveToRangeStart", "w:moveToRangeEnd", "w:customXmlInsRangeStart", "w:customXmlInsRangeEnd",
+                "w:customXmlDelRangeStart", "w:customXmlDelRangeEnd",
+            ]
+        case .openDocument:
+            invisible = [
+                "text:bookmark", "text:bookmark-start", "text:bookmark-end", "text:reference-mark", "text:reference-mark-start",
+                "text:reference-mark-end", "office:annotation", "office:annotation-end", "text:change", "text:change-start",
+                "text:change-end", "text:toc-mark", "text:alphabetical-index-mark", "text:user-index-mark",
+            ]
+        }
+        return !invisible.contains(element.name)
     }
 }

@@ -99,17 +99,18 @@ struct ListNumbering: Sendable {
         self.definitions = definitions
     }
 
-    /// numbering.xml with a `w:num` for each clone (new id, original id) before its end.
+    /// numbering.xml with a `w:num` for each clone (new id, original id) after the last
+    /// `w:num`, where the schema wants them (before `w:numIdMacAtCleanup`, if any).
     func render(clones: [(Int, Int)]) -> [UInt8] {
-        let closing = Array("</w:numbering>".utf8)
-        guard let end = source.lastRange(of: closing) else { return source }
-        var out = Array(source[..<end.lowerBound])
+        guard let end = source.lastRange(of: Array("</w:num>".utf8)) ?? source.lastRange(of: Array("</w:numbering>".utf8)) else { return source }
+        let insertAt = source[end.lowerBound...].starts(with: Array("</w:num>".utf8)) ? end.upperBound : end.lowerBound
+        var out = Array(source[..<insertAt])
         for (newId, original) in clones {
             guard var element = definitions[original] else { continue }
             element.attributes = element.attributes.map { $0.name == "w:numId" ? ($0.name, String(newId)) : $0 }
             element.write(into: &out)
         }
-        out.append(contentsOf: source[end.lowerBound...])
+        out.append(contentsOf: source[insertAt...])
         return out
     }
 }

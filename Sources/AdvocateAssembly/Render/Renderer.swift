@@ -47,13 +47,17 @@ struct Renderer {
             problems.append(TemplateProblem(error.message, at: location.advanced(by: error.range.lowerBound)))
             return ""
         }
-        if case .null = value {
-            var names = expression.paths.map(\.path).filter { environment.value(at: $0).isNull }
-            if names.isEmpty { names = [expression.source] }
-            for name in names where missingSet.insert(name).inserted { missing.append(name) }
-            return "[missing: \(names.joined(separator: ", "))]"
-        }
+        if case .null = value { return "[missing: \(noteMissing(expression).joined(separator: ", "))]" }
         return value.text
+    }
+
+    /// Records the unset values an expression reads; returns their names.
+    @discardableResult
+    mutating func noteMissing(_ expression: Expression) -> [String] {
+        var names = expression.paths.map(\.path).filter { environment.value(at: $0).isNull }
+        if names.isEmpty { names = [expression.source] }
+        for name in names where missingSet.insert(name).inserted { missing.append(name) }
+        return names
     }
 
     mutating func test(_ expression: Expression, at location: TemplateLocation) -> Bool {
@@ -77,18 +81,25 @@ struct Renderer {
                     break
                 }
                 if !taken { render(otherwise, leaf) }
-            case .loop(let variable, let sequence, let body, let location):
+            case .loop(let variable, let sequence, let body, let otherwise, let location):
                 let items: [Value]
                 do {
                     switch try sequence.evaluate(in: &environment) {
                     case .list(let list): items = list
-                    case .null: items = []
+                    case .null:
+                        // An unset list is missing, like an unset value: the table would come out empty.
+                        noteMissing(sequence)
+                        items = []
                     case let other:
                         problems.append(TemplateProblem("'\(sequence.source)' is a \(other.typeName); a loop needs a list", at: location))
                         continue
                     }
                 } catch {
-                    problems.append(TemplateProblem(error.message, at: location))
+                    problems.append(TemplateProblem(error.message, at: location.advanced(by: error.range.lowerBound)))
+                    continue
+                }
+                if items.isEmpty {
+                    render(otherwise, leaf)
                     continue
                 }
                 let saved = (environment.locals[variable], environment.locals["loop"])

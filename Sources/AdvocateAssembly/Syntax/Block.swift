@@ -4,7 +4,8 @@ public import AdvocateCore
 indirect enum Block<Leaf: Sendable>: Sendable {
     case leaf(Leaf)
     case conditional(branches: [Branch], otherwise: [Block])
-    case loop(variable: String, sequence: Expression, body: [Block], location: TemplateLocation)
+    /// `location` is the sequence expression's; `otherwise` runs when the list is empty (`{% else %}`).
+    case loop(variable: String, sequence: Expression, body: [Block], otherwise: [Block], location: TemplateLocation)
 
     struct Branch: Sendable {
         var condition: Expression
@@ -24,13 +25,15 @@ enum BlockItem<Leaf: Sendable> {
 /// Nests a flat run of leaves and block tags into ``Block``s, reporting every unmatched tag.
 enum BlockBuilder {
     private struct Frame<Leaf: Sendable> {
-        enum Kind { case conditional, loop(String, Expression) }
+        enum Kind { case conditional, loop(String, Expression, TemplateLocation) }
         var kind: Kind
         var opened: TemplateLocation
         var branches: [Block<Leaf>.Branch] = []
         var otherwise: [Block<Leaf>]? = nil
         var current: [Block<Leaf>] = []
         var currentCondition: (Expression, TemplateLocation)?
+        /// A loop's body, once its `else` has begun.
+        var loopBody: [Block<Leaf>]? = nil
     }
 
     /// `scope` names what the tags must stay inside, for messages ("paragraph", "table row").
@@ -58,21 +61,40 @@ enum BlockBuilder {
                 append(block)
             case .statement(let statement, let location):
                 switch statement {
-                case .if(let condition):
-                    stack.append(Frame(kind: .conditional, opened: location, currentCondition: (condition, location)))
-                case .for(let variable, let sequence):
-                    stack.append(Frame(kind: .loop(variable, sequence), opened: location))
-                case .elif(let condition):
-                    guard var frame = stack.last, case .conditional = frame.kind, frame.currentCondition != nil else {
+                case .if(let condition, let offset):
+                    stack.append(Frame(kind: .conditional, opened: location, currentCondition: (condition, location.advanced(by: offset))))
+                case .for(let variable, let sequence, let offset):
+                    stack.append(Frame(kind: .loop(variable, sequence, location.advanced(by: offset)), opened: location))
+                case .elif(let condition, let offset):
+                    guard var frame = stack.last, case .conditional = frame.kind else {
                         problems.append(TemplateProblem("'elif' with no open 'if' in this \(scope)", at: location))
                         continue
                     }
+                    guard frame.otherwise == nil, frame.currentCondition != nil else {
+                        problems.append(TemplateProblem("'elif' after 'else': the 'else' must come last", at: location))
+                        continue
+                    }
                     closeBranch(&frame)
-                    frame.currentCondition = (condition, location)
+                    frame.currentCondition = (condition, location.advanced(by: offset))
                     stack[stack.count - 1] = frame
                 case .else:
-                    guard var frame = stack.last, case .conditional = frame.kind, frame.currentCondition != nil else {
-                        problems.append(TemplateProblem("'else' with no open 'if' in this \(scope)", at: location))
+                    guard var frame = stack.last else {
+                        problems.append(TemplateProblem("'else' with no open 'if' or 'for' in this \(scope)", at: location))
+                        continue
+                    }
+                    if case .loop = frame.kind {
+                        // `{% for %} … {% else %} … {% endfor %}`: what to write for an empty list.
+                        guard frame.loopBody == nil else {
+                            problems.append(TemplateProblem("a second 'else' in the same 'for'", at: location))
+                            continue
+                        }
+                        frame.loopBody = frame.current
+                        frame.current = []
+                        stack[stack.count - 1] = frame
+                        continue
+                    }
+                    guard frame.currentCondition != nil else {
+                        problems.append(TemplateProblem("a second 'else' in the same 'if'", at: location))
                         continue
                     }
                     closeBranch(&frame)
@@ -87,12 +109,13 @@ enum BlockBuilder {
                     closeBranch(&frame)
                     append(.conditional(branches: frame.branches, otherwise: frame.otherwise ?? []))
                 case .endfor:
-                    guard let frame = stack.last, case .loop(let variable, let sequence) = frame.kind else {
+                    guard let frame = stack.last, case .loop(let variable, let sequence, let sequenceLocation) = frame.kind else {
                         problems.append(TemplateProblem(unmatched("endfor", stack.last, scope), at: location))
                         continue
                     }
                     stack.removeLast()
-                    append(.loop(variable: variable, sequence: sequence, body: frame.current, location: frame.opened))
+                    let (body, otherwise) = frame.loopBody.map { ($0, frame.current) } ?? (frame.current, [])
+                    append(.loop(variable: variable, sequence: sequence, body: body, otherwise: otherwise, location: sequenceLocation))
                 }
             }
         }

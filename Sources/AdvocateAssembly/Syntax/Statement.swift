@@ -1,12 +1,15 @@
 public import AdvocateCore
 
 /// A block tag's meaning: `{% if %}`, `{% elif %}`, `{% else %}`, `{% endif %}`, `{% for %}`, `{% endfor %}`.
+///
+/// `offset` is where the expression starts, in scalars from the start of the tag, so problems in
+/// it can be located exactly.
 enum Statement: Sendable {
-    case `if`(Expression)
-    case elif(Expression)
+    case `if`(Expression, offset: Int)
+    case elif(Expression, offset: Int)
     case `else`
     case endif
-    case `for`(variable: String, sequence: Expression)
+    case `for`(variable: String, sequence: Expression, offset: Int)
     case endfor
 
     var keyword: String {
@@ -48,14 +51,14 @@ enum Statement: Sendable {
         }
 
         switch word {
-        case "if": return .if(try expression(rest, at: restOffset))
-        case "elif": return .elif(try expression(rest, at: restOffset))
+        case "if": return .if(try expression(rest, at: restOffset), offset: restOffset - tag.range.lowerBound)
+        case "elif": return .elif(try expression(rest, at: restOffset), offset: restOffset - tag.range.lowerBound)
         case "else": return try bare(.else)
         case "endif": return try bare(.endif)
         case "endfor": return try bare(.endfor)
         case "for":
             // for NAME in EXPRESSION
-            let parts = rest.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+            let parts = rest.split(maxSplits: 2, omittingEmptySubsequences: true, whereSeparator: { $0.isWhitespace })
             guard parts.count == 3, parts[1] == "in" else {
                 throw SyntaxProblem(message: "write a loop as 'for item in list'", offset: restOffset)
             }
@@ -67,7 +70,7 @@ enum Statement: Sendable {
             }
             let sequenceText = String(parts[2])
             let sequenceOffset = restOffset + rest.unicodeScalars.count - sequenceText.unicodeScalars.count
-            return .for(variable: name, sequence: try expression(sequenceText, at: sequenceOffset))
+            return .for(variable: name, sequence: try expression(sequenceText, at: sequenceOffset), offset: sequenceOffset - tag.range.lowerBound)
         default:
             let hint = suggestion(word, Statement.keywords)
             throw SyntaxProblem(

@@ -74,7 +74,7 @@ enum TagScanner {
             var quote: Unicode.Scalar? = nil
             var end: Int? = nil
             while k + 1 < n {
-                let c = s[k]
+                let c = TagScanner.straightened(s[k])
                 if let q = quote {
                     if c == "\\" { k += 2; continue }
                     if c == q { quote = nil }
@@ -102,8 +102,10 @@ enum TagScanner {
             while bodyStart < bodyEnd, s[bodyStart].properties.isWhitespace { bodyStart += 1 }
             var trimmedEnd = bodyEnd
             while trimmedEnd > bodyStart, s[trimmedEnd - 1].properties.isWhitespace { trimmedEnd -= 1 }
+            // Word's AutoFormat curls quotes and objects may sit inside a tag: the expression
+            // sees straight quotes and no objects, as in docxtpl.
             var body = ""
-            body.unicodeScalars.append(contentsOf: s[bodyStart..<trimmedEnd])
+            for scalar in s[bodyStart..<trimmedEnd] where scalar != "\u{FFFC}" { body.unicodeScalars.append(straightened(scalar)) }
             if textStart < start { segments.append(.text(textStart..<start)) }
             segments.append(
                 .tag(Tag(kind: kind, level: level, body: body, bodyOffset: bodyStart, range: start..<close + 2, trimBefore: trimBefore, trimAfter: trimAfter)))
@@ -112,5 +114,14 @@ enum TagScanner {
         }
         if textStart < n { segments.append(.text(textStart..<n)) }
         return segments
+    }
+
+    /// Curly quotes as straight ones.
+    static func straightened(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar {
+        case "\u{201C}", "\u{201D}", "\u{201E}": return "\""
+        case "\u{2018}", "\u{2019}": return "'"
+        default: return scalar
+        }
     }
 }

@@ -6,6 +6,8 @@ public struct TextTemplate: Sendable {
     public enum Escaping: Sendable {
         /// HTML: `& < > " '` escaped, line breaks become `<br>`.
         case html
+        /// XHTML: the same, with line breaks as `<br/>`.
+        case xhtml
         /// Plain text, copied as it is.
         case none
     }
@@ -94,7 +96,8 @@ public struct TextTemplate: Sendable {
                 let text = renderer.text(of: expression, at: location)
                 switch escaping {
                 case .none: out += text
-                case .html: TextTemplate.escapeHTML(text, into: &out)
+                case .html: TextTemplate.escapeHTML(text, lineBreak: "<br>\n", into: &out)
+                case .xhtml: TextTemplate.escapeHTML(text, lineBreak: "<br/>\n", into: &out)
                 }
             }
         }
@@ -102,7 +105,7 @@ public struct TextTemplate: Sendable {
         return (out, renderer.missing)
     }
 
-    static func escapeHTML(_ text: String, into out: inout String) {
+    static func escapeHTML(_ text: String, lineBreak: String, into out: inout String) {
         for scalar in text.unicodeScalars {
             switch scalar {
             case "&": out += "&amp;"
@@ -110,7 +113,7 @@ public struct TextTemplate: Sendable {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            case "\n": out += "<br>\n"
+            case "\n": out += lineBreak
             case "\r": continue
             default: out.unicodeScalars.append(scalar)
             }

@@ -244,12 +244,12 @@ enum Builtins {
     static func call(_ name: String, _ arguments: [Value], range: Range<Int>) throws(EvaluationError) -> Value {
         switch (name, arguments.first) {
         case ("date", .string(let s)?):
-            guard let d = CivilDate(iso: s) else { throw EvaluationError("'\(s)' is not a date (use YYYY-MM-DD)", at: range) }
+            guard let d = CivilDate(iso: s) else { throw EvaluationError("date() was given text that is not a date (use YYYY-MM-DD)", at: range) }
             return .date(d)
         case ("date", .dateTime(let t)?): return .date(t.date)
         case ("date", .date(let d)?): return .date(d)
         case ("datetime", .string(let s)?):
-            guard let t = LocalDateTime(iso: s) else { throw EvaluationError("'\(s)' is not a date and time (use YYYY-MM-DDTHH:MM)", at: range) }
+            guard let t = LocalDateTime(iso: s) else { throw EvaluationError("datetime() was given text that is not a date and time (use YYYY-MM-DDTHH:MM)", at: range) }
             return .dateTime(t)
         case ("len", .list(let l)?): return .number(Double(l.count))
         case ("len", .string(let s)?): return .number(Double(s.count))
