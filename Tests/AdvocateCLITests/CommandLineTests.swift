@@ -272,6 +272,16 @@ struct FormsCommandTests {
         #expect(!FileManager.default.fileExists(atPath: folder + "/plan.pdf"))
     }
 
+    @Test func aDamagedTemplateIsRefusedAndNothingIsWritten() throws {
+        let cli = CLI()
+        let folder = TestSupport.temporaryFolder("advocate-forms")
+        try Data("PK\u{3}\u{4} not really a zip".utf8).write(to: URL(fileURLWithPath: folder + "/damaged.docx"))
+        let result = try cli.run(["forms", "fill", folder + "/damaged.docx", "--data", TestSupport.root + "/Tests/Fixtures/forms/safety-plan.yaml", "-o", folder + "/out.docx"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: damaged.docx is not a ZIP package (DOCX and ODT files are); it may be damaged or another kind of file\n")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/out.docx"))
+    }
+
     @Test func listsChecksAndInventoriesTemplates() throws {
         let cli = CLI()
         let list = try cli.run(["forms", "list"])
