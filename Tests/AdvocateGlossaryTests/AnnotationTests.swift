@@ -110,6 +110,27 @@ struct TermMatcherTests {
         let text = (0..<Int.random(in: 1...30, using: &rng)).map { _ in words[generator.next(words.count)] }.joined(separator: " ")
         #expect(matcher.matches(in: text).map(\.range) == naive(text, keys: keys), "\(text)")
     }
+
+    @Test("Agrees on a text long enough to be folded and scanned in several chunks")
+    func agreesAcrossChunks() {
+        let keys = ["no contact order", "order", "contact", "bail", "bail bond", "bond", "no", "contact order", "a b c", "b c d", "c"]
+        let matcher = TermMatcher(keys: keys.enumerated().map { ($1, $0) })
+        var generator = SeededWords(seed: 7)
+        let words = ["no", "contact", "order", "bail", "bond", "a", "b", "c", "d", "court", "orders", "restitution"]
+        let text = (0..<40_000).map { _ in words[generator.next(words.count)] }.joined(separator: " ")
+        #expect(text.utf8.count > 3 * 32_768)
+        #expect(matcher.matches(in: text).map(\.range) == naive(text, keys: keys))
+    }
+
+    @Test("Maps matches back to the original text across chunks, through case, accents and extra spaces")
+    func mapsBackAcrossChunks() {
+        let matcher = TermMatcher(keys: [("contact order", 0), ("cafe", 1)])
+        let text = String(repeating: "Call the Contact  Order line at the Café —   it’s open. ", count: 3_000)
+        let bytes = Array(text.utf8)
+        let found = matcher.matches(in: text).map { String(decoding: bytes[$0.range], as: UTF8.self) }
+        #expect(found.count == 6_000)
+        #expect(Set(found) == ["Contact  Order", "Café"])
+    }
 }
 
 struct SeededWords {
