@@ -153,6 +153,24 @@ public struct TermMatcher: Sendable {
     ) -> Int {
         var i = index
         var r = row
+        // Two bytes a turn: the loop's own bookkeeping is half the work otherwise.
+        while i &+ 1 < end {
+            let first = Int(table[r &+ Int(classes[Int(buffer[i])])])
+            r = first &>> 1
+            if first & 1 != 0 {
+                index = i
+                row = r
+                return first
+            }
+            let second = Int(table[r &+ Int(classes[Int(buffer[i &+ 1])])])
+            r = second &>> 1
+            if second & 1 != 0 {
+                index = i &+ 1
+                row = r
+                return second
+            }
+            i &+= 2
+        }
         while i < end {
             let entry = Int(table[r &+ Int(classes[Int(buffer[i])])])
             r = entry &>> 1
@@ -185,7 +203,9 @@ public struct TermMatcher: Sendable {
         var ringStart: [Int]
         var ringEnd: [Int]
         var ringEntry: [Int32]
-        var waiting = 0
+        /// Starts with a match waiting to be settled, in order (from `head` on).
+        var pending: [Int] = []
+        var head = 0
         var lastEnd = 0
         let links: [Range<Int>]
         var link = 0
@@ -227,7 +247,6 @@ public struct TermMatcher: Sendable {
                 var lastWasSpace = true
                 var delta = 0
                 var row = 0
-                var settled = 0
                 let length = text.count
 
                 @inline(__always) func emit(_ byte: UInt8, from offset: Int) {
@@ -297,21 +316,14 @@ public struct TermMatcher: Sendable {
                         let position = base &+ index
                         if index + 1 >= filled || !Folded.isWordByte(buffer[index + 1]) {
                             // Starts that no key ending here can reach are final.
-                            if waiting > 0 {
-                                while settled &+ longest <= position {
-                                    settle(settled)
-                                    settled &+= 1
-                                }
-                            } else {
-                                settled = max(settled, position &+ 1 &- longest)
-                            }
+                            settle(through: position &- longest)
                             var hit = Int(firstHit[(entry &>> 1) &>> classShift])
                             repeat {
                                 let start = position &+ 1 &- Int(output[hit].length)
                                 if !Folded.isWordByte(buffer[start &- base &- 1]) {
                                     let slot = start & mask
                                     if ringStart[slot] != start {
-                                        if ringStart[slot] < 0 { waiting += 1 }
+                                        wait(for: start)
                                         ringStart[slot] = start
                                         ringEnd[slot] = position &+ 1
                                         ringEntry[slot] = output[hit].entry
@@ -336,10 +348,26 @@ public struct TermMatcher: Sendable {
                     scanned = keep
                 }
                 let total = base &+ filled
-                while settled < total, waiting > 0 {
-                    settle(settled)
-                    settled += 1
-                }
+                settle(through: total)
+            }
+        }
+
+        /// Notes a new start with a match; starts mostly come in order, so this is mostly an append.
+        mutating func wait(for start: Int) {
+            var at = pending.count
+            while at > head, pending[at - 1] > start { at -= 1 }
+            pending.insert(start, at: at)
+        }
+
+        /// Settles every waiting start up to `last`, in order.
+        mutating func settle(through last: Int) {
+            while head < pending.count, pending[head] <= last {
+                settle(pending[head])
+                head += 1
+            }
+            if head > 4096 {
+                pending.removeFirst(head)
+                head = 0
             }
         }
 
@@ -347,7 +375,6 @@ public struct TermMatcher: Sendable {
             let slot = start & mask
             guard ringStart[slot] == start else { return }
             ringStart[slot] = -1
-            waiting -= 1
             guard start >= lastEnd else { return }
             let range = originalRange(start, ringEnd[slot])
             while link < links.count, links[link].upperBound <= range.lowerBound { link += 1 }
