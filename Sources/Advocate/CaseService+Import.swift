@@ -89,11 +89,8 @@ extension CaseService {
                         try tx.saveDefinition(hash: definition.contentHash, workflowId: definition.id, version: definition.version, source: loaded.source, path: loaded.path)
                     }
                     let id = try tx.createCase(
-                        workflowId: definition.id, workflowVersion: definition.version, definitionHash: definition.contentHash, first: entry.entries[0], state: entry.state,
-                        wakeAt: wakeAt(entry.state, entry.machine), agenda: [])
-                    if entry.entries.count > 1 {
-                        try tx.appendJournal(caseId: id, entries: Array(entry.entries.dropFirst()), state: entry.state, version: entry.entries.count, wakeAt: wakeAt(entry.state, entry.machine))
-                    }
+                        workflowId: definition.id, workflowVersion: definition.version, definitionHash: definition.contentHash, first: entry.entries[0],
+                        more: Array(entry.entries.dropFirst()), state: entry.state, wakeAt: wakeAt(entry.state, entry.machine), agenda: [])
                     try tx.replaceAgenda(caseId: id, CaseService.agendaRows(id, entry.state, definition))
                     ids[name] = id
                 }

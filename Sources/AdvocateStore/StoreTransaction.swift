@@ -120,16 +120,19 @@ public final class StoreTransaction {
     /// Creates a case with its first journal entry and returns its new id (`C-00001`).
     ///
     /// `wakeAt` is the instant (seconds since 1970) of the case's next timer or follow-up, for ``casesToWake(at:)``.
+    /// Stores a new case with its first journal entry, and any later ones (`more`, from a batch)
+    /// with the state they led to. Returns the new case's id.
     public func createCase(
-        workflowId: String, workflowVersion: Int, definitionHash: String, first: JournalEntry, state: CaseState, wakeAt: Int64?, agenda: [AgendaRow]
+        workflowId: String, workflowVersion: Int, definitionHash: String, first: JournalEntry, more: [JournalEntry] = [], state: CaseState, wakeAt: Int64?,
+        agenda: [AgendaRow]
     ) throws -> String {
         let number = (try Int.fetchOne(db, sql: #"SELECT MAX(number) FROM "case""#) ?? 0) + 1
         let id = "C-" + String(repeating: "0", count: max(0, 5 - String(number).count)) + String(number)
         let now = StoreTransaction.timestamp()
         try db.execute(
-            sql: #"INSERT INTO "case" (id, number, workflow_id, workflow_version, definition_hash, version, state, opened_at, updated_at, closed, next_wake) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"#,
-            arguments: [id, number, workflowId, workflowVersion, definitionHash, StateJSON.encode(state), now, now, state.closed, wakeAt])
-        try appendJournal(caseId: id, first)
+            sql: #"INSERT INTO "case" (id, number, workflow_id, workflow_version, definition_hash, version, state, opened_at, updated_at, closed, next_wake) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#,
+            arguments: [id, number, workflowId, workflowVersion, definitionHash, 1 + more.count, StateJSON.encode(state), now, now, state.closed, wakeAt])
+        try appendJournal(caseId: id, [first] + more)
         try replaceAgenda(caseId: id, agenda)
         return id
     }
@@ -169,7 +172,7 @@ public final class StoreTransaction {
         guard db.changesCount == 1 else {
             throw StoreError(.conflict, "case '\(id)' was changed by someone else while this change was prepared")
         }
-        for entry in entries { try appendJournal(caseId: id, entry) }
+        try appendJournal(caseId: id, entries)
         try replaceAgenda(caseId: id, agenda)
     }
 
@@ -221,15 +224,17 @@ public final class StoreTransaction {
 
     /// Appends entries to a case created in the same transaction, and stores its final state.
     public func appendJournal(caseId: String, entries: [JournalEntry], state: CaseState, version: Int, wakeAt: Int64?) throws {
-        for entry in entries { try appendJournal(caseId: caseId, entry) }
+        try appendJournal(caseId: caseId, entries)
         try db.execute(
             sql: #"UPDATE "case" SET version = ?, state = ?, closed = ?, next_wake = ? WHERE id = ?"#,
             arguments: [version, StateJSON.encode(state), state.closed, wakeAt, caseId])
     }
 
-    func appendJournal(caseId: String, _ entry: JournalEntry) throws {
-        try db.cachedStatement(sql: "INSERT INTO journal (case_id, seq, input, at, recorded_at) VALUES (?, ?, ?, ?, ?)").execute(
-            arguments: [caseId, entry.sequence, StateJSON.encode(entry.input), entry.at.iso, entry.recordedAt])
+    func appendJournal(caseId: String, _ entries: [JournalEntry]) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO journal (case_id, seq, input, at, recorded_at) VALUES (?, ?, ?, ?, ?)")
+        for entry in entries {
+            try statement.execute(arguments: [caseId, entry.sequence, StateJSON.encode(entry.input), entry.at.iso, entry.recordedAt])
+        }
     }
 
     public func journal(_ caseId: String) throws -> [JournalEntry] {

@@ -55,7 +55,27 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public var iso: String {
         let (y, m, d) = parts
-        return CivilDate.pad(y, 4) + "-" + CivilDate.pad(m, 2) + "-" + CivilDate.pad(d, 2)
+        guard (0...9999).contains(y) else { return CivilDate.pad(y, 4) + "-" + CivilDate.pad(m, 2) + "-" + CivilDate.pad(d, 2) }
+        // Written as bytes: dates are formatted for every stored item and journal entry.
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            writeISO(into: buffer)
+            return 10
+        }
+    }
+
+    /// Writes `YYYY-MM-DD` into the first ten bytes of `buffer`; the year must be 0 to 9999.
+    func writeISO(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        let (year, m, d) = parts
+        buffer[0] = UInt8(48 + year / 1000)
+        buffer[1] = UInt8(48 + year / 100 % 10)
+        buffer[2] = UInt8(48 + year / 10 % 10)
+        buffer[3] = UInt8(48 + year % 10)
+        buffer[4] = UInt8(ascii: "-")
+        buffer[5] = UInt8(48 + m / 10)
+        buffer[6] = UInt8(48 + m % 10)
+        buffer[7] = UInt8(ascii: "-")
+        buffer[8] = UInt8(48 + d / 10)
+        buffer[9] = UInt8(48 + d % 10)
     }
 
     public var description: String { iso }
@@ -147,7 +167,20 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
 
     public func adding(minutes: Int) -> LocalDateTime { LocalDateTime(totalMinutes: totalMinutes + minutes) }
 
-    public var iso: String { date.iso + "T" + CivilDate.pad(minuteOfDay / 60, 2) + ":" + CivilDate.pad(minuteOfDay % 60, 2) }
+    public var iso: String {
+        guard (0...9999).contains(date.year) else { return date.iso + "T" + CivilDate.pad(minuteOfDay / 60, 2) + ":" + CivilDate.pad(minuteOfDay % 60, 2) }
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            date.writeISO(into: buffer)
+            let hour = minuteOfDay / 60, minute = minuteOfDay % 60
+            buffer[10] = UInt8(ascii: "T")
+            buffer[11] = UInt8(48 + hour / 10)
+            buffer[12] = UInt8(48 + hour % 10)
+            buffer[13] = UInt8(ascii: ":")
+            buffer[14] = UInt8(48 + minute / 10)
+            buffer[15] = UInt8(48 + minute % 10)
+            return 16
+        }
+    }
 
     public var description: String { iso }
 
