@@ -14,7 +14,8 @@ extension CaseService {
     }
 
     /// Applies many inputs in one transaction: all of them are stored, or, at the first refused one, none.
-    /// Each case is read and written once, however many of its inputs the batch holds.
+    /// Each case is read and written once, however many of its inputs the batch holds. An import
+    /// records history: it does not fill the forms that `fill:` effects name.
     ///
     /// - Returns: the ids of the cases opened, in order.
     public func importBatch(_ items: [BatchItem]) throws(AdvocateError) -> [String] {

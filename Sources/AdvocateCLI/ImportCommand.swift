@@ -12,7 +12,8 @@ extension CaseCommand {
                   {"case": "a", "event": "petition_filed", "set": {"petition.ex_parte_requested": true}, "at": "2026-11-20T10:00"}
                   {"case": "C-00012", "done": "safety_plan"}
                 "case" is a stored case id or a "ref" opened earlier in the file. "at" (local time) is optional.
-                If any line is refused, nothing is imported.
+                If any line is refused, nothing is imported. An import records history; it does not fill the
+                workflows' paperwork (fill what you need with 'advocate forms fill FORM --case ID').
                 """)
         @OptionGroup var options: StoreOptions
         @Argument(help: "The JSON Lines file.") var file: String
