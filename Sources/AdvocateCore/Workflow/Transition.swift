@@ -44,14 +44,27 @@ public struct TransitionError: Error, Sendable, Hashable, CustomStringConvertibl
 
 /// A workflow ready to run: its definition, its court calendar and the filters its expressions use.
 public struct Machine: Sendable {
-    public var definition: WorkflowDefinition
-    public var calendar: CourtCalendar
-    public var filters: FilterLibrary
+    /// Held in one shared box: every transition takes a copy of its machine, and copying one
+    /// reference costs far less than copying the definition's many.
+    private final class Parts: Sendable {
+        let definition: WorkflowDefinition
+        let calendar: CourtCalendar
+        let filters: FilterLibrary
+
+        init(definition: WorkflowDefinition, calendar: CourtCalendar, filters: FilterLibrary) {
+            self.definition = definition
+            self.calendar = calendar
+            self.filters = filters
+        }
+    }
+
+    private let parts: Parts
+    public var definition: WorkflowDefinition { parts.definition }
+    public var calendar: CourtCalendar { parts.calendar }
+    public var filters: FilterLibrary { parts.filters }
 
     public init(definition: WorkflowDefinition, calendar: CourtCalendar, filters: FilterLibrary = .standard) {
-        self.definition = definition
-        self.calendar = calendar
-        self.filters = filters
+        parts = Parts(definition: definition, calendar: calendar, filters: filters)
     }
 
     /// The pure transition: `(definition, state, input, now) -> (state, effects)`. No I/O, no clock.
@@ -171,7 +184,8 @@ private struct Run {
         guard !state.closed else { throw TransitionError(.caseClosed, "the case is closed; no more events can be sent") }
         // Is the event possible here at all? Asked first, so the answer is "not now" rather than "missing a value".
         let candidates = definition.tracks.filter { track in
-            state.tracks[track.name].flatMap { track.state($0) }?.transitions[name] != nil
+            guard let current = state.tracks[track.name], let index = track.stateIndex(current) else { return false }
+            return track.states[index].transitions[name] != nil
         }
         if candidates.isEmpty && !event.anytime {
             let now = definition.tracks.compactMap { t in state.tracks[t.name].map { "\(t.name) is at '\($0)'" } }

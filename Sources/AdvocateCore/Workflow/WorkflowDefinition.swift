@@ -151,6 +151,9 @@ public struct TrackDefinition: Sendable {
     }
 
     public func state(_ name: String) -> StateDefinition? { index[name].map { states[$0] } }
+
+    /// Where a state is in ``states``: reading through the index copies no state definition.
+    public func stateIndex(_ name: String) -> Int? { index[name] }
 }
 
 public struct StateDefinition: Sendable {
