@@ -28,13 +28,16 @@ public final class CaseService: @unchecked Sendable {
         self.forms = FormLibrary(workspace: workspace)
     }
 
+    /// A case that timers moved: what they did, and paperwork they asked for that could not be filled.
+    public typealias TickedCase = (caseId: String, effects: [Effect], documentProblems: [String])
+
     /// The result of a change: the case, its new state and what the transition asked for.
     public struct Outcome: Sendable {
         public var caseId: String
         public var state: CaseState
         public var effects: [Effect]
         /// Effects of timers that fired before the command ran, by case.
-        public var ticked: [(caseId: String, effects: [Effect])]
+        public var ticked: [TickedCase]
         /// Documents the effects filled and stored with the case.
         public var documents: [StoredDocument] = []
         /// Documents the effects asked for that could not be filled, and why.
@@ -44,10 +47,10 @@ public final class CaseService: @unchecked Sendable {
     // MARK: Transactions
 
     /// Runs `body` after firing due timers, all in one transaction.
-    func transaction<T>(_ body: (StoreTransaction, inout [(caseId: String, effects: [Effect])]) throws -> T) throws(AdvocateError) -> T {
+    func transaction<T>(_ body: (StoreTransaction, inout [TickedCase]) throws -> T) throws(AdvocateError) -> T {
         do {
             return try store.write { tx in
-                var ticked: [(caseId: String, effects: [Effect])] = []
+                var ticked: [TickedCase] = []
                 try tickDueCases(tx, into: &ticked)
                 return try body(tx, &ticked)
             }
@@ -180,7 +183,7 @@ public final class CaseService: @unchecked Sendable {
         }
     }
 
-    private func apply(_ input: CaseInput, to stored: StoredCase, machine: Machine, tx: StoreTransaction, ticked: [(caseId: String, effects: [Effect])]) throws -> Outcome {
+    private func apply(_ input: CaseInput, to stored: StoredCase, machine: Machine, tx: StoreTransaction, ticked: [TickedCase]) throws -> Outcome {
         var state = stored.state
         let now = now(for: machine)
         let effects = try machine.apply(input, to: &state, now: now)
@@ -199,11 +202,11 @@ public final class CaseService: @unchecked Sendable {
 
     /// Fires every timer and follow-up that has come due, across all cases.
     @discardableResult
-    public func tick() throws(AdvocateError) -> [(caseId: String, effects: [Effect])] {
+    public func tick() throws(AdvocateError) -> [TickedCase] {
         try transaction { _, ticked in ticked }
     }
 
-    private func tickDueCases(_ tx: StoreTransaction, into ticked: inout [(caseId: String, effects: [Effect])]) throws {
+    private func tickDueCases(_ tx: StoreTransaction, into ticked: inout [TickedCase]) throws {
         for id in try tx.casesToWake(at: clock.now()) {
             let stored = try load(id, tx: tx)
             let machine = try machine(hash: stored.definitionHash, tx: tx)
@@ -213,10 +216,10 @@ public final class CaseService: @unchecked Sendable {
             guard !effects.isEmpty || state.nextWake != stored.state.nextWake else { continue }
             let entry = JournalEntry(sequence: state.sequence, input: .tick, at: now, recordedAt: StoreTransaction.timestamp())
             try tx.updateCase(id, expectedVersion: stored.version, state: state, wakeAt: wakeAt(state, machine), entries: [entry], agenda: CaseService.agendaRows(id, state, machine.definition))
-            // A timer's paperwork that cannot be filled must not stop every other command: the
-            // step stays on the agenda, and `forms fill --case` fills it by hand.
-            _ = try fillDocuments(effects, caseId: id, state: state, machine: machine, journalSequence: state.sequence, now: now, tx: tx)
-            ticked.append((id, effects))
+            // A timer's paperwork that cannot be filled must not stop every other command: it is
+            // reported, the step stays on the agenda, and `forms fill --case` fills it by hand.
+            let (_, problems) = try fillDocuments(effects, caseId: id, state: state, machine: machine, journalSequence: state.sequence, now: now, tx: tx)
+            ticked.append((id, effects, problems))
         }
     }
 

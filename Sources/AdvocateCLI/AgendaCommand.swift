@@ -93,11 +93,14 @@ struct TickCommand: ParsableCommand {
         try Output.run {
             let fired = try options.service().tick()
             if json {
-                Output.json(fired.map { ["case": $0.caseId, "effects": $0.effects.map(CaseRendering.describe)] as [String: Any] })
+                Output.json(fired.map { ["case": $0.caseId, "effects": $0.effects.map(CaseRendering.describe), "document_problems": $0.documentProblems] as [String: Any] })
                 return
             }
             if fired.isEmpty { print("Nothing was due.") }
-            for (caseId, effects) in fired { print("\(caseId): \(effects.map(CaseRendering.describe).joined(separator: "; "))") }
+            for (caseId, effects, problems) in fired {
+                print("\(caseId): \(effects.map(CaseRendering.describe).joined(separator: "; "))")
+                for problem in problems { FileHandle.standardError.write(Data("warning: \(caseId): \(problem)\n".utf8)) }
+            }
         }
     }
 }
