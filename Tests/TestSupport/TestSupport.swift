@@ -1,6 +1,9 @@
 import Foundation
 public import Advocate
 
+/// This test run's temporary folder (a global, so the exit handler can reach it without capturing).
+let testRunFolder = NSTemporaryDirectory() + "advocate-tests-\(getpid())"
+
 /// Paths and helpers shared by the test targets.
 public enum TestSupport {
     /// The repository root, found from this file's path.
@@ -10,12 +13,20 @@ public enum TestSupport {
         return url.path
     }()
 
-    /// A new empty folder under the system temporary folder.
+    /// A new empty folder, inside one folder for this test run that is removed when the run ends.
     public static func temporaryFolder(_ name: String = "advocate-test") -> String {
-        let path = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString)"
+        let path = runFolder + "/\(name)-\(UUID().uuidString)"
         try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
+
+    /// Where this run's temporary folders go; created once, and removed at exit.
+    static let runFolder: String = {
+        let path = testRunFolder
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: testRunFolder) }
+        return path
+    }()
 
     /// The project workspace with the shipped workflows, calendars and glossary.
     public static let workspace = Workspace(root: root)
