@@ -50,18 +50,30 @@ public struct Machine: Sendable {
         let definition: WorkflowDefinition
         let calendar: CourtCalendar
         let filters: FilterLibrary
+        /// For each event, the tracks with a transition on it in some state: the only ones an
+        /// event can move, found once rather than on every input.
+        let eventTracks: [String: [Int]]
 
         init(definition: WorkflowDefinition, calendar: CourtCalendar, filters: FilterLibrary) {
             self.definition = definition
             self.calendar = calendar
             self.filters = filters
+            var eventTracks: [String: [Int]] = [:]
+            for (index, track) in definition.tracks.enumerated() {
+                for name in Set(track.states.flatMap(\.transitions.keys)) { eventTracks[name, default: []].append(index) }
+            }
+            self.eventTracks = eventTracks
         }
     }
 
+    /// The tracks that have a transition on `event` in some state.
+    func tracks(handling event: String) -> [Int] { parts.eventTracks[event] ?? [] }
+
     private let parts: Parts
-    public var definition: WorkflowDefinition { parts.definition }
-    public var calendar: CourtCalendar { parts.calendar }
-    public var filters: FilterLibrary { parts.filters }
+    // Read accessors lend the parts in place: `machine.definition.events[name]` copies nothing.
+    public var definition: WorkflowDefinition { _read { yield parts.definition } }
+    public var calendar: CourtCalendar { _read { yield parts.calendar } }
+    public var filters: FilterLibrary { _read { yield parts.filters } }
 
     public init(definition: WorkflowDefinition, calendar: CourtCalendar, filters: FilterLibrary = .standard) {
         parts = Parts(definition: definition, calendar: calendar, filters: filters)
@@ -122,7 +134,7 @@ private struct Run {
         self.now = now
     }
 
-    var definition: WorkflowDefinition { machine.definition }
+    var definition: WorkflowDefinition { _read { yield machine.definition } }
 
     mutating func apply(_ input: CaseInput) throws(TransitionError) {
         switch input {
@@ -183,9 +195,11 @@ private struct Run {
         }
         guard !state.closed else { throw TransitionError(.caseClosed, "the case is closed; no more events can be sent") }
         // Is the event possible here at all? Asked first, so the answer is "not now" rather than "missing a value".
-        let candidates = definition.tracks.filter { track in
-            guard let current = state.tracks[track.name], let index = track.stateIndex(current) else { return false }
-            return track.states[index].transitions[name] != nil
+        var candidates: [TrackDefinition] = []
+        for trackIndex in machine.tracks(handling: name) {
+            let track = definition.tracks[trackIndex]
+            guard let current = state.tracks[track.name], let index = track.stateIndex(current), track.states[index].transitions[name] != nil else { continue }
+            candidates.append(track)
         }
         if candidates.isEmpty && !event.anytime {
             let now = definition.tracks.compactMap { t in state.tracks[t.name].map { "\(t.name) is at '\($0)'" } }
