@@ -4,19 +4,25 @@ public struct Annotator: Sendable {
     public let language: Glossary.Language
     let matcher: TermMatcher
 
-    public init(glossary: Glossary, language: Glossary.Language = .en) {
+    /// Explains in `language` the terms found by their names in `matching` (by default, the same
+    /// language): a filled English letter can carry its "Words to know" in Spanish.
+    public init(glossary: Glossary, language: Glossary.Language = .en, matching: [Glossary.Language]? = nil) {
         self.glossary = glossary
         self.language = language
         var keys: [String: Int] = [:]
-        for (position, entry) in glossary.entries.enumerated() {
-            for name in entry.names(in: language) {
-                let key = Glossary.normalize(name)
-                if keys[key] == nil { keys[key] = position }
+        for matched in matching ?? [language] {
+            var own: [String: Int] = [:]
+            for (position, entry) in glossary.entries.enumerated() {
+                for name in entry.names(in: matched) {
+                    let key = Glossary.normalize(name)
+                    if keys[key] == nil, own[key] == nil { own[key] = position }
+                }
             }
-        }
-        // Plurals of every name, unless that form already names something else.
-        for (key, position) in Array(keys) {
-            for plural in Annotator.plurals(key, language: language) where keys[plural] == nil { keys[plural] = position }
+            // Plurals of every name, unless that form already names something else.
+            for (key, position) in Array(own) {
+                for plural in Annotator.plurals(key, language: matched) where keys[plural] == nil && own[plural] == nil { own[plural] = position }
+            }
+            keys.merge(own) { first, _ in first }
         }
         matcher = TermMatcher(keys: keys.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }

@@ -265,6 +265,11 @@ struct FormsCommandTests {
         let package = try OfficePackage(path: folder + "/plan.odt")
         #expect(String(decoding: try #require(package.data("content.xml")), as: UTF8.self).contains("Words to know"))
         #expect(package.parts.first?.path == "mimetype")
+        // An English form can carry its explanations in Spanish.
+        let spanish = try cli.run(["forms", "fill", "safety-plan", "--data", fixtures + "safety-plan.yaml", "-o", folder + "/plan-es.odt", "--explain-terms", "--lang", "es"])
+        #expect(spanish.status == 0, "\(spanish.stderr)")
+        let spanishPackage = try OfficePackage(path: folder + "/plan-es.odt")
+        #expect(String(decoding: try #require(spanishPackage.data("content.xml")), as: UTF8.self).contains("Palabras que conviene saber"))
 
         let noOffice = try cli.run(["forms", "fill", "safety-plan", "--data", fixtures + "safety-plan.yaml", "-o", folder + "/plan.pdf", "--pdf"], environment: ["PATH": "/nonexistent"])
         #expect(noOffice.status == 1)

@@ -34,7 +34,8 @@ extension FormLibrary {
     public func document(_ template: FormTemplate, environment: Environment, options: DocumentOptions = DocumentOptions()) throws(AdvocateError) -> [UInt8] {
         let bytes = try template.fill(environment, options: options.fill)
         guard options.explainTerms else { return bytes }
-        let annotator = Annotator(glossary: workspace.glossary, language: options.language == "es" ? .es : .en)
+        // The template's language is not known: terms are found by their English and Spanish names.
+        let annotator = Annotator(glossary: workspace.glossary, language: options.language == "es" ? .es : .en, matching: [.en, .es])
         switch template.format {
         case .html:
             return Array(try annotator.annotate(html: String(decoding: bytes, as: UTF8.self)).utf8)
