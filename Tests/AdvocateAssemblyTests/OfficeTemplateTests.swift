@@ -239,3 +239,18 @@ extension OfficeTemplateTests {
         #expect(Self.paragraphs(String(decoding: try #require(out.package.data("word/header1.xml")), as: UTF8.self)) == ["Page header"])
     }
 }
+
+extension OfficeTemplateTests {
+    @Test func textBoxesAreFilledToo() throws {
+        let box = "<w:r><w:pict xmlns:v=\"urn:schemas-microsoft-com:vml\"><v:shape><v:textbox><w:txbxContent>"
+            + Self.p(Self.r("Case {{ number }}")) + Self.p(Self.r("{%p if urgent %}")) + Self.p(Self.r("URGENT")) + Self.p(Self.r("{%p endif %}"))
+            + "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+        let body = Self.p(Self.r("Before ") + box + Self.r(" after {{ name }}"))
+        let path = try Self.docx(body)
+        let out = try Self.fill(path, ["number": .string("PO-7 & 8"), "urgent": .bool(false), "name": .string("Ana")])
+        // The outer paragraph's text includes its text box's, as a reader of the XML sees it.
+        #expect(out.text == ["Before Case PO-7 & 8 after Ana", "Case PO-7 & 8"])
+        #expect(out.xml.contains("<w:txbxContent><w:p><w:pPr><w:pStyle w:val=\"Body\"/></w:pPr><w:r><w:t xml:space=\"preserve\">Case PO-7 &amp; 8</w:t></w:r></w:p></w:txbxContent>"))
+        #expect(try FormTemplate(path: path).variables.map(\.name).sorted() == ["name", "number", "urgent"])
+    }
+}

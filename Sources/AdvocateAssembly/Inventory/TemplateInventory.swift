@@ -56,19 +56,25 @@ extension TextTemplate: TemplateExpressions {
 extension OfficeTemplate: TemplateExpressions {
     public var expressionSites: [ExpressionSite] {
         var sites: [ExpressionSite] = []
-        for part in parts {
-            Block.sites(part.blocks, leaf: { leaf, loops, sites in
-                switch leaf {
-                case .value(let expression, let location): sites.append(ExpressionSite(expression: expression, location: location, loops: loops))
-                case .paragraph(let paragraph):
-                    Block.sites(paragraph.body, loops: loops, leaf: { inner, loops, sites in
-                        if case .value(let expression, _, let location) = inner { sites.append(ExpressionSite(expression: expression, location: location, loops: loops)) }
-                    }, into: &sites)
-                case .bytes, .numbering, .restart, .paragraphRequiredFrom, .paragraphRequiredTo: break
-                }
-            }, into: &sites)
-        }
+        for part in parts { OfficeTemplate.sites(part.blocks, loops: [], into: &sites) }
         return sites
+    }
+
+    static func sites(_ blocks: [Block<PartLeaf>], loops: [(variable: String, sequence: Expression)], into sites: inout [ExpressionSite]) {
+        Block.sites(blocks, loops: loops, leaf: { leaf, loops, sites in
+            switch leaf {
+            case .value(let expression, let location): sites.append(ExpressionSite(expression: expression, location: location, loops: loops))
+            case .paragraph(let paragraph):
+                Block.sites(paragraph.body, loops: loops, leaf: { inner, loops, sites in
+                    switch inner {
+                    case .value(let expression, _, let location): sites.append(ExpressionSite(expression: expression, location: location, loops: loops))
+                    case .box(let blocks, _): OfficeTemplate.sites(blocks, loops: loops, into: &sites)
+                    case .text, .raw: break
+                    }
+                }, into: &sites)
+            case .bytes, .numbering, .restart, .paragraphRequiredFrom, .paragraphRequiredTo: break
+            }
+        }, into: &sites)
     }
 }
 

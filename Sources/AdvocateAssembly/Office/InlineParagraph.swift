@@ -37,6 +37,9 @@ struct ParagraphContent {
     /// belongs to.
     var scalars: [Unicode.Scalar] = []
     var owners: [Int] = []
+    /// Visible atoms that hold paragraphs with tags of their own (a text box in a drawing, an
+    /// OpenDocument frame), by atom index: the compiler fills them too.
+    var boxes: [Int: XMLTreeElement] = [:]
     /// Markers, each with the scalar offset it stands before; they take no place in the text,
     /// so a bookmark never counts as text that would be lost nor splits a tag.
     var markers: [(position: Int, atom: Int)] = []
@@ -114,7 +117,9 @@ struct ParagraphContent {
                     } else {
                         var bytes: [UInt8] = []
                         item.write(into: &bytes)
-                        atoms.append(OfficeDialect.word.isVisible(item) ? .raw(bytes, run: run) : .marker(bytes, run: run))
+                        let visible = OfficeDialect.word.isVisible(item)
+                        if visible, OfficeCompiler.mayHoldTags(item) { boxes[atoms.count] = item }
+                        atoms.append(visible ? .raw(bytes, run: run) : .marker(bytes, run: run))
                     }
                 }
             case "w:sdt":
@@ -175,7 +180,9 @@ struct ParagraphContent {
                 } else {
                     var bytes: [UInt8] = []
                     element.write(into: &bytes)
-                    atoms.append(dialect.isVisible(element) ? .raw(bytes, run: run) : .marker(bytes, run: run))
+                    let visible = dialect.isVisible(element)
+                    if visible, OfficeCompiler.mayHoldTags(element) { boxes[atoms.count] = element }
+                    atoms.append(visible ? .raw(bytes, run: run) : .marker(bytes, run: run))
                 }
             }
         }
@@ -188,6 +195,8 @@ struct InlineParagraph: Sendable {
         case text(String, run: Int)
         case raw([UInt8], run: Int)
         case value(Expression, run: Int, location: TemplateLocation)
+        /// A text box or frame in the run, with paragraphs of its own to fill.
+        case box([Block<PartLeaf>], run: Int)
     }
 
     var dialect: OfficeDialect
@@ -199,7 +208,7 @@ struct InlineParagraph: Sendable {
     /// Where in `start` a restarting list's id goes, and the template's id.
     var numbering: (offset: Int, id: Int)? = nil
 
-    func render(_ renderer: inout Renderer, numbering restarts: NumberingRestarts, into out: inout [UInt8]) {
+    func render(_ renderer: inout Renderer, numbering restarts: inout NumberingRestarts, into out: inout [UInt8]) {
         if let numbering {
             out.append(contentsOf: start[..<numbering.offset])
             out.append(contentsOf: String(restarts.current(numbering.id)).utf8)
@@ -213,6 +222,9 @@ struct InlineParagraph: Sendable {
             case .text(let text, let run): emitter.text(text, run: run, into: &out)
             case .raw(let bytes, let run): emitter.raw(bytes, run: run, into: &out)
             case .value(let expression, let run, let location): emitter.text(renderer.text(of: expression, at: location), run: run, into: &out)
+            case .box(let blocks, let run):
+                emitter.raw([], run: run, into: &out)
+                CompiledPart.render(blocks, &renderer, numbering: &restarts, into: &out)
             }
         }
         emitter.finish(into: &out)

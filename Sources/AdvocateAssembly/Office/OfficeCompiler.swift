@@ -31,11 +31,17 @@ public struct CompiledPart: Sendable {
     func render(_ renderer: inout Renderer, numbering: inout NumberingRestarts) -> [UInt8] {
         var out = declaration
         out.reserveCapacity(declaration.count + 64 << 10)
+        CompiledPart.render(blocks, &renderer, numbering: &numbering, into: &out)
+        return out
+    }
+
+    /// Renders compiled blocks: a part's, or a text box's inside a paragraph.
+    static func render(_ blocks: [Block<PartLeaf>], _ renderer: inout Renderer, numbering: inout NumberingRestarts, into out: inout [UInt8]) {
         var required: [Int] = []
         renderer.render(blocks) { renderer, leaf in
             switch leaf {
             case .bytes(let bytes): out.append(contentsOf: bytes)
-            case .paragraph(let paragraph): paragraph.render(&renderer, numbering: numbering, into: &out)
+            case .paragraph(let paragraph): paragraph.render(&renderer, numbering: &numbering, into: &out)
             case .value(let expression, let location):
                 XMLEscape.text(renderer.text(of: expression, at: location), into: &out)
             case .numbering(let id):
@@ -49,7 +55,6 @@ public struct CompiledPart: Sendable {
                 if !CompiledPart.holdsParagraph(out[start...]) { out.append(contentsOf: "<w:p/>".utf8) }
             }
         }
-        return out
     }
 
     /// Whether written markup starts a Word paragraph (`<w:p>` or `<w:p …>`).
@@ -215,14 +220,6 @@ struct OfficeCompiler {
             return nil
         }
         if segments.contains(where: { if case .tag = $0 { return true } else { return false } }) { sawTags = true }
-        for atom in content.atoms {
-            guard case .raw(let bytes, _) = atom, bytes.firstRange(of: Array("{{".utf8)) != nil || bytes.firstRange(of: Array("{%".utf8)) != nil else { continue }
-            problems.append(
-                TemplateProblem(
-                    "a tag inside a text box, shape or note is not filled; move it into the document's own text", at: location(0, paragraphNumber, text),
-                    severity: .warning))
-            break
-        }
         return Analysis(content: content, segments: segments, number: paragraphNumber, text: text)
     }
 
@@ -334,7 +331,12 @@ struct OfficeCompiler {
                         text.unicodeScalars.append(contentsOf: content.scalars[position..<end])
                         items.append(.leaf(.text(text, run: run)))
                     case .raw(let bytes, let run):
-                        items.append(.leaf(.raw(bytes, run: run)))
+                        if let box = content.boxes[owner] {
+                            let blocks = BlockBuilder.build(compileElement(box), scope: "text box", problems: &problems)
+                            items.append(.leaf(.box(merge(blocks), run: run)))
+                        } else {
+                            items.append(.leaf(.raw(bytes, run: run)))
+                        }
                     case .marker:
                         break
                     }
