@@ -255,7 +255,10 @@ private struct Run {
             throw TransitionError(.eventNotAllowed, "track '\(track.name)' has no state '\(name)'")
         }
         state.tracks[track.name] = name
-        state.firedTimers.removeAll { $0.hasPrefix(track.name + "/") }
+        if !state.firedTimers.isEmpty {
+            let prefix = track.name + "/"
+            state.firedTimers.removeAll { $0.hasPrefix(prefix) }
+        }
         scheduleChanged = true
         effects.append(.entered(track: track.name, state: name))
         for step in target.steps { try schedule(step, track: track.name, state: name) }
@@ -390,8 +393,8 @@ private struct Run {
     private func timersRead(_ fields: Set<String>) -> Bool {
         guard !fields.isEmpty else { return false }
         for track in definition.tracks {
-            guard let current = state.tracks[track.name], let stateDefinition = track.state(current) else { continue }
-            if stateDefinition.timers.contains(where: { $0.at.depends(on: fields) || $0.guardExpression?.depends(on: fields) == true }) { return true }
+            guard let current = state.tracks[track.name], let index = track.stateIndex(current) else { continue }
+            if track.states[index].timers.contains(where: { $0.at.depends(on: fields) || $0.guardExpression?.depends(on: fields) == true }) { return true }
         }
         return false
     }
@@ -403,8 +406,8 @@ private struct Run {
             if next.map({ moment < $0 }) ?? true { next = moment }
         }
         for track in definition.tracks {
-            guard let current = state.tracks[track.name], let stateDefinition = track.state(current) else { continue }
-            for timer in stateDefinition.timers where !state.firedTimers.contains("\(track.name)/\(current)/\(timer.id)") {
+            guard let current = state.tracks[track.name], let index = track.stateIndex(current), !track.states[index].timers.isEmpty else { continue }
+            for timer in track.states[index].timers where state.firedTimers.isEmpty || !state.firedTimers.contains("\(track.name)/\(current)/\(timer.id)") {
                 guard let at = try moment(timer.at) else { continue }
                 // A past-due timer held back by its condition waits for an input that changes the condition,
                 // which recomputes this; until then the case need not be woken for it.
