@@ -46,13 +46,16 @@ public struct TransitionError: Error, Sendable, Hashable, CustomStringConvertibl
 public struct Machine: Sendable {
     /// Held in one shared box: every transition takes a copy of its machine, and copying one
     /// reference costs far less than copying the definition's many.
-    private final class Parts: Sendable {
+    fileprivate final class Parts: Sendable {
         let definition: WorkflowDefinition
         let calendar: CourtCalendar
         let filters: FilterLibrary
         /// For each event, the tracks with a transition on it in some state: the only ones an
         /// event can move, found once rather than on every input.
         let eventTracks: [String: [Int]]
+        /// For each event, whether each of its payload fields can move a date: a field that
+        /// cannot need not be tracked as changed.
+        let payloadMovesDates: [String: [Bool]]
 
         init(definition: WorkflowDefinition, calendar: CourtCalendar, filters: FilterLibrary) {
             self.definition = definition
@@ -63,13 +66,20 @@ public struct Machine: Sendable {
                 for name in Set(track.states.flatMap(\.transitions.keys)) { eventTracks[name, default: []].append(index) }
             }
             self.eventTracks = eventTracks
+            payloadMovesDates = definition.events.mapValues { event in event.payload.map { definition.canMoveDates([$0.field]) } }
+        }
+
+        /// Whether changing `fields` can move a due date, a reminder or a timer. Asked of the
+        /// parts rather than through the definition, which the compiler would copy to ask it.
+        func canMoveDates(_ fields: Set<String>) -> Bool {
+            definition.canMoveDates(fields)
         }
     }
 
     /// The tracks that have a transition on `event` in some state.
     func tracks(handling event: String) -> [Int] { parts.eventTracks[event] ?? [] }
 
-    private let parts: Parts
+    fileprivate let parts: Parts
     // Read accessors lend the parts in place: `machine.definition.events[name]` copies nothing.
     public var definition: WorkflowDefinition { _read { yield parts.definition } }
     public var calendar: CourtCalendar { _read { yield parts.calendar } }
@@ -134,7 +144,8 @@ private struct Run {
         self.now = now
     }
 
-    var definition: WorkflowDefinition { _read { yield machine.definition } }
+    /// The machine's shared parts: `parts.definition` is read in place, never copied.
+    var parts: Machine.Parts { machine.parts }
 
     mutating func apply(_ input: CaseInput) throws(TransitionError) {
         switch input {
@@ -151,7 +162,7 @@ private struct Run {
             try requireOpen()
             try tick()
         }
-        let datesMayMove = recomputeAll || (!changedFields.isEmpty && definition.canMoveDates(changedFields))
+        let datesMayMove = recomputeAll || (!changedFields.isEmpty && parts.canMoveDates(changedFields))
         if datesMayMove { try recomputeDueDates() }
         if recomputeAll || scheduleChanged || (datesMayMove && timersRead(changedFields)) { try computeNextWake() }
         state.sequence += 1
@@ -165,44 +176,46 @@ private struct Run {
 
     private mutating func open(_ data: [String: Value]) throws(TransitionError) {
         for (name, value) in data { try validate(field: name, value) }
-        for field in definition.fields where field.required && (data[field.name] ?? .null).isNull {
-            throw TransitionError(.missingValue, "'\(field.name)' is required to open a \(definition.id) case")
+        for field in parts.definition.fields where field.required && (data[field.name] ?? .null).isNull {
+            throw TransitionError(.missingValue, "'\(field.name)' is required to open a \(parts.definition.id) case")
         }
         state.data = data
         state.data["case.opened"] = .date(now.date)
         state.data["case.opened_at"] = .dateTime(now)
         recomputeAll = true
-        for track in definition.tracks { try enter(track, track.start) }
+        for track in parts.definition.tracks { try enter(track, track.start) }
     }
 
     private func validate(field name: String, _ value: Value) throws(TransitionError) {
-        guard let field = definition.field(name) else {
-            throw TransitionError(.unknownField, "unknown field '\(name)'\(suggestion(name, definition.fields.map(\.name)))")
+        // By index, so the field's definition is read in place rather than copied.
+        guard let index = parts.definition.fieldPosition(name) else {
+            throw TransitionError(.unknownField, "unknown field '\(name)'\(suggestion(name, parts.definition.fields.map(\.name)))")
         }
-        guard field.type.accepts(value) else {
-            if case .enumeration(let values) = field.type {
+        guard parts.definition.fields[index].type.accepts(value) else {
+            let type = parts.definition.fields[index].type
+            if case .enumeration(let values) = type {
                 throw TransitionError(.wrongType, "'\(name)' must be one of: \(values.joined(separator: ", "))")
             }
-            throw TransitionError(.wrongType, "'\(name)' must be a \(field.type), not a \(value.typeName)")
+            throw TransitionError(.wrongType, "'\(name)' must be a \(type), not a \(value.typeName)")
         }
     }
 
     // MARK: Events
 
     private mutating func receive(_ name: String, _ payload: [String: Value]) throws(TransitionError) {
-        guard let event = definition.events[name] else {
-            throw TransitionError(.unknownEvent, "unknown event '\(name)'\(suggestion(name, Array(definition.events.keys)))")
+        guard let event = parts.definition.events[name] else {
+            throw TransitionError(.unknownEvent, "unknown event '\(name)'\(suggestion(name, Array(parts.definition.events.keys)))")
         }
         guard !state.closed else { throw TransitionError(.caseClosed, "the case is closed; no more events can be sent") }
         // Is the event possible here at all? Asked first, so the answer is "not now" rather than "missing a value".
         var candidates: [TrackDefinition] = []
         for trackIndex in machine.tracks(handling: name) {
-            let track = definition.tracks[trackIndex]
+            let track = parts.definition.tracks[trackIndex]
             guard let current = state.tracks[track.name], let index = track.stateIndex(current), track.states[index].transitions[name] != nil else { continue }
             candidates.append(track)
         }
         if candidates.isEmpty && !event.anytime {
-            let now = definition.tracks.compactMap { t in state.tracks[t.name].map { "\(t.name) is at '\($0)'" } }
+            let now = parts.definition.tracks.compactMap { t in state.tracks[t.name].map { "\(t.name) is at '\($0)'" } }
             throw TransitionError(.eventNotAllowed, "event '\(name)' is not allowed now: \(now.joined(separator: ", "))")
         }
         // Payload next, so guards see the values the event brings.
@@ -213,7 +226,8 @@ private struct Run {
             }
             try validate(field: field, value)
         }
-        for field in event.payload {
+        let moves = parts.payloadMovesDates[name] ?? []
+        for (position, field) in event.payload.enumerated() {
             var value = payload[field.field] ?? .null
             if value.isNull, let fallback = field.defaultValue {
                 value = try evaluate(fallback)
@@ -223,7 +237,7 @@ private struct Run {
                 continue
             }
             state.data[field.field] = value
-            changedFields.insert(field.field)
+            if position >= moves.count || moves[position] { changedFields.insert(field.field) }
         }
         var taken = 0
         for track in candidates {
@@ -263,7 +277,7 @@ private struct Run {
         effects.append(.entered(track: track.name, state: name))
         for step in target.steps { try schedule(step, track: track.name, state: name) }
         try perform(target.onEnter, track: track.name, state: name)
-        if target.terminal, !state.closed, definition.tracks.allSatisfy({ t in state.tracks[t.name].flatMap { t.state($0) }?.terminal ?? false }) {
+        if target.terminal, !state.closed, parts.definition.tracks.allSatisfy({ t in state.tracks[t.name].flatMap { t.state($0) }?.terminal ?? false }) {
             state.closed = true
             state.items.removeAll()
             effects.append(.caseClosed)
@@ -281,7 +295,7 @@ private struct Run {
                 if let condition, !(try test(condition)) { continue }
                 effects.append(.fill(form: form, track: track, state: stateName))
             case .remind(let id):
-                guard let reminder = definition.reminders[id] else { continue }
+                guard let reminder = parts.definition.reminders[id] else { continue }
                 let key = "reminder:" + id
                 guard !state.items.contains(where: { $0.key == key }) else { continue }
                 var item = AgendaItem(key: key, kind: .reminder, title: reminder.text, who: reminder.who, track: track, state: stateName, due: nil)
@@ -312,7 +326,7 @@ private struct Run {
     }
 
     private mutating func schedule(_ id: String, track: String?, state stateName: String?) throws(TransitionError) {
-        guard let step = definition.steps[id], !state.items.contains(where: { $0.key == id }) else { return }
+        guard let step = parts.definition.steps[id], !state.items.contains(where: { $0.key == id }) else { return }
         var item = AgendaItem(key: id, kind: .step, title: step.title, who: step.who, track: track, state: stateName, due: nil)
         if let due = step.due { item.due = try self.due(due) }
         state.items.append(item)
@@ -327,7 +341,7 @@ private struct Run {
             throw TransitionError(.stepNotOpen, "no open step '\(key)'" + (open.isEmpty ? "" : " (open: \(open.joined(separator: ", ")))"))
         }
         let item = state.items.remove(at: index)
-        if item.kind == .step, let code = definition.steps[key]?.service {
+        if item.kind == .step, let code = parts.definition.steps[key]?.service {
             let record = ServiceRecord(code: code, date: now.date, source: key)
             state.services.append(record)
             effects.append(.serviceRecorded(record))
@@ -342,7 +356,7 @@ private struct Run {
         // A fired timer can enter a state whose own timers are already due; a bound stops a cycle.
         for _ in 0..<64 {
             var fired = false
-            for track in definition.tracks {
+            for track in parts.definition.tracks {
                 guard let current = state.tracks[track.name], let stateDefinition = track.state(current) else { continue }
                 for timer in stateDefinition.timers {
                     let key = "\(track.name)/\(current)/\(timer.id)"
@@ -379,8 +393,8 @@ private struct Run {
             let item = state.items[index]
             let expression: Expression?
             switch item.kind {
-            case .step: expression = definition.steps[item.key]?.due
-            case .reminder: expression = definition.reminders[String(item.key.dropFirst("reminder:".count))]?.at
+            case .step: expression = parts.definition.steps[item.key]?.due
+            case .reminder: expression = parts.definition.reminders[String(item.key.dropFirst("reminder:".count))]?.at
             case .followUp: expression = nil
             }
             if let expression, recomputeAll || expression.depends(on: changedFields) {
@@ -392,7 +406,7 @@ private struct Run {
     /// Whether a timer of a current state reads one of `fields`, so the next wake-up time may have moved.
     private func timersRead(_ fields: Set<String>) -> Bool {
         guard !fields.isEmpty else { return false }
-        for track in definition.tracks {
+        for track in parts.definition.tracks {
             guard let current = state.tracks[track.name], let index = track.stateIndex(current) else { continue }
             if track.states[index].timers.contains(where: { $0.at.depends(on: fields) || $0.guardExpression?.depends(on: fields) == true }) { return true }
         }
@@ -405,7 +419,7 @@ private struct Run {
             guard let moment else { return }
             if next.map({ moment < $0 }) ?? true { next = moment }
         }
-        for track in definition.tracks {
+        for track in parts.definition.tracks {
             guard let current = state.tracks[track.name], let index = track.stateIndex(current), !track.states[index].timers.isEmpty else { continue }
             for timer in track.states[index].timers where state.firedTimers.isEmpty || !state.firedTimers.contains("\(track.name)/\(current)/\(timer.id)") {
                 guard let at = try moment(timer.at) else { continue }
