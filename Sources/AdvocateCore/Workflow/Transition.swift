@@ -50,23 +50,22 @@ public struct Machine: Sendable {
         let definition: WorkflowDefinition
         let calendar: CourtCalendar
         let filters: FilterLibrary
-        /// For each event, the tracks with a transition on it in some state: the only ones an
-        /// event can move, found once rather than on every input.
-        let eventTracks: [String: [Int]]
-        /// For each event, whether each of its payload fields can move a date: a field that
-        /// cannot need not be tracked as changed.
-        let payloadMovesDates: [String: [Bool]]
+        /// Each event with what receiving it needs, found with one lookup by its name.
+        let events: [String: EventPlan]
 
         init(definition: WorkflowDefinition, calendar: CourtCalendar, filters: FilterLibrary) {
             self.definition = definition
             self.calendar = calendar
             self.filters = filters
-            var eventTracks: [String: [Int]] = [:]
+            var tracks: [String: [Int]] = [:]
             for (index, track) in definition.tracks.enumerated() {
-                for name in Set(track.states.flatMap(\.transitions.keys)) { eventTracks[name, default: []].append(index) }
+                for name in Set(track.states.flatMap(\.transitions.keys)) { tracks[name, default: []].append(index) }
             }
-            self.eventTracks = eventTracks
-            payloadMovesDates = definition.events.mapValues { event in event.payload.map { definition.canMoveDates([$0.field]) } }
+            events = definition.events.mapValues { event in
+                EventPlan(
+                    event: event, tracks: tracks[event.name] ?? [], fieldPositions: event.payload.map { definition.fieldPosition($0.field) },
+                    movesDates: event.payload.map { definition.canMoveDates([$0.field]) })
+            }
         }
 
         /// Whether changing `fields` can move a due date, a reminder or a timer. Asked of the
@@ -76,8 +75,16 @@ public struct Machine: Sendable {
         }
     }
 
-    /// The tracks that have a transition on `event` in some state.
-    func tracks(handling event: String) -> [Int] { parts.eventTracks[event] ?? [] }
+    /// An event and what receiving it needs, worked out when the machine is made.
+    fileprivate struct EventPlan: Sendable {
+        let event: EventDefinition
+        /// The tracks with a transition on the event in some state: the only ones it can move.
+        let tracks: [Int]
+        /// Each payload field's position among the definition's fields.
+        let fieldPositions: [Int?]
+        /// Whether each payload field can move a date: one that cannot need not be tracked as changed.
+        let movesDates: [Bool]
+    }
 
     fileprivate let parts: Parts
     // Read accessors lend the parts in place: `machine.definition.events[name]` copies nothing.
@@ -187,8 +194,13 @@ private struct Run {
     }
 
     private func validate(field name: String, _ value: Value) throws(TransitionError) {
-        // By index, so the field's definition is read in place rather than copied.
-        guard let index = parts.definition.fieldPosition(name) else {
+        try validate(field: name, at: parts.definition.fieldPosition(name), value)
+    }
+
+    /// Checks a value against the field at `index` (nil: no such field); by index, so the
+    /// field's definition is read in place rather than copied.
+    private func validate(field name: String, at index: Int?, _ value: Value) throws(TransitionError) {
+        guard let index else {
             throw TransitionError(.unknownField, "unknown field '\(name)'\(suggestion(name, parts.definition.fields.map(\.name)))")
         }
         guard parts.definition.fields[index].type.accepts(value) else {
@@ -203,13 +215,14 @@ private struct Run {
     // MARK: Events
 
     private mutating func receive(_ name: String, _ payload: [String: Value]) throws(TransitionError) {
-        guard let event = parts.definition.events[name] else {
+        guard let plan = parts.events[name] else {
             throw TransitionError(.unknownEvent, "unknown event '\(name)'\(suggestion(name, Array(parts.definition.events.keys)))")
         }
+        let event = plan.event
         guard !state.closed else { throw TransitionError(.caseClosed, "the case is closed; no more events can be sent") }
         // Is the event possible here at all? Asked first, so the answer is "not now" rather than "missing a value".
         var candidates: [TrackDefinition] = []
-        for trackIndex in machine.tracks(handling: name) {
+        for trackIndex in plan.tracks {
             let track = parts.definition.tracks[trackIndex]
             guard let current = state.tracks[track.name], let index = track.stateIndex(current), track.states[index].transitions[name] != nil else { continue }
             candidates.append(track)
@@ -220,13 +233,12 @@ private struct Run {
         }
         // Payload next, so guards see the values the event brings.
         for (field, value) in payload {
-            guard event.payload.contains(where: { $0.field == field }) else {
+            guard let position = event.payload.firstIndex(where: { $0.field == field }) else {
                 let allowed = event.payload.map(\.field)
                 throw TransitionError(.unknownField, "event '\(name)' does not set '\(field)'" + (allowed.isEmpty ? "" : " (it sets: \(allowed.joined(separator: ", ")))"))
             }
-            try validate(field: field, value)
+            try validate(field: field, at: plan.fieldPositions[position], value)
         }
-        let moves = parts.payloadMovesDates[name] ?? []
         for (position, field) in event.payload.enumerated() {
             var value = payload[field.field] ?? .null
             if value.isNull, let fallback = field.defaultValue {
@@ -237,7 +249,7 @@ private struct Run {
                 continue
             }
             state.data[field.field] = value
-            if position >= moves.count || moves[position] { changedFields.insert(field.field) }
+            if plan.movesDates[position] { changedFields.insert(field.field) }
         }
         var taken = 0
         for track in candidates {
