@@ -87,7 +87,7 @@ public struct Machine: Sendable {
     }
 
     fileprivate let parts: Parts
-    // Read accessors lend the parts in place: `machine.definition.events[name]` copies nothing.
+    // Read accessors lend the parts rather than returning copies of them.
     public var definition: WorkflowDefinition { _read { yield parts.definition } }
     public var calendar: CourtCalendar { _read { yield parts.calendar } }
     public var filters: FilterLibrary { _read { yield parts.filters } }
@@ -138,7 +138,7 @@ private struct Run {
     var state: CaseState
     let now: LocalDateTime
     var effects: [Effect] = []
-    /// Fields this input changed, so only the due dates that read them are recomputed.
+    /// Fields this input changed that a date may read, so only the due dates that read them are recomputed.
     var changedFields: Set<String> = []
     /// Whether tracks, timers or referrals changed, so the next wake-up time must be found again.
     var scheduleChanged = false
