@@ -1,4 +1,4 @@
-internal import AdvocateCore
+public import AdvocateCore
 public import AdvocateStore
 internal import Crypto
 internal import Foundation
@@ -16,8 +16,7 @@ extension CaseService {
             guard case .fill(let form, _, _) = effect else { continue }
             do {
                 let template = try forms.template(form)
-                let data = FormLibrary.templateData(caseId: caseId, state: state, definition: machine.definition)
-                let environment = forms.environment(data: data, calendar: machine.calendar, now: now)
+                let environment = documentEnvironment(caseId, state: state, machine: machine, now: now)
                 let (bytes, missing) = try template.fillReportingMissing(environment, options: FillOptions(allowMissing: true))
                 let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
                 var document = StoredDocument(
@@ -30,6 +29,21 @@ extension CaseService {
             }
         }
         return (documents, problems)
+    }
+
+    /// What a form filled for a case sees: the case's data (its confidential safe address only
+    /// when `includeSafeAddress`), its court calendar, and the time now in the court's zone.
+    public func documentEnvironment(_ caseId: String, includeSafeAddress: Bool = false) throws(AdvocateError) -> Environment {
+        try transaction { tx, _ in
+            let stored = try load(caseId, tx: tx)
+            let machine = try machine(hash: stored.definitionHash, tx: tx)
+            return documentEnvironment(caseId, state: stored.state, machine: machine, now: now(for: machine), includeSafeAddress: includeSafeAddress)
+        }
+    }
+
+    func documentEnvironment(_ caseId: String, state: CaseState, machine: Machine, now: LocalDateTime, includeSafeAddress: Bool = false) -> Environment {
+        let data = FormLibrary.templateData(caseId: caseId, state: state, definition: machine.definition, includeSafeAddress: includeSafeAddress)
+        return forms.environment(data: data, calendar: machine.calendar, now: now)
     }
 
     /// A case's stored documents, oldest first.

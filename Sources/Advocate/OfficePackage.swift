@@ -19,8 +19,9 @@ public struct OfficePackage {
 
     public private(set) var parts: [Part]
     public let name: String
-    /// The parts' compressed bytes as stored in the file read, for copying without recompressing.
-    let stored: [String: ZIPEntry]
+    /// The parts' compressed bytes as stored in the file read, for copying without recompressing;
+    /// a part replaced since has none.
+    private var stored: [String: ZIPEntry]
 
     /// A package made in memory (tests and new documents).
     init(name: String, parts: [(String, Data)]) {
@@ -85,33 +86,31 @@ public struct OfficePackage {
     public func data(_ path: String) -> Data? { parts.first { $0.path == path }?.data }
 
     public mutating func replace(_ path: String, with data: Data) {
+        stored[path] = nil
         if let index = parts.firstIndex(where: { $0.path == path }) { parts[index].data = data } else { parts.append(Part(path: path, data: data, compressed: true)) }
     }
 
-    /// The package as ZIP bytes.
-    public func archived() throws(AdvocateError) -> [UInt8] {
-        do {
-            return ZIPWriter.archive(try parts.map { try ZIPEntry(path: $0.path, bytes: [UInt8]($0.data), deflate: $0.compressed && $0.path != "mimetype") })
-        } catch {
+    /// A part as a ZIP entry: its bytes as stored in the file read when it is unchanged,
+    /// otherwise compressed afresh. OpenDocument's mimetype stays stored (uncompressed).
+    func entry(for part: Part) throws(AdvocateError) -> ZIPEntry {
+        let deflate = part.compressed && part.path != "mimetype"
+        if let stored = stored[part.path], stored.uncompressedSize == part.data.count, stored.deflated == deflate { return stored }
+        do { return try ZIPEntry(path: part.path, bytes: [UInt8](part.data), deflate: deflate) } catch {
             throw AdvocateError("cannot compress \(name)")
         }
     }
 
+    /// The package as ZIP bytes.
+    public func archived() throws(AdvocateError) -> [UInt8] {
+        var entries: [ZIPEntry] = []
+        for part in parts { entries.append(try entry(for: part)) }
+        return ZIPWriter.archive(entries)
+    }
+
     /// Writes the package to `path` through a temporary file, so a failure leaves no partial output.
     public func write(to path: String) throws(AdvocateError) {
-        let temporary = (path as NSString).deletingLastPathComponent.appending("/.\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            let archive = try Archive(url: URL(fileURLWithPath: temporary), accessMode: .create)
-            for part in parts {
-                let data = part.data
-                try archive.addEntry(
-                    with: part.path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: part.compressed ? .deflate : .none,
-                    provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
-            }
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: temporary, toPath: path)
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
+        let bytes = try archived()
+        do { try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             throw AdvocateError("cannot write \(path): \(error.localizedDescription)")
         }
     }

@@ -32,8 +32,9 @@ struct StoreOptions: ParsableArguments {
         return CaseStore.defaultPath()
     }
 
-    func service() throws -> CaseService {
-        let workspace = try workspace()
+    /// The case service, on `workspace` when the command has loaded it already.
+    func service(workspace loaded: Workspace? = nil) throws -> CaseService {
+        let workspace = try loaded ?? workspace()
         let store = try CaseStore(path: storePath())
         return CaseService(workspace: workspace, store: store, clock: try Output.clock())
     }

@@ -117,19 +117,14 @@ struct FormsCommand: ParsableCommand {
                 let workspace = try options.workspace()
                 let library = FormLibrary(workspace: workspace)
                 let template = try library.template(form)
-                let wanted = (output as NSString).pathExtension.lowercased()
-                if pdf, wanted != "pdf" { throw AdvocateError("with --pdf, name the output .pdf") }
-                if !pdf, wanted != template.format.rawValue, !(template.format == .html && ["htm", "html", "xhtml"].contains(wanted)) {
+                if pdf, (output as NSString).pathExtension.lowercased() != "pdf" { throw AdvocateError("with --pdf, name the output .pdf") }
+                if !pdf, FormTemplate.Format(path: output) != template.format {
                     throw AdvocateError("\(template.name) is a\(template.format == .odt ? "n" : "") \(template.format.rawValue.uppercased()) template: name the output .\(template.format.rawValue), or add --pdf")
                 }
                 let clock = try Output.clock()
                 let environment: Environment
                 if let caseId {
-                    let service = try options.service()
-                    let details = try service.details(caseId)
-                    let values = FormLibrary.templateData(caseId: caseId, state: details.stored.state, definition: details.definition, includeSafeAddress: includeSafeAddress)
-                    let calendar = workspace.calendars[details.definition.calendar ?? "us-federal"] ?? .usFederal
-                    environment = library.environment(data: values, calendar: calendar, now: clock.localNow(timeZone: calendar.timeZone))
+                    environment = try options.service(workspace: workspace).documentEnvironment(caseId, includeSafeAddress: includeSafeAddress)
                 } else {
                     let values: [String: Value]
                     do { values = try DataFile.load(path: data!) } catch { throw AdvocateError.from(error) }

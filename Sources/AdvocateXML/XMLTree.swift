@@ -25,12 +25,6 @@ public struct XMLTreeElement: Sendable {
         self.line = line
     }
 
-    /// The name without its prefix.
-    public var localName: Substring {
-        guard let colon = name.firstIndex(of: ":") else { return Substring(name) }
-        return name[name.index(after: colon)...]
-    }
-
     public func attribute(_ name: String) -> String? { attributes.first { $0.name == name }?.value }
 
     public var elements: [XMLTreeElement] {

@@ -26,9 +26,8 @@ public final class FormLibrary: @unchecked Sendable {
 
     /// Paths of every template in `Forms/`, sorted by name.
     public var paths: [String] {
-        let extensions = Set(FormTemplate.Format.allCases.map(\.rawValue) + ["htm", "xhtml"])
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { !$0.hasPrefix(".") && !$0.hasPrefix("~$") && extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted().map { folder + "/" + $0 }
+        return names.filter { !$0.hasPrefix(".") && !$0.hasPrefix("~$") && FormTemplate.Format(path: $0) != nil }.sorted().map { folder + "/" + $0 }
     }
 
     /// A template by form name (`referral-letter`) or by the path of any template file.

@@ -12,7 +12,8 @@ public final class FormTemplate: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         case docx, odt, html
 
-        init?(path: String) {
+        /// The format a file name's extension names, if it is one templates come in.
+        public init?(path: String) {
             switch (path as NSString).pathExtension.lowercased() {
             case "docx": self = .docx
             case "odt": self = .odt
@@ -75,16 +76,10 @@ public final class FormTemplate: Sendable {
             let (template, problems) = OfficeTemplate.compile(dialect: dialect, parts: package.parts.map { ($0.path, [UInt8]($0.data)) })
             let filled = Set(template.parts.map(\.path) + (format == .docx ? ["word/numbering.xml"] : []))
             var slots: [Slot] = []
-            do {
-                for part in package.parts {
-                    // OpenDocument's mimetype must stay first and stored.
-                    let deflate = part.compressed && part.path != "mimetype"
-                    let stored = package.stored[part.path].flatMap { $0.uncompressedSize == part.data.count && $0.deflated == deflate ? $0 : nil }
-                    let entry = try stored ?? ZIPEntry(path: part.path, bytes: [UInt8](part.data), deflate: deflate)
-                    slots.append(filled.contains(part.path) ? .filled(path: part.path, deflate: deflate, original: entry) : .fixed(entry))
-                }
-            } catch {
-                throw AdvocateError("\(fileName): a part cannot be compressed")
+            for part in package.parts {
+                // Kept in the package's order: OpenDocument's mimetype must stay first.
+                let entry = try package.entry(for: part)
+                slots.append(filled.contains(part.path) ? .filled(path: part.path, deflate: entry.deflated, original: entry) : .fixed(entry))
             }
             self.problems = problems
             body = .office(template, slots: slots)

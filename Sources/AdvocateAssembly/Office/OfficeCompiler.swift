@@ -59,16 +59,25 @@ public struct CompiledPart: Sendable {
 
     /// Whether written markup starts a Word paragraph (`<w:p>` or `<w:p …>`).
     static func holdsParagraph(_ bytes: ArraySlice<UInt8>) -> Bool {
+        paragraphStarts(in: bytes, countingEmpty: true, stopAtFirst: true) > 0
+    }
+
+    /// How many Word paragraphs start in `bytes` (`<w:p>`, `<w:p …>`, and with `countingEmpty`
+    /// also `<w:p/>`), or whether any does with `stopAtFirst`.
+    static func paragraphStarts(in bytes: ArraySlice<UInt8>, countingEmpty: Bool, stopAtFirst: Bool = false) -> Int {
+        var count = 0
         var i = bytes.startIndex
         while i + 4 < bytes.endIndex {
-            if bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "w"), bytes[i + 2] == UInt8(ascii: ":"), bytes[i + 3] == UInt8(ascii: "p"),
-                bytes[i + 4] == UInt8(ascii: ">") || bytes[i + 4] == UInt8(ascii: " ") || bytes[i + 4] == UInt8(ascii: "/")
-            {
-                return true
+            if bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "w"), bytes[i + 2] == UInt8(ascii: ":"), bytes[i + 3] == UInt8(ascii: "p") {
+                let next = bytes[i + 4]
+                if next == UInt8(ascii: ">") || next == UInt8(ascii: " ") || (countingEmpty && next == UInt8(ascii: "/")) {
+                    count += 1
+                    if stopAtFirst { return count }
+                }
             }
             i += 1
         }
-        return false
+        return count
     }
 }
 
@@ -311,13 +320,7 @@ struct OfficeCompiler {
         for (index, segment) in segments.enumerated() {
             switch segment {
             case .text(let whole):
-                var range = whole
-                if index > 0, case .tag(let previous) = segments[index - 1], previous.trimAfter {
-                    while range.lowerBound < range.upperBound, content.scalars[range.lowerBound].properties.isWhitespace { range = range.lowerBound + 1..<range.upperBound }
-                }
-                if index + 1 < segments.count, case .tag(let next) = segments[index + 1], next.trimBefore {
-                    while range.lowerBound < range.upperBound, content.scalars[range.upperBound - 1].properties.isWhitespace { range = range.lowerBound..<range.upperBound - 1 }
-                }
+                let range = Segment.trimmed(whole, at: index, in: segments, content.scalars)
                 var position = range.lowerBound
                 while position < range.upperBound {
                     markers(before: position)
@@ -372,13 +375,8 @@ struct OfficeCompiler {
     }
 
     private mutating func parseExpression(_ tag: Tag, location: (Int) -> TemplateLocation) -> Expression? {
-        let body = tag.body
-        guard !body.isEmpty else {
-            problems.append(TemplateProblem("empty {{ }}: put a name or expression inside", at: location(tag.range.lowerBound)))
-            return nil
-        }
-        do { return try Expression(body) } catch {
-            problems.append(TemplateProblem(error.message, at: location(tag.bodyOffset + error.range.lowerBound)))
+        do { return try tag.expression() } catch {
+            problems.append(TemplateProblem(error.message, at: location(error.offset)))
             return nil
         }
     }
@@ -514,7 +512,7 @@ struct OfficeCompiler {
                 case .paragraph(let p):
                     paragraphs += 1
                     if let (_, id) = p.numbering { open.insert(id) }
-                case .bytes(let bytes): paragraphs += countParagraphStarts(bytes)
+                case .bytes(let bytes): paragraphs += CompiledPart.paragraphStarts(in: bytes[...], countingEmpty: false)
                 case .value, .restart, .paragraphRequiredFrom, .paragraphRequiredTo: break
                 }
                 result.append(block)
@@ -547,20 +545,6 @@ struct OfficeCompiler {
             }
         }
         return (result, open, paragraphs)
-    }
-
-    private static func countParagraphStarts(_ bytes: [UInt8]) -> Int {
-        var count = 0
-        var i = 0
-        while i + 4 < bytes.count {
-            if bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "w"), bytes[i + 2] == UInt8(ascii: ":"), bytes[i + 3] == UInt8(ascii: "p"),
-                bytes[i + 4] == UInt8(ascii: ">") || bytes[i + 4] == UInt8(ascii: " ")
-            {
-                count += 1
-            }
-            i += 1
-        }
-        return count
     }
 
     /// Adjacent static bytes merged into one copy.

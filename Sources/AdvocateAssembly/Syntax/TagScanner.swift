@@ -1,3 +1,5 @@
+internal import AdvocateCore
+
 /// Which structure a tag stands for: a tag with a `p`, `tr`, `tc` or `r` prefix (`{%p if x %}`)
 /// removes the whole paragraph, table row, cell or run that holds it, as in docxtpl.
 public enum TagLevel: String, Sendable {
@@ -25,6 +27,16 @@ struct Tag: Sendable {
     var trimAfter: Bool
 }
 
+extension Tag {
+    /// The expression of a `{{ … }}` tag; a problem is located by scalar offset in the scanned text.
+    func expression() throws(SyntaxProblem) -> Expression {
+        guard !body.isEmpty else { throw SyntaxProblem(message: "empty {{ }}: put a name or expression inside", offset: range.lowerBound) }
+        do { return try Expression(body) } catch {
+            throw SyntaxProblem(message: error.message, offset: bodyOffset + error.range.lowerBound)
+        }
+    }
+}
+
 /// Text or a tag, in the order they appear.
 enum Segment: Sendable {
     case text(Range<Int>)
@@ -35,6 +47,21 @@ enum Segment: Sendable {
 struct SyntaxProblem: Error {
     var message: String
     var offset: Int
+}
+
+extension Segment {
+    /// The text range of segment `index` less the whitespace that `{%-` or `-%}` on the tags
+    /// beside it strip.
+    static func trimmed(_ range: Range<Int>, at index: Int, in segments: [Segment], _ scalars: [Unicode.Scalar]) -> Range<Int> {
+        var range = range
+        if index > 0, case .tag(let previous) = segments[index - 1], previous.trimAfter {
+            while range.lowerBound < range.upperBound, scalars[range.lowerBound].properties.isWhitespace { range = range.lowerBound + 1..<range.upperBound }
+        }
+        if index + 1 < segments.count, case .tag(let next) = segments[index + 1], next.trimBefore {
+            while range.lowerBound < range.upperBound, scalars[range.upperBound - 1].properties.isWhitespace { range = range.lowerBound..<range.upperBound - 1 }
+        }
+        return range
+    }
 }
 
 /// Finds tags in template text. Tags may hold quoted strings with braces in them; an opening

@@ -47,13 +47,8 @@ public struct TextTemplate: Sendable {
         var items: [BlockItem<Leaf>] = []
         for (index, segment) in segments.enumerated() {
             switch segment {
-            case .text(var range):
-                if index > 0, case .tag(let previous) = segments[index - 1], previous.trimAfter {
-                    while range.lowerBound < range.upperBound, scalars[range.lowerBound].properties.isWhitespace { range = range.lowerBound + 1..<range.upperBound }
-                }
-                if index + 1 < segments.count, case .tag(let next) = segments[index + 1], next.trimBefore {
-                    while range.lowerBound < range.upperBound, scalars[range.upperBound - 1].properties.isWhitespace { range = range.lowerBound..<range.upperBound - 1 }
-                }
+            case .text(let whole):
+                let range = Segment.trimmed(whole, at: index, in: segments, scalars)
                 var text = ""
                 text.unicodeScalars.append(contentsOf: scalars[range])
                 if !text.isEmpty { items.append(.leaf(.text(text))) }
@@ -61,12 +56,8 @@ public struct TextTemplate: Sendable {
                 switch tag.kind {
                 case .comment: continue
                 case .output:
-                    guard !tag.body.isEmpty else {
-                        problems.append(TemplateProblem("empty {{ }}: put a name or expression inside", at: location(tag.range.lowerBound)))
-                        continue
-                    }
-                    do { items.append(.leaf(.value(try Expression(tag.body), location: location(tag.bodyOffset)))) } catch {
-                        problems.append(TemplateProblem(error.message, at: location(tag.bodyOffset + error.range.lowerBound)))
+                    do { items.append(.leaf(.value(try tag.expression(), location: location(tag.bodyOffset)))) } catch {
+                        problems.append(TemplateProblem(error.message, at: location(error.offset)))
                     }
                 case .statement:
                     do { items.append(.statement(try Statement.parse(tag), location(tag.range.lowerBound))) } catch {
