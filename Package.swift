@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C: libxml2, seen only through AdvocateXML.
@@ -47,7 +50,7 @@ let package = Package(
         // The durable case store: journal, projections and the agenda index (SQLite via GRDB).
         .target(
             name: "AdvocateStore",
-            dependencies: ["AdvocateCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["AdvocateCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSwift
         ),
         // The library other programs use: a workspace of definitions plus the interpreter around the core.
@@ -59,10 +62,22 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
+        // The web app for advocates: pages and the JSON API over the same store (Hummingbird 2).
+        .target(
+            name: "AdvocateWeb",
+            dependencies: [
+                "Advocate",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates"), .copy("Assets")],
+            swiftSettings: strictSwift
+        ),
         // The `advocate` command.
         .executableTarget(
             name: "AdvocateCLI",
-            dependencies: ["Advocate", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Advocate", "AdvocateWeb", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSwift
         ),
         .executableTarget(
@@ -78,6 +93,11 @@ let package = Package(
         .testTarget(name: "AdvocateGlossaryTests", dependencies: ["Advocate", "AdvocateGlossary", "AdvocateFormat", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateFormatTests", dependencies: ["AdvocateFormat", "AdvocateStore", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateTests", dependencies: ["Advocate", "TestSupport"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AdvocateWebTests",
+            dependencies: ["AdvocateWeb", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strictSwift
+        ),
         .testTarget(name: "AdvocateCLITests", dependencies: ["AdvocateCLI", "TestSupport"], swiftSettings: strictSwift),
     ]
 )

@@ -1,12 +1,28 @@
 /// An error for people: one line that names the problem and what to do, never a private value.
 public struct AdvocateError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, as a web response needs to know it.
+    public enum Kind: Sendable {
+        /// The input was refused: a wrong value, an event not allowed now, a broken file.
+        case invalid
+        /// No such case, document or account.
+        case notFound
+        /// The actor may not do this.
+        case forbidden
+        /// Someone else changed the case meanwhile; try again.
+        case conflict
+        /// The store or the machine failed.
+        case failure
+    }
+
     public var description: String
     /// Located problems in files, shown after the message with their source lines.
     public var diagnostics: [Diagnostic]
+    public var kind: Kind
 
-    public init(_ description: String, diagnostics: [Diagnostic] = []) {
+    public init(_ description: String, diagnostics: [Diagnostic] = [], kind: Kind = .invalid) {
         self.description = description
         self.diagnostics = diagnostics
+        self.kind = kind
     }
 
     /// Turns any error the layers below throw into one a person can read.
@@ -14,7 +30,13 @@ public struct AdvocateError: Error, Sendable, CustomStringConvertible {
         switch error {
         case let error as AdvocateError: return error
         case let error as TransitionError: return AdvocateError(error.message)
-        case let error as StoreError: return AdvocateError(error.description)
+        case let error as StoreError:
+            switch error.code {
+            case .unknownCase: return AdvocateError(error.description, kind: .notFound)
+            case .conflict: return AdvocateError(error.description, kind: .conflict)
+            case .missingFolder, .notADatabase: return AdvocateError(error.description)
+            case .database, .unknownDefinition, .corrupt, .keys: return AdvocateError(error.description, kind: .failure)
+            }
         case let error as WorkspaceError: return AdvocateError(error.description)
         case let error as Diagnostics:
             return AdvocateError(error.errors.first?.description ?? "the file has problems", diagnostics: error.items)

@@ -33,9 +33,11 @@ extension CaseService {
 
     /// What a form filled for a case sees: the case's data (its confidential safe address only
     /// when `includeSafeAddress`), its court calendar, and the time now in the court's zone.
-    public func documentEnvironment(_ caseId: String, includeSafeAddress: Bool = false) throws(AdvocateError) -> Environment {
+    public func documentEnvironment(_ caseId: String, includeSafeAddress: Bool = false, actor: Actor? = nil) throws(AdvocateError) -> Environment {
         try transaction { tx, _ in
             let stored = try load(caseId, tx: tx)
+            try authorize(actor, caseId: caseId, assignedTo: stored.advocateId)
+            try record(actor, includeSafeAddress ? "case.read-with-safe-address" : "case.read", caseId: caseId, detail: "for a document", in: tx)
             let machine = try machine(hash: stored.definitionHash, tx: tx)
             return documentEnvironment(caseId, state: stored.state, machine: machine, now: now(for: machine), includeSafeAddress: includeSafeAddress)
         }
@@ -47,10 +49,11 @@ extension CaseService {
     }
 
     /// A case's stored documents, oldest first.
-    public func documents(_ caseId: String) throws(AdvocateError) -> [StoredDocument] {
+    public func documents(_ caseId: String, actor: Actor? = nil) throws(AdvocateError) -> [StoredDocument] {
         do {
             return try store.read { tx in
-                _ = try tx.loadCase(caseId)
+                guard let assigned = try tx.caseAdvocate(caseId) else { throw StoreError(.unknownCase, "no case '\(caseId)' in this store; 'advocate case list' shows the cases") }
+                try authorize(actor, caseId: caseId, assignedTo: assigned)
                 return try tx.documents(caseId: caseId)
             }
         } catch {
@@ -58,13 +61,18 @@ extension CaseService {
         }
     }
 
-    /// A stored document's bytes.
-    public func documentContent(_ caseId: String, sequence: Int) throws(AdvocateError) -> [UInt8] {
+    /// A stored document's bytes. Reading one is written to the audit log.
+    public func documentContent(_ caseId: String, sequence: Int, actor: Actor? = nil) throws(AdvocateError) -> [UInt8] {
         do {
-            guard let bytes = try store.read({ tx in try tx.documentContent(caseId: caseId, sequence: sequence) }) else {
-                throw AdvocateError("case \(caseId) has no document \(sequence)")
+            return try store.write { tx in
+                guard let assigned = try tx.caseAdvocate(caseId) else { throw StoreError(.unknownCase, "no case '\(caseId)' in this store; 'advocate case list' shows the cases") }
+                try authorize(actor, caseId: caseId, assignedTo: assigned)
+                guard let bytes = try tx.documentContent(caseId: caseId, sequence: sequence) else {
+                    throw AdvocateError("case \(caseId) has no document \(sequence)", kind: .notFound)
+                }
+                try record(actor, "document.read", caseId: caseId, detail: "document \(sequence)", in: tx)
+                return bytes
             }
-            return bytes
         } catch {
             throw AdvocateError.from(error)
         }

@@ -84,14 +84,15 @@ extension CaseService {
                 if let stored = entry.stored {
                     try tx.updateCase(
                         stored.id, expectedVersion: stored.version, state: entry.state, wakeAt: wakeAt(entry.state, entry.machine), entries: entry.entries,
-                        agenda: CaseService.agendaRows(stored.id, entry.state, definition))
+                        agenda: CaseService.agendaRows(stored.id, entry.state, definition), personal: definition.personalFieldNames)
                 } else if let loaded = entry.loaded {
                     if savedDefinitions.insert(definition.contentHash).inserted {
                         try tx.saveDefinition(hash: definition.contentHash, workflowId: definition.id, version: definition.version, source: loaded.source, path: loaded.path)
                     }
                     let id = try tx.createCase(
                         workflowId: definition.id, workflowVersion: definition.version, definitionHash: definition.contentHash, first: entry.entries[0],
-                        more: Array(entry.entries.dropFirst()), state: entry.state, wakeAt: wakeAt(entry.state, entry.machine), agenda: [])
+                        more: Array(entry.entries.dropFirst()), state: entry.state, wakeAt: wakeAt(entry.state, entry.machine), agenda: [],
+                        personal: definition.personalFieldNames)
                     try tx.replaceAgenda(caseId: id, CaseService.agendaRows(id, entry.state, definition))
                     ids[name] = id
                 }

@@ -10,11 +10,25 @@ extension CaseService {
         public var agenda: [AgendaRow]
     }
 
-    public func details(_ caseId: String) throws(AdvocateError) -> CaseDetails {
+    public func details(_ caseId: String, actor: Actor? = nil) throws(AdvocateError) -> CaseDetails {
         try transaction { tx, _ in
-            let stored = try tx.loadCase(caseId)
+            let stored = try load(caseId, tx: tx)
+            try authorize(actor, caseId: caseId, assignedTo: stored.advocateId)
+            try record(actor, "case.read", caseId: caseId, in: tx)
             let machine = try machine(hash: stored.definitionHash, tx: tx)
             return CaseDetails(stored: stored, definition: machine.definition, agenda: try tx.agenda(caseId: caseId))
+        }
+    }
+
+    /// Cases for a list, without decoding their states. An advocate sees their own only.
+    public func caseSummaries(_ filter: StoreTransaction.SummaryFilter, actor: Actor? = nil) throws(AdvocateError) -> (cases: [CaseSummary], total: Int) {
+        if actor?.account?.role == .admin { throw AdvocateError("admin accounts see no cases", kind: .forbidden) }
+        var filter = filter
+        if let account = actor?.account, account.role == .advocate { filter.advocateId = account.id }
+        do {
+            return try store.read { try $0.caseSummaries(filter) }
+        } catch {
+            throw AdvocateError.from(error)
         }
     }
 
@@ -22,9 +36,11 @@ extension CaseService {
         try transaction { tx, _ in try tx.cases(.init(workflowId: workflow, includeClosed: includeClosed)) }
     }
 
-    public func history(_ caseId: String) throws(AdvocateError) -> [JournalEntry] {
+    public func history(_ caseId: String, actor: Actor? = nil) throws(AdvocateError) -> [JournalEntry] {
         try transaction { tx, _ in
-            _ = try tx.loadCase(caseId)
+            guard let assigned = try tx.caseAdvocate(caseId) else { throw StoreError(.unknownCase, "no case '\(caseId)' in this store; 'advocate case list' shows the cases") }
+            try authorize(actor, caseId: caseId, assignedTo: assigned)
+            try record(actor, "case.history", caseId: caseId, in: tx)
             return try tx.journal(caseId)
         }
     }
@@ -38,10 +54,15 @@ extension CaseService {
 
     /// Items due from `from` for `days` days and, with `overdue`, everything due before `from`. Soonest first;
     /// on the same day, court dates come first.
-    public func agenda(from: CivilDate, days: Int, overdue: Bool, overdueOnly: Bool = false) throws(AdvocateError) -> [AgendaEntry] {
-        try transaction { tx, _ in
+    ///
+    /// An advocate sees the items of their own cases only; an admin sees none.
+    public func agenda(from: CivilDate, days: Int, overdue: Bool, overdueOnly: Bool = false, actor: Actor? = nil) throws(AdvocateError) -> [AgendaEntry] {
+        if actor?.account?.role == .admin { throw AdvocateError("admin accounts see no cases", kind: .forbidden) }
+        let mine = actor?.account.flatMap { $0.role == .advocate ? $0.id : nil }
+        return try transaction { tx, _ in
             let through = from.adding(days: max(0, days - 1))
-            let rows = try tx.agenda(from: overdueOnly ? nil : from, through: overdueOnly ? nil : through, overdueBefore: overdue || overdueOnly ? from : nil)
+            let rows = try tx.agenda(
+                from: overdueOnly ? nil : from, through: overdueOnly ? nil : through, overdueBefore: overdue || overdueOnly ? from : nil, advocateId: mine)
             // The store returns them in agenda order: by day, court dates first, then by time.
             return rows.map { AgendaEntry(row: $0, workflowId: $0.workflowId, overdue: $0.due.map { $0.date < from } ?? false) }
         }
@@ -74,7 +95,8 @@ extension CaseService {
             let entry = JournalEntry(sequence: state.sequence, input: .event(name: CaseService.migrationMarker, payload: ["from": .string(stored.definitionHash), "hash": .string(target.definition.contentHash)]), at: now(for: machine), recordedAt: StoreTransaction.timestamp())
             try tx.updateCase(
                 caseId, expectedVersion: stored.version, state: state, wakeAt: wakeAt(state, machine), entries: [entry],
-                agenda: CaseService.agendaRows(caseId, state, target.definition), definition: (target.definition.contentHash, version))
+                agenda: CaseService.agendaRows(caseId, state, target.definition), personal: target.definition.personalFieldNames,
+                definition: (target.definition.contentHash, version))
             return try tx.loadCase(caseId)
         }
     }

@@ -109,7 +109,7 @@ public final class CaseService: @unchecked Sendable {
     // MARK: Opening and sending
 
     /// Opens a case on the newest version of `workflow`, with field values given as text.
-    public func open(workflow id: String, fields: [String: String]) throws(AdvocateError) -> Outcome {
+    public func open(workflow id: String, fields: [String: String], actor: Actor? = nil) throws(AdvocateError) -> Outcome {
         guard let loaded = workspace.workflow(id) else {
             let broken = workspace.diagnostics.filter { $0.severity == .error && $0.file.hasSuffix("/\(id).yaml") }
             if !broken.isEmpty {
@@ -125,12 +125,15 @@ public final class CaseService: @unchecked Sendable {
             }
             values[name] = try FieldInput.parse(text, as: type, field: name)
         }
-        return try open(loaded, values: values)
+        return try open(loaded, values: values, actor: actor)
     }
 
-    public func open(_ loaded: Workspace.LoadedWorkflow, values: [String: Value]) throws(AdvocateError) -> Outcome {
+    /// Opens a case with typed values. An advocate who opens a case is assigned to it.
+    public func open(_ loaded: Workspace.LoadedWorkflow, values: [String: Value], actor: Actor? = nil) throws(AdvocateError) -> Outcome {
+        if actor?.account?.role == .admin { throw AdvocateError("admin accounts manage accounts and workflows; they do not open cases", kind: .forbidden) }
         let machine = workspace.machine(for: loaded.definition)
         let now = now(for: machine)
+        let advocateId = actor?.account.flatMap { $0.role == .advocate ? $0.id : nil }
         return try transaction { tx, ticked in
             var state = CaseState()
             let input = CaseInput.open(data: values)
@@ -139,8 +142,9 @@ public final class CaseService: @unchecked Sendable {
             let entry = JournalEntry(sequence: 1, input: input, at: now, recordedAt: StoreTransaction.timestamp())
             let id = try tx.createCase(
                 workflowId: loaded.definition.id, workflowVersion: loaded.definition.version, definitionHash: loaded.definition.contentHash, first: entry, state: state,
-                wakeAt: wakeAt(state, machine), agenda: [])
+                wakeAt: wakeAt(state, machine), agenda: [], personal: loaded.definition.personalFieldNames, advocateId: advocateId)
             try tx.replaceAgenda(caseId: id, CaseService.agendaRows(id, state, machine.definition))
+            try record(actor, "case.open", caseId: id, detail: loaded.definition.id + " v\(loaded.definition.version); fields: " + values.keys.sorted().joined(separator: ", "), in: tx)
             var outcome = Outcome(caseId: id, state: state, effects: effects, ticked: ticked)
             (outcome.documents, outcome.documentProblems) = try fillDocuments(effects, caseId: id, state: state, machine: machine, journalSequence: 1, now: now, tx: tx)
             return outcome
@@ -148,9 +152,10 @@ public final class CaseService: @unchecked Sendable {
     }
 
     /// Sends an event with its payload given as text (`hearing.date` = `2026-12-01`).
-    public func send(_ caseId: String, event: String, fields: [String: String]) throws(AdvocateError) -> Outcome {
+    public func send(_ caseId: String, event: String, fields: [String: String], actor: Actor? = nil) throws(AdvocateError) -> Outcome {
         try transaction { tx, ticked in
             let stored = try load(caseId, tx: tx)
+            try authorize(actor, caseId: caseId, assignedTo: stored.advocateId)
             let machine = try machine(hash: stored.definitionHash, tx: tx)
             guard let eventDefinition = machine.definition.events[event] else {
                 throw TransitionError(.unknownEvent, "unknown event '\(event)'\(suggestion(event, Array(machine.definition.events.keys)))")
@@ -163,34 +168,42 @@ public final class CaseService: @unchecked Sendable {
                 }
                 payload[name] = try FieldInput.parse(text, as: type, field: name)
             }
-            return try apply(.event(name: event, payload: payload), to: stored, machine: machine, tx: tx, ticked: ticked)
+            return try apply(.event(name: event, payload: payload), to: stored, machine: machine, tx: tx, ticked: ticked, actor: actor)
         }
     }
 
     /// Sends an event whose payload is already typed (the library and web API).
-    public func send(_ caseId: String, event: String, payload: [String: Value]) throws(AdvocateError) -> Outcome {
+    public func send(_ caseId: String, event: String, payload: [String: Value], actor: Actor? = nil) throws(AdvocateError) -> Outcome {
         try transaction { tx, ticked in
             let stored = try load(caseId, tx: tx)
-            return try apply(.event(name: event, payload: payload), to: stored, machine: try machine(hash: stored.definitionHash, tx: tx), tx: tx, ticked: ticked)
+            try authorize(actor, caseId: caseId, assignedTo: stored.advocateId)
+            return try apply(.event(name: event, payload: payload), to: stored, machine: try machine(hash: stored.definitionHash, tx: tx), tx: tx, ticked: ticked, actor: actor)
         }
     }
 
     /// Marks an open step, reminder or follow-up done.
-    public func complete(_ caseId: String, step: String) throws(AdvocateError) -> Outcome {
+    public func complete(_ caseId: String, step: String, actor: Actor? = nil) throws(AdvocateError) -> Outcome {
         try transaction { tx, ticked in
             let stored = try load(caseId, tx: tx)
-            return try apply(.completeStep(key: step), to: stored, machine: try machine(hash: stored.definitionHash, tx: tx), tx: tx, ticked: ticked)
+            try authorize(actor, caseId: caseId, assignedTo: stored.advocateId)
+            return try apply(.completeStep(key: step), to: stored, machine: try machine(hash: stored.definitionHash, tx: tx), tx: tx, ticked: ticked, actor: actor)
         }
     }
 
-    private func apply(_ input: CaseInput, to stored: StoredCase, machine: Machine, tx: StoreTransaction, ticked: [TickedCase]) throws -> Outcome {
+    private func apply(_ input: CaseInput, to stored: StoredCase, machine: Machine, tx: StoreTransaction, ticked: [TickedCase], actor: Actor?) throws -> Outcome {
         var state = stored.state
         let now = now(for: machine)
         let effects = try machine.apply(input, to: &state, now: now)
+        switch input {
+        case .event(let name, let payload):
+            try record(actor, "case.event", caseId: stored.id, detail: name + (payload.isEmpty ? "" : "; fields: " + payload.keys.sorted().joined(separator: ", ")), in: tx)
+        case .completeStep(let key): try record(actor, "case.complete-step", caseId: stored.id, detail: key, in: tx)
+        case .open, .tick: break
+        }
         let entry = JournalEntry(sequence: state.sequence, input: input, at: now, recordedAt: StoreTransaction.timestamp())
         try tx.updateCase(
             stored.id, expectedVersion: stored.version, state: state, wakeAt: wakeAt(state, machine), entries: [entry],
-            agenda: CaseService.agendaRows(stored.id, state, machine.definition))
+            agenda: CaseService.agendaRows(stored.id, state, machine.definition), personal: machine.definition.personalFieldNames)
         // Cached only once this transaction is stored: a rolled-back write leaves no trace.
         tx.afterCommit { [self] in remember(stored.id, version: stored.version + 1, state: state) }
         var outcome = Outcome(caseId: stored.id, state: state, effects: effects, ticked: ticked)
@@ -215,7 +228,8 @@ public final class CaseService: @unchecked Sendable {
             let effects = try machine.apply(.tick, to: &state, now: now)
             guard !effects.isEmpty || state.nextWake != stored.state.nextWake else { continue }
             let entry = JournalEntry(sequence: state.sequence, input: .tick, at: now, recordedAt: StoreTransaction.timestamp())
-            try tx.updateCase(id, expectedVersion: stored.version, state: state, wakeAt: wakeAt(state, machine), entries: [entry], agenda: CaseService.agendaRows(id, state, machine.definition))
+            try tx.updateCase(id, expectedVersion: stored.version, state: state, wakeAt: wakeAt(state, machine), entries: [entry], agenda: CaseService.agendaRows(id, state, machine.definition),
+                personal: machine.definition.personalFieldNames)
             // A timer's paperwork that cannot be filled must not stop every other command: it is
             // reported, the step stays on the agenda, and `forms fill --case` fills it by hand.
             let (_, problems) = try fillDocuments(effects, caseId: id, state: state, machine: machine, journalSequence: state.sequence, now: now, tx: tx)

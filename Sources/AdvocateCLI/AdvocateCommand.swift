@@ -3,13 +3,14 @@ import ArgumentParser
 import Foundation
 
 @main
-struct AdvocateCommand: ParsableCommand {
+struct AdvocateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "advocate",
         abstract: "Step victims' cases through court and service workflows, and see what is due before it is missed.",
         subcommands: [
             WorkflowsCommand.self, CaseCommand.self, AgendaCommand.self, CalendarCommand.self, TickCommand.self, DeadlineCommand.self,
-            FormsCommand.self, ExplainCommand.self, GlossaryCommand.self, AnnotateCommand.self, DemoCommand.self,
+            FormsCommand.self, ExplainCommand.self, GlossaryCommand.self, AnnotateCommand.self, DemoCommand.self, ServeCommand.self, UsersCommand.self,
+            KeysCommand.self,
         ]
     )
 }
@@ -18,6 +19,9 @@ struct AdvocateCommand: ParsableCommand {
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "The store file (default: $ADVOCATE_STORE, else the user data folder).")
     var store: String?
+
+    @Option(name: .customLong("key-file"), help: "The file with the keys that encrypt personal data (default: $ADVOCATE_KEY_FILE, else the store's path + .key).")
+    var keyFile: String?
 
     @Option(name: .long, help: "The project folder holding Workflows/, Forms/ and Glossary/ (default: $ADVOCATE_HOME, else found from here).")
     var home: String?
@@ -32,10 +36,16 @@ struct StoreOptions: ParsableArguments {
         return CaseStore.defaultPath()
     }
 
+    func keyFilePath() -> String? {
+        if let keyFile { return keyFile }
+        if let path = ProcessInfo.processInfo.environment["ADVOCATE_KEY_FILE"], !path.isEmpty { return path }
+        return nil
+    }
+
     /// The case service, on `workspace` when the command has loaded it already.
-    func service(workspace loaded: Workspace? = nil) throws -> CaseService {
+    func service(workspace loaded: Workspace? = nil, concurrentReads: Bool = false) throws -> CaseService {
         let workspace = try loaded ?? workspace()
-        let store = try CaseStore(path: storePath())
+        let store = try CaseStore(path: storePath(), keyFile: keyFilePath(), concurrentReads: concurrentReads)
         return CaseService(workspace: workspace, store: store, clock: try Output.clock())
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case", abstract: "Open cases, send events, and read a case's state and history.",
-        subcommands: [Open.self, List.self, Show.self, Send.self, Done.self, History.self, Documents.self, Migrate.self, Import.self])
+        subcommands: [Open.self, List.self, Show.self, Send.self, Done.self, History.self, Documents.self, Assign.self, Migrate.self, Import.self])
 
     struct Open: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a case on a workflow and print its id.")
@@ -16,7 +16,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try Output.run {
-                let outcome = try options.service().open(workflow: workflow, fields: try Output.assignments(assignments))
+                let outcome = try options.service().open(workflow: workflow, fields: try Output.assignments(assignments), actor: .commandLine)
                 if json {
                     Output.json(["id": outcome.caseId, "state": CaseRendering.trackStates(outcome.state), "effects": outcome.effects.map(CaseRendering.describe)])
                 } else {
@@ -24,6 +24,23 @@ struct CaseCommand: ParsableCommand {
                     // Standard output stays the id alone, for scripts: the paperwork is noted on standard error.
                     CaseRendering.printDocuments(outcome, toStandardError: true)
                 }
+            }
+        }
+    }
+
+    struct Assign: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Assign a case to an advocate's account (they alone, and supervisors, see it in the web app).")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The case id.") var caseId: String
+        @Argument(help: "The account name; leave out with --nobody to unassign.") var account: String?
+        @Flag(help: "Assign the case to nobody.") var nobody = false
+
+        func run() throws {
+            try Output.run {
+                guard (account == nil) == nobody else { throw AdvocateError("give an account name, or --nobody to unassign") }
+                try options.service().assign(caseId, to: account, actor: .commandLine)
+                print(account.map { "\(caseId) is assigned to \($0)" } ?? "\(caseId) is assigned to nobody")
             }
         }
     }
@@ -40,14 +57,14 @@ struct CaseCommand: ParsableCommand {
         func run() throws {
             try Output.run {
                 let service = try options.service()
-                let documents = try service.documents(caseId)
+                let documents = try service.documents(caseId, actor: .commandLine)
                 if let export {
                     do { try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) } catch {
                         throw AdvocateError("cannot create \(export)")
                     }
                     for document in documents {
                         let name = "\(document.sequence)-\(document.fileName)"
-                        let bytes = try service.documentContent(caseId, sequence: document.sequence)
+                        let bytes = try service.documentContent(caseId, sequence: document.sequence, actor: .commandLine)
                         try writePrivately(bytes, to: URL(fileURLWithPath: export).appendingPathComponent(name).path)
                         if !json { print("\(export)/\(name)") }
                     }
@@ -101,7 +118,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try Output.run {
-                let details = try options.service().details(id)
+                let details = try options.service().details(id, actor: .commandLine)
                 if json {
                     Output.json(CaseRendering.json(details, unlockSafeAddress: unlockSafeAddress))
                 } else {
@@ -121,7 +138,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try Output.run {
-                let outcome = try options.service().send(id, event: event, fields: try Output.assignments(assignments))
+                let outcome = try options.service().send(id, event: event, fields: try Output.assignments(assignments), actor: .commandLine)
                 CaseRendering.printOutcome(outcome, json: json)
             }
         }
@@ -136,7 +153,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try Output.run {
-                CaseRendering.printOutcome(try options.service().complete(id, step: step), json: json)
+                CaseRendering.printOutcome(try options.service().complete(id, step: step, actor: .commandLine), json: json)
             }
         }
     }
@@ -149,7 +166,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try Output.run {
-                let journal = try options.service().history(id)
+                let journal = try options.service().history(id, actor: .commandLine)
                 if json {
                     Output.json(journal.map { ["seq": $0.sequence, "at": $0.at.iso, "recorded_at": $0.recordedAt, "input": CaseRendering.inputJSON($0.input)] as [String: Any] })
                     return

@@ -1,6 +1,7 @@
 internal import Foundation
 internal import GRDB
 internal import AdvocateCore
+internal import Synchronization
 
 /// The embedded SQLite store: an append-only journal per case, with projections of each case's
 /// state and of its dated agenda items, indexed for the agenda. WAL mode: readers never block
@@ -8,12 +9,20 @@ internal import AdvocateCore
 public final class CaseStore: Sendable {
     let pool: any DatabaseWriter
     public let path: String
+    /// The keys that seal personal fields and documents; see ``KeyRing``. Replaced when another
+    /// process rotates the keys while this one runs (a server).
+    public var keyRing: KeyRing { ring.withLock { $0 } }
+    let ring: Mutex<KeyRing>
+    let keyFile: String
 
     /// Opens (and creates or upgrades) the store at `path`. The folder must exist.
     ///
+    /// Personal data is sealed with the keys in `keyFile` (by default `PATH.key`), which is
+    /// created with mode 0600 when the store has no keys yet.
+    ///
     /// With `concurrentReads` (a server), readers get their own connections. Without it (the
     /// command line) one connection serves everything, and opening an existing store writes nothing.
-    public init(path: String, concurrentReads: Bool = false) throws(StoreError) {
+    public init(path: String, keyFile: String? = nil, concurrentReads: Bool = false) throws(StoreError) {
         self.path = path
         let folder = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
@@ -34,6 +43,10 @@ public final class CaseStore: Sendable {
         do {
             pool = concurrentReads ? try DatabasePool(path: path, configuration: configuration) : try DatabaseQueue(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
+            self.keyFile = keyFile ?? path + ".key"
+            ring = Mutex(try CaseStore.keyRing(for: pool, keyFile: self.keyFile))
+        } catch let error as StoreError {
+            throw error
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw StoreError(.notADatabase, "\(path) is not an Advocate store (not a SQLite database); give another --store path")
         } catch let error as DatabaseError {
@@ -58,13 +71,15 @@ public final class CaseStore: Sendable {
         do {
             var commitActions: [() -> Void] = []
             let result = try pool.write { db in
-                let tx = StoreTransaction(db: db)
+                let tx = StoreTransaction(db: db, ring: try currentRing(db))
                 let value = try body(tx)
                 commitActions = tx.commitActions
                 return value
             }
             commitActions.forEach { $0() }
             return result
+        } catch let error as StoreError {
+            throw error
         } catch let error as DatabaseError {
             throw StoreError(.database, "the store could not save: \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
         }
@@ -73,10 +88,47 @@ public final class CaseStore: Sendable {
     /// Runs `body` on a consistent snapshot.
     public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
-            return try pool.read { db in try body(StoreTransaction(db: db)) }
+            return try pool.read { db in try body(StoreTransaction(db: db, ring: try currentRing(db))) }
         } catch let error as DatabaseError {
             throw StoreError(.database, "the store could not be read: \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
         }
+    }
+
+    /// The ring, read again if `advocate keys rotate` retired its current key since this process
+    /// read it: sealing new data with a key about to leave the file would lose that data.
+    private func currentRing(_ db: Database) throws -> KeyRing {
+        let known = keyRing
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM key_check WHERE key_id = ?"), arguments: [known.currentId]) == true { return known }
+        guard let fresh = try KeyRing.read(path: keyFile),
+            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM key_check WHERE key_id = ?"), arguments: [fresh.currentId]) == true
+        else { throw StoreError(.keys, "\(keyFile): error: the store's keys were rotated and this key file does not have the new one; restart with the current key file") }
+        ring.withLock { $0 = fresh }
+        return fresh
+    }
+
+    /// Reads the key file, or creates it for a store that has never sealed anything, and checks
+    /// that it holds every key the store was sealed with.
+    private static func keyRing(for pool: any DatabaseWriter, keyFile: String) throws -> KeyRing {
+        let checks = try pool.read { db in try Row.fetchAll(db, sql: "SELECT key_id, sealed FROM key_check") }
+        guard let ring = try KeyRing.read(path: keyFile) else {
+            if !checks.isEmpty {
+                throw StoreError(.keys, "\(keyFile): error: the store's key file is missing; restore it from your backup (without it the personal data cannot be read)")
+            }
+            let ring = try KeyRing.create(path: keyFile)
+            try pool.write { db in try StoreTransaction(db: db, ring: ring).recordKeyCheck() }
+            return ring
+        }
+        for row in checks {
+            let id: String = row["key_id"]
+            guard ring.keys[id] != nil else {
+                throw StoreError(.keys, "\(keyFile): error: the key file lacks key \(id), which this store was sealed with; restore the right key file")
+            }
+            _ = try ring.open(Substring(row["sealed"] as String), context: "key-check")
+        }
+        if !checks.contains(where: { $0["key_id"] == ring.currentId }) {
+            try pool.write { db in try StoreTransaction(db: db, ring: ring).recordKeyCheck() }
+        }
+        return ring
     }
 
     /// SQLite's own integrity check; "ok" when the file is sound.
@@ -88,7 +140,7 @@ public final class CaseStore: Sendable {
 /// Why the store refused or failed.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
-        case missingFolder, notADatabase, database, unknownCase, conflict, unknownDefinition, corrupt
+        case missingFolder, notADatabase, database, unknownCase, conflict, unknownDefinition, corrupt, keys
     }
 
     public var code: Code

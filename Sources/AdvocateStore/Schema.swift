@@ -78,6 +78,66 @@ enum Schema {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v3-accounts") { db in
+            // Accounts, sign-in sessions and API tokens for the web app; who each case is
+            // assigned to; an append-only audit log of every read and write of a case; and one
+            // sealed check value per encryption key, so a wrong key file is caught on opening.
+            try db.execute(
+                sql: """
+                    CREATE TABLE account (
+                        id TEXT PRIMARY KEY,
+                        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                        role TEXT NOT NULL CHECK (role IN ('advocate', 'supervisor', 'admin')),
+                        password_hash TEXT NOT NULL,
+                        language TEXT NOT NULL DEFAULT 'en',
+                        created_at TEXT NOT NULL,
+                        disabled INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE TABLE web_session (
+                        token_hash TEXT PRIMARY KEY,
+                        account_id TEXT NOT NULL REFERENCES account(id),
+                        csrf_token TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        last_seen INTEGER NOT NULL,
+                        unlocked_case TEXT,
+                        unlocked_until INTEGER
+                    ) WITHOUT ROWID;
+                    CREATE INDEX web_session_account ON web_session(account_id);
+                    CREATE TABLE api_token (
+                        token_hash TEXT PRIMARY KEY,
+                        account_id TEXT NOT NULL REFERENCES account(id),
+                        label TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    ALTER TABLE "case" ADD COLUMN advocate_id TEXT REFERENCES account(id);
+                    ALTER TABLE "case" ADD COLUMN states TEXT NOT NULL DEFAULT '';
+                    UPDATE "case" SET states = coalesce((SELECT group_concat(key || '=' || value, char(10)) FROM
+                        (SELECT key, value FROM json_each("case".state, '$.tracks') ORDER BY key)), '');
+                    CREATE INDEX case_advocate ON "case"(advocate_id);
+                    CREATE TABLE audit (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at TEXT NOT NULL,
+                        account_id TEXT,
+                        account_name TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        case_id TEXT,
+                        detail TEXT NOT NULL DEFAULT ''
+                    );
+                    CREATE INDEX audit_case ON audit(case_id);
+                    CREATE TRIGGER audit_append_only_update BEFORE UPDATE ON audit
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    CREATE TRIGGER audit_append_only_delete BEFORE DELETE ON audit
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    CREATE TABLE key_check (
+                        key_id TEXT PRIMARY KEY,
+                        sealed TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    ALTER TABLE document ADD COLUMN size INTEGER;
+                    UPDATE document SET size = length(content);
+                    """)
+        }
         return migrator
     }
 }

@@ -3,10 +3,15 @@ public import AdvocateCore
 /// Writes case states and journal inputs as JSON directly, in the same shape their `Codable`
 /// conformances read back. Encoding through `JSONEncoder` was most of the cost of a write.
 public enum StateJSON {
-    public static func encode(_ state: CaseState) -> String {
+    public static func encode(_ state: CaseState) -> String { encode(state, sealing: nil) }
+
+    public static func encode(_ input: CaseInput) -> String { encode(input, sealing: nil) }
+
+    /// With `sealing`, the values of personal fields are written encrypted, as `{"sealed":"ID.BASE64"}`.
+    static func encode(_ state: CaseState, sealing: Sealing?) -> String {
         let out = JSONText()
         out.object {
-            out.key("data") { value(out, state.data) }
+            out.key("data") { value(out, state.data, sealing) }
             out.key("tracks") { out.stringMap(state.tracks) }
             out.key("items") { out.array(state.items) { item(out, $0) } }
             out.key("referrals") { out.array(state.referrals) { referral(out, $0) } }
@@ -19,16 +24,16 @@ public enum StateJSON {
         return out.text
     }
 
-    public static func encode(_ input: CaseInput) -> String {
+    static func encode(_ input: CaseInput, sealing: Sealing?) -> String {
         let out = JSONText()
         out.object {
             switch input {
-            case .open(let data): out.key("open") { out.object { out.key("data") { value(out, data) } } }
+            case .open(let data): out.key("open") { out.object { out.key("data") { value(out, data, sealing) } } }
             case .event(let name, let payload):
                 out.key("event") {
                     out.object {
                         out.key("name") { out.string(name) }
-                        out.key("payload") { value(out, payload) }
+                        out.key("payload") { value(out, payload, sealing) }
                     }
                 }
             case .completeStep(let key): out.key("completeStep") { out.object { out.key("key") { out.string(key) } } }
@@ -38,9 +43,17 @@ public enum StateJSON {
         return out.text
     }
 
-    private static func value(_ out: JSONText, _ map: [String: Value]) {
+    private static func value(_ out: JSONText, _ map: [String: Value], _ sealing: Sealing? = nil) {
         out.object {
-            for key in map.keys.sorted() { out.key(key) { value(out, map[key]!) } }
+            for key in map.keys.sorted() {
+                if let sealing, sealing.fields.contains(key) {
+                    let plain = JSONText()
+                    value(plain, map[key]!)
+                    out.key(key) { out.raw(#"{"sealed":""# + sealing.ring.seal(plain.bytesWritten, context: key) + #""}"#) }
+                } else {
+                    out.key(key) { value(out, map[key]!) }
+                }
+            }
         }
     }
 
@@ -114,6 +127,7 @@ final class JSONText {
 
     /// The JSON written so far.
     var text: String { String(decoding: bytes, as: UTF8.self) }
+    var bytesWritten: [UInt8] { bytes }
 
     func object(_ body: () -> Void) {
         bytes.append(UInt8(ascii: "{"))

@@ -38,10 +38,10 @@ extension StoreTransaction {
     public func addDocument(_ document: StoredDocument, content: [UInt8]) throws -> Int {
         let next = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM document WHERE case_id = ?", arguments: [document.caseId]) ?? 0) + 1
         try db.execute(
-            sql: "INSERT INTO document (case_id, seq, form, format, file_name, content, sha256, missing, journal_seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            sql: "INSERT INTO document (case_id, seq, form, format, file_name, content, sha256, missing, journal_seq, created_at, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             arguments: [
-                document.caseId, next, document.form, document.format, document.fileName, Data(content), document.sha256,
-                document.missing.joined(separator: "\n"), document.journalSequence, document.createdAt,
+                document.caseId, next, document.form, document.format, document.fileName, sealDocument(content), document.sha256,
+                document.missing.joined(separator: "\n"), document.journalSequence, document.createdAt, content.count,
             ])
         return next
     }
@@ -49,7 +49,7 @@ extension StoreTransaction {
     /// A case's documents, oldest first, without their content.
     public func documents(caseId: String) throws -> [StoredDocument] {
         try Row.fetchAll(
-            db, sql: "SELECT case_id, seq, form, format, file_name, sha256, missing, journal_seq, created_at, length(content) AS size FROM document WHERE case_id = ? ORDER BY seq",
+            db, sql: "SELECT case_id, seq, form, format, file_name, sha256, missing, journal_seq, created_at, coalesce(size, length(content)) AS size FROM document WHERE case_id = ? ORDER BY seq",
             arguments: [caseId]
         ).map { row in
             let missing: String = row["missing"]
@@ -62,6 +62,22 @@ extension StoreTransaction {
 
     /// A document's bytes.
     public func documentContent(caseId: String, sequence: Int) throws -> [UInt8]? {
-        try Data.fetchOne(db, sql: "SELECT content FROM document WHERE case_id = ? AND seq = ?", arguments: [caseId, sequence]).map { [UInt8]($0) }
+        try Data.fetchOne(db, sql: "SELECT content FROM document WHERE case_id = ? AND seq = ?", arguments: [caseId, sequence]).map(openDocument)
+    }
+
+    // A filled document holds the case's personal data, so its bytes are sealed whole:
+    // the marker, then `ID.` and the sealed bytes.
+    static let documentMarker = Array("advocate-sealed:".utf8)
+
+    func sealDocument(_ content: [UInt8]) -> Data {
+        guard let ring else { return Data(content) }
+        return Data(StoreTransaction.documentMarker + ring.sealBinary(content, context: "document"))
+    }
+
+    func openDocument(_ stored: Data) throws -> [UInt8] {
+        let marker = StoreTransaction.documentMarker
+        guard stored.count > marker.count, stored.prefix(marker.count).elementsEqual(marker) else { return [UInt8](stored) }
+        guard let ring else { throw StoreError(.keys, "the store holds encrypted documents but no key file was given") }
+        return try ring.openBinary(stored.dropFirst(marker.count), context: "document")
     }
 }

@@ -15,6 +15,8 @@ public struct StoredCase: Sendable {
     public var openedAt: String
     public var updatedAt: String
     public var closed: Bool
+    /// The account the case is assigned to, if any.
+    public var advocateId: String?
 }
 
 /// One input in a case's journal, with the local time it happened and the instant it was recorded.
@@ -70,7 +72,23 @@ public final class StoreTransaction {
     // (Writing goes through StateJSON, which is much faster than JSONEncoder.)
     private lazy var decoder = JSONDecoder()
 
-    init(db: Database) { self.db = db }
+    let ring: KeyRing?
+
+    init(db: Database, ring: KeyRing?) {
+        self.db = db
+        self.ring = ring
+    }
+
+    /// Records that the ring's current key seals this store, so a wrong or missing key file is
+    /// caught when the store is opened rather than when a value fails to open.
+    func recordKeyCheck() throws {
+        guard let ring else { return }
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO key_check (key_id, sealed, created_at) VALUES (?, ?, ?)",
+            arguments: [ring.currentId, ring.seal(Array("advocate".utf8), context: "key-check"), StoreTransaction.timestamp()])
+    }
+
+    func sealing(_ fields: Set<String>) -> Sealing? { Sealing(ring: ring, fields: fields) }
 
     var commitActions: [() -> Void] = []
 
@@ -78,8 +96,9 @@ public final class StoreTransaction {
     public func afterCommit(_ action: @escaping () -> Void) { commitActions.append(action) }
 
     func decode<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws -> T {
+        let opened = try SealedJSON.open(text, ring: ring)
         do {
-            return try decoder.decode(type, from: Data(text.utf8))
+            return try decoder.decode(type, from: Data(opened.utf8))
         } catch {
             throw StoreError(.corrupt, "the stored \(what) cannot be read; the store may be damaged")
         }
@@ -111,6 +130,11 @@ public final class StoreTransaction {
         try Row.fetchAll(db, sql: "SELECT * FROM definition WHERE workflow_id = ? ORDER BY version, added_at", arguments: [workflowId]).map(StoreTransaction.definition)
     }
 
+    /// Every workflow text the store holds.
+    public func allDefinitions() throws -> [StoredDefinition] {
+        try Row.fetchAll(db, sql: "SELECT * FROM definition").map(StoreTransaction.definition)
+    }
+
     private static func definition(_ row: Row) -> StoredDefinition {
         StoredDefinition(hash: row["hash"], workflowId: row["workflow_id"], version: row["version"], source: row["source"], path: row["path"])
     }
@@ -124,15 +148,18 @@ public final class StoreTransaction {
     /// with the state they led to. Returns the new case's id.
     public func createCase(
         workflowId: String, workflowVersion: Int, definitionHash: String, first: JournalEntry, more: [JournalEntry] = [], state: CaseState, wakeAt: Int64?,
-        agenda: [AgendaRow]
+        agenda: [AgendaRow], personal: Set<String>, advocateId: String? = nil
     ) throws -> String {
         let number = (try Int.fetchOne(db, sql: #"SELECT MAX(number) FROM "case""#) ?? 0) + 1
         let id = "C-" + String(repeating: "0", count: max(0, 5 - String(number).count)) + String(number)
         let now = StoreTransaction.timestamp()
         try db.execute(
-            sql: #"INSERT INTO "case" (id, number, workflow_id, workflow_version, definition_hash, version, state, opened_at, updated_at, closed, next_wake) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#,
-            arguments: [id, number, workflowId, workflowVersion, definitionHash, 1 + more.count, StateJSON.encode(state), now, now, state.closed, wakeAt])
-        try appendJournal(caseId: id, [first] + more)
+            sql: #"INSERT INTO "case" (id, number, workflow_id, workflow_version, definition_hash, version, state, opened_at, updated_at, closed, next_wake, advocate_id, states) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#,
+            arguments: [
+                id, number, workflowId, workflowVersion, definitionHash, 1 + more.count, StateJSON.encode(state, sealing: sealing(personal)), now, now, state.closed, wakeAt,
+                advocateId, StoreTransaction.statesColumn(state),
+            ])
+        try appendJournal(caseId: id, [first] + more, personal: personal)
         try replaceAgenda(caseId: id, agenda)
         return id
     }
@@ -152,16 +179,18 @@ public final class StoreTransaction {
         return StoredCase(
             id: row["id"], workflowId: row["workflow_id"], workflowVersion: row["workflow_version"], definitionHash: row["definition_hash"],
             version: version, state: try reuse(version) ?? decode(CaseState.self, row["state"], what: "case state"), openedAt: row["opened_at"],
-            updatedAt: row["updated_at"], closed: row["closed"])
+            updatedAt: row["updated_at"], closed: row["closed"], advocateId: row["advocate_id"])
     }
 
     /// Saves a case's new state, refusing if another writer changed it since `expectedVersion` was read.
     public func updateCase(
-        _ id: String, expectedVersion: Int, state: CaseState, wakeAt: Int64?, entries: [JournalEntry], agenda: [AgendaRow],
+        _ id: String, expectedVersion: Int, state: CaseState, wakeAt: Int64?, entries: [JournalEntry], agenda: [AgendaRow], personal: Set<String>,
         definition: (hash: String, version: Int)? = nil
     ) throws {
-        var sql = #"UPDATE "case" SET version = version + 1, state = ?, updated_at = ?, closed = ?, next_wake = ?"#
-        var arguments: StatementArguments = [StateJSON.encode(state), StoreTransaction.timestamp(), state.closed, wakeAt]
+        var sql = #"UPDATE "case" SET version = version + 1, state = ?, updated_at = ?, closed = ?, next_wake = ?, states = ?"#
+        var arguments: StatementArguments = [
+            StateJSON.encode(state, sealing: sealing(personal)), StoreTransaction.timestamp(), state.closed, wakeAt, StoreTransaction.statesColumn(state),
+        ]
         if let definition {
             sql += ", definition_hash = ?, workflow_version = ?"
             arguments += [definition.hash, definition.version]
@@ -172,8 +201,13 @@ public final class StoreTransaction {
         guard db.changesCount == 1 else {
             throw StoreError(.conflict, "case '\(id)' was changed by someone else while this change was prepared")
         }
-        try appendJournal(caseId: id, entries)
+        try appendJournal(caseId: id, entries, personal: personal)
         try replaceAgenda(caseId: id, agenda)
+    }
+
+    /// The `states` column: each track's current state as `track=state` lines, for filtering lists.
+    static func statesColumn(_ state: CaseState) -> String {
+        state.tracks.keys.sorted().map { $0 + "=" + state.tracks[$0]! }.joined(separator: "\n")
     }
 
     public struct CaseFilter: Sendable {
@@ -223,17 +257,18 @@ public final class StoreTransaction {
     // MARK: Journal
 
     /// Appends entries to a case created in the same transaction, and stores its final state.
-    public func appendJournal(caseId: String, entries: [JournalEntry], state: CaseState, version: Int, wakeAt: Int64?) throws {
-        try appendJournal(caseId: caseId, entries)
+    public func appendJournal(caseId: String, entries: [JournalEntry], state: CaseState, version: Int, wakeAt: Int64?, personal: Set<String>) throws {
+        try appendJournal(caseId: caseId, entries, personal: personal)
         try db.execute(
-            sql: #"UPDATE "case" SET version = ?, state = ?, closed = ?, next_wake = ? WHERE id = ?"#,
-            arguments: [version, StateJSON.encode(state), state.closed, wakeAt, caseId])
+            sql: #"UPDATE "case" SET version = ?, state = ?, closed = ?, next_wake = ?, states = ? WHERE id = ?"#,
+            arguments: [version, StateJSON.encode(state, sealing: sealing(personal)), state.closed, wakeAt, StoreTransaction.statesColumn(state), caseId])
     }
 
-    func appendJournal(caseId: String, _ entries: [JournalEntry]) throws {
+    func appendJournal(caseId: String, _ entries: [JournalEntry], personal: Set<String>) throws {
         let statement = try db.cachedStatement(sql: "INSERT INTO journal (case_id, seq, input, at, recorded_at) VALUES (?, ?, ?, ?, ?)")
+        let sealing = sealing(personal)
         for entry in entries {
-            try statement.execute(arguments: [caseId, entry.sequence, StateJSON.encode(entry.input), entry.at.iso, entry.recordedAt])
+            try statement.execute(arguments: [caseId, entry.sequence, StateJSON.encode(entry.input, sealing: sealing), entry.at.iso, entry.recordedAt])
         }
     }
 
@@ -261,7 +296,9 @@ public final class StoreTransaction {
 
     /// Dated items due from `from` through `through`, and, with `overdueBefore`, every item due before it.
     /// Soonest first; on each day, court dates first.
-    public func agenda(from: CivilDate?, through: CivilDate?, overdueBefore: CivilDate?) throws -> [AgendaRow] {
+    /// Dated agenda rows due in `from...through`, or overdue before `overdueBefore`; with
+    /// `advocateId`, only those of the cases assigned to that account.
+    public func agenda(from: CivilDate?, through: CivilDate?, overdueBefore: CivilDate?, advocateId: String? = nil) throws -> [AgendaRow] {
         var parts: [String] = []
         var arguments: StatementArguments = []
         if let from, let through {
@@ -273,8 +310,13 @@ public final class StoreTransaction {
             arguments += [overdueBefore.dayNumber]
         }
         guard !parts.isEmpty else { return [] }
+        var mine = ""
+        if let advocateId {
+            mine = #" AND case_id IN (SELECT id FROM "case" WHERE advocate_id = ?)"#
+            arguments += [advocateId]
+        }
         let sql = "SELECT \(StoreTransaction.agendaColumns) FROM agenda WHERE due_day IS NOT NULL AND ("
-            + parts.joined(separator: " OR ") + ") ORDER BY due_day, kind != 'court-date', due_minute, case_id, key"
+            + parts.joined(separator: " OR ") + ")" + mine + " ORDER BY due_day, kind != 'court-date', due_minute, case_id, key"
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map(StoreTransaction.agendaRow)
     }
 

@@ -287,3 +287,8 @@ public enum EffectDefinition: Sendable {
     /// Set a case field to the value of an expression.
     case set(field: String, Expression)
 }
+
+extension WorkflowDefinition {
+    /// The fields marked personal (safe addresses included): the store seals their values.
+    public var personalFieldNames: Set<String> { Set(fields.lazy.filter(\.personal).map(\.name)) }
+}

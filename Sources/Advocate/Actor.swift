@@ -1,0 +1,116 @@
+internal import Foundation
+public import AdvocateStore
+internal import AdvocateFormat
+
+/// Who is doing something, for the access checks and the audit log.
+public struct Actor: Sendable, Equatable {
+    /// Where the request came from.
+    public enum Channel: String, Sendable {
+        case web, api, cli
+    }
+
+    /// The account, or nil for the command line (the person at the machine holding the store).
+    public var account: Account?
+    public var channel: Channel
+
+    public init(account: Account?, channel: Channel) {
+        self.account = account
+        self.channel = channel
+    }
+
+    /// The person at the command line, named by their login.
+    public static var commandLine: Actor { Actor(account: nil, channel: .cli) }
+
+    /// The name written in the audit log.
+    public var name: String {
+        account?.name ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : "\($0) (command line)" } ?? "command line"
+    }
+
+    /// Whether this actor may read and change a case assigned to `advocateId`.
+    ///
+    /// The command line is trusted (it holds the store and its key); supervisors see every case;
+    /// advocates see the cases assigned to them; admins manage accounts and see no case.
+    public func maySee(caseAssignedTo advocateId: String?) -> Bool {
+        guard let account else { return true }
+        switch account.role {
+        case .supervisor: return true
+        case .advocate: return advocateId == account.id
+        case .admin: return false
+        }
+    }
+
+    /// Whether this actor may see every case and the audit log.
+    public var seesAllCases: Bool { account == nil || account?.role == .supervisor }
+}
+
+extension CaseService {
+    /// Refuses when `actor` may not see the case. The message is the same as for a case that does
+    /// not exist, so that probing ids tells nothing.
+    func authorize(_ actor: Actor?, caseId: String, assignedTo advocateId: String?) throws(AdvocateError) {
+        guard let actor, !actor.maySee(caseAssignedTo: advocateId) else { return }
+        throw AdvocateError("you do not have access to case '\(caseId)'", kind: .forbidden)
+    }
+
+    /// Writes one line of the audit log in the current transaction. Nothing private goes in
+    /// `detail`: event, field and form names only.
+    func record(_ actor: Actor?, _ action: String, caseId: String?, detail: String = "", in tx: StoreTransaction) throws {
+        guard let actor else { return }
+        try tx.audit(AuditRecord(accountId: actor.account?.id, accountName: actor.name, channel: actor.channel.rawValue, action: action, caseId: caseId, detail: detail))
+    }
+
+    /// Writes one line of the audit log on its own (sign-in, sign-out, an export).
+    public func record(_ actor: Actor, _ action: String, caseId: String? = nil, detail: String = "") throws(AdvocateError) {
+        do {
+            try store.write { tx in try record(actor, action, caseId: caseId, detail: detail, in: tx) }
+        } catch {
+            throw AdvocateError.from(error)
+        }
+    }
+
+    /// The audit log, newest first (supervisors and the command line only).
+    public func auditLog(_ actor: Actor, caseId: String? = nil, limit: Int = 200, before: Int? = nil) throws(AdvocateError) -> [AuditRecord] {
+        guard actor.seesAllCases else { throw AdvocateError("only supervisors can read the audit log", kind: .forbidden) }
+        do {
+            return try store.write { tx in
+                try record(actor, "audit.read", caseId: caseId, in: tx)
+                return try tx.auditLog(caseId: caseId, limit: limit, before: before)
+            }
+        } catch {
+            throw AdvocateError.from(error)
+        }
+    }
+
+    /// Assigns a case to an advocate's account (supervisors and the command line only).
+    public func assign(_ caseId: String, to accountName: String?, actor: Actor = .commandLine) throws(AdvocateError) {
+        guard actor.seesAllCases else { throw AdvocateError("only supervisors can assign cases", kind: .forbidden) }
+        try transaction { tx, _ in
+            var accountId: String?
+            if let accountName {
+                guard let found = try tx.account(named: accountName)?.account else {
+                    throw AdvocateError("no account named '\(accountName)'; 'advocate users list' shows them", kind: .notFound)
+                }
+                accountId = found.id
+            }
+            try tx.assignCase(caseId, to: accountId)
+            try record(actor, "case.assign", caseId: caseId, detail: accountId ?? "nobody", in: tx)
+        }
+    }
+}
+
+extension CaseService {
+    /// Encrypts the store's personal data with a new key (see `CaseStore.rotateKeys`), using
+    /// each case's pinned definition to know which fields are personal.
+    public func rotateKeys() throws(AdvocateError) -> CaseStore.Rotation {
+        do {
+            var personal: [String: Set<String>] = [:]
+            for stored in try store.read({ try $0.allDefinitions() }) {
+                personal[stored.hash] = try WorkflowLoader.loadPinned(source: stored.source, path: stored.path).personalFieldNames
+            }
+            let rotation = try store.rotateKeys(personalFields: personal)
+            try record(.commandLine, "keys.rotate", detail: "new key \(rotation.newKey)")
+            return rotation
+        } catch {
+            throw AdvocateError.from(error)
+        }
+    }
+}

@@ -1,0 +1,200 @@
+internal import Crypto
+internal import Foundation
+
+/// The keys that encrypt personal data at rest (AES-256-GCM), read from a key file kept outside
+/// the database.
+///
+/// The file holds one key per line, `ID BASE64`; the last line is the key new data is sealed
+/// with, and earlier lines are kept only while `advocate keys rotate` re-encrypts. Losing the
+/// file loses the personal data it protects: back it up apart from the store.
+public final class KeyRing: Sendable {
+    /// The key id new data is sealed with.
+    public let currentId: String
+    let keys: [String: SymmetricKey]
+    /// Where the keys were read from.
+    public let path: String
+
+    init(path: String, keys: [(id: String, key: SymmetricKey)]) {
+        self.path = path
+        self.currentId = keys.last!.id
+        self.keys = Dictionary(keys.map { ($0.id, $0.key) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// The ids of every key in the file, oldest first.
+    public var ids: [String] { keys.keys.sorted() }
+
+    // MARK: Reading and writing the file
+
+    /// Reads the key file at `path`, or returns nil when there is none.
+    static func read(path: String) throws(StoreError) -> KeyRing? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw StoreError(.keys, "\(path): error: the key file cannot be read; check its owner and permissions")
+        }
+        var keys: [(id: String, key: SymmetricKey)] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            let parts = trimmed.split(separator: " ")
+            guard parts.count == 2, isKeyId(parts[0]), let bytes = Data(base64Encoded: String(parts[1])), bytes.count == 32 else {
+                throw StoreError(.keys, "\(path):\(index + 1):1: error: not a key line (expected 'ID BASE64' with a 256-bit key); restore the file from your backup")
+            }
+            keys.append((String(parts[0]), SymmetricKey(data: bytes)))
+        }
+        guard !keys.isEmpty else { throw StoreError(.keys, "\(path): error: the key file holds no key; restore it from your backup") }
+        if let permissions = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int, permissions & 0o077 != 0 {
+            throw StoreError(.keys, "\(path): error: the key file can be read by other users; run 'chmod 600 \(path)'")
+        }
+        return KeyRing(path: path, keys: keys)
+    }
+
+    /// A ring with one new random key, written to `path` with mode 0600.
+    static func create(path: String) throws(StoreError) -> KeyRing {
+        let ring = KeyRing(path: path, keys: [(newKeyId(), SymmetricKey(size: .bits256))])
+        try ring.write()
+        return ring
+    }
+
+    /// This ring plus a new key that becomes current.
+    func adding() -> KeyRing {
+        KeyRing(path: path, keys: ordered + [(KeyRing.newKeyId(), SymmetricKey(size: .bits256))])
+    }
+
+    /// This ring with only its current key.
+    func currentOnly() -> KeyRing { KeyRing(path: path, keys: [(currentId, keys[currentId]!)]) }
+
+    private var ordered: [(id: String, key: SymmetricKey)] {
+        // The current key goes last; the rest keep a stable order.
+        keys.keys.sorted().filter { $0 != currentId }.map { ($0, keys[$0]!) } + [(currentId, keys[currentId]!)]
+    }
+
+    /// Writes the file through a temporary one renamed over it, so a crash leaves the old file or the new one.
+    func write() throws(StoreError) {
+        var text = "# Advocate encryption keys. Keep this file private (mode 0600) and back it up apart from the store.\n"
+        for (id, key) in ordered {
+            text += id + " " + key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
+        }
+        let temporary = path + ".tmp-\(UUID().uuidString)"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw StoreError(.keys, "\(path): error: cannot write the key file; check that its folder exists and is writable")
+        }
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw StoreError(.keys, "\(path): error: cannot replace the key file")
+        }
+    }
+
+    private static func newKeyId() -> String {
+        "k" + (0..<8).map { _ in String(UInt8.random(in: 0...15), radix: 16) }.joined()
+    }
+
+    private static func isKeyId(_ text: Substring) -> Bool {
+        !text.isEmpty && text.count <= 32 && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
+
+    // MARK: Sealing
+
+    /// Encrypts `plaintext`, binding it to `context` (a field name), as `ID.BASE64`.
+    func seal(_ plaintext: some DataProtocol, context: String) -> String {
+        // Sealing with a valid key and a random nonce cannot fail.
+        let box = try! AES.GCM.seal(plaintext, using: keys[currentId]!, authenticating: Data(context.utf8))
+        return currentId + "." + box.combined!.base64EncodedString()
+    }
+
+    /// Decrypts a value made by ``seal(_:context:)`` with any key of the ring.
+    func open(_ sealed: Substring, context: String) throws(StoreError) -> Data {
+        guard let dot = sealed.firstIndex(of: "."), let key = keys[String(sealed[..<dot])] else {
+            throw StoreError(.keys, "the store holds data sealed with a key the key file \(path) does not have; restore the key file from your backup")
+        }
+        do {
+            guard let combined = Data(base64Encoded: String(sealed[sealed.index(after: dot)...])) else { throw StoreError(.corrupt, "") }
+            return try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: key, authenticating: Data(context.utf8))
+        } catch {
+            throw StoreError(.corrupt, "an encrypted value in the store does not open with its key; the store or the key file is damaged")
+        }
+    }
+
+    /// Like ``seal(_:context:)``, for large binary content: `ID.` then the raw sealed bytes.
+    func sealBinary(_ plaintext: some DataProtocol, context: String) -> [UInt8] {
+        let box = try! AES.GCM.seal(plaintext, using: keys[currentId]!, authenticating: Data(context.utf8))
+        return Array((currentId + ".").utf8) + box.combined!
+    }
+
+    /// Opens what ``sealBinary(_:context:)`` made.
+    func openBinary(_ sealed: some Collection<UInt8>, context: String) throws(StoreError) -> [UInt8] {
+        guard let dot = sealed.firstIndex(of: UInt8(ascii: ".")), let key = keys[String(decoding: sealed[..<dot], as: UTF8.self)] else {
+            throw StoreError(.keys, "the store holds data sealed with a key the key file \(path) does not have; restore the key file from your backup")
+        }
+        do {
+            let box = try AES.GCM.SealedBox(combined: Data(sealed[sealed.index(after: dot)...]))
+            return [UInt8](try AES.GCM.open(box, using: key, authenticating: Data(context.utf8)))
+        } catch {
+            throw StoreError(.corrupt, "an encrypted document in the store does not open with its key; the store or the key file is damaged")
+        }
+    }
+
+    /// The marker that starts a sealed value inside stored JSON.
+    static let sealedMarker = Array(#"{"sealed":""#.utf8)
+}
+
+/// Which fields of a state or input to seal, and the ring to seal them with.
+struct Sealing {
+    let ring: KeyRing
+    let fields: Set<String>
+
+    init?(ring: KeyRing?, fields: Set<String>) {
+        guard let ring, !fields.isEmpty else { return nil }
+        self.ring = ring
+        self.fields = fields
+    }
+}
+
+/// Opening the sealed values inside JSON written by ``StateJSON``.
+enum SealedJSON {
+    /// `text` with every `{"sealed":"…"}` replaced by the value it hides.
+    ///
+    /// Only our own writer produces the marker unescaped: a string that contains it is written
+    /// with its quotes escaped, so finding the marker's bytes is unambiguous.
+    static func open(_ text: String, ring: KeyRing?) throws(StoreError) -> String {
+        let bytes = Array(text.utf8)
+        let marker = KeyRing.sealedMarker
+        guard let first = find(marker, in: bytes, from: 0) else { return text }
+        guard let ring else {
+            throw StoreError(.keys, "the store holds encrypted values but no key file was given; open it with its key file")
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var copied = 0
+        var next: Int? = first
+        while let start = next {
+            // The field name is the JSON key just before the marker: "name":{"sealed":"…"}
+            guard start >= 3, bytes[start - 1] == UInt8(ascii: ":"), bytes[start - 2] == UInt8(ascii: "\""),
+                let nameStart = bytes[..<(start - 2)].lastIndex(of: UInt8(ascii: "\""))
+            else { throw StoreError(.corrupt, "an encrypted value in the store is not where a field belongs; the store may be damaged") }
+            let name = String(decoding: bytes[(nameStart + 1)..<(start - 2)], as: UTF8.self)
+            let valueStart = start + marker.count
+            guard let end = bytes[valueStart...].firstIndex(of: UInt8(ascii: "\"")), end + 1 < bytes.count, bytes[end + 1] == UInt8(ascii: "}") else {
+                throw StoreError(.corrupt, "an encrypted value in the store is cut short; the store may be damaged")
+            }
+            let sealed = String(decoding: bytes[valueStart..<end], as: UTF8.self)
+            out.append(contentsOf: bytes[copied..<start])
+            out.append(contentsOf: try ring.open(Substring(sealed), context: name))
+            copied = end + 2
+            next = find(marker, in: bytes, from: copied)
+        }
+        out.append(contentsOf: bytes[copied...])
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int) -> Int? {
+        guard haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
+        var i = from
+        let last = haystack.count - needle.count
+        while i <= last {
+            guard let hit = haystack[i...last].firstIndex(of: needle[0]) else { return nil }
+            if haystack[hit..<(hit + needle.count)].elementsEqual(needle) { return hit }
+            i = hit + 1
+        }
+        return nil
+    }
+}

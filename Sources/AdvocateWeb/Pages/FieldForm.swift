@@ -1,0 +1,98 @@
+internal import Advocate
+internal import Foundation
+internal import AdvocateStore
+internal import AdvocateCore
+
+/// Form controls for typed workflow fields, and reading them back with a message per field.
+enum FieldForm {
+    /// Template data for one control. `value` is what was typed (re-shown after an error).
+    static func control(_ field: FieldDefinition, required: Bool, value: String?, error: String?, text: UIText) -> [String: Any] {
+        let id = "f-" + field.name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+        var control: [String: Any] = [
+            "id": id, "name": field.name, "label": field.label, "help": field.help, "required": required, "value": value ?? "",
+            "hasError": error != nil, "error": error ?? "", "personal": field.personal, "safeAddress": field.safeAddress,
+        ]
+        switch field.kind {
+        case .text, .list: control["textarea"] = true
+        case .enum:
+            if case .enumeration(let options) = field.type {
+                control["select"] = true
+                control["options"] = options.map { ["value": $0, "selected": $0 == value] as [String: Any] }
+            }
+        case .bool:
+            control["select"] = true
+            control["options"] = [["value": "", "label": "", "selected": (value ?? "").isEmpty], ["value": "yes", "label": text["yes"], "selected": value == "yes"],
+                ["value": "no", "label": text["no"], "selected": value == "no"]]
+        case .date: control["inputType"] = "date"
+        case .datetime: control["inputType"] = "datetime-local"
+        case .number, .money:
+            control["inputType"] = "text"
+            control["inputMode"] = "decimal"
+        case .string: control["inputType"] = field.name.hasSuffix("phone") ? "tel" : "text"
+        }
+        if control["inputType"] == nil, control["textarea"] == nil, control["select"] == nil { control["inputType"] = "text" }
+        return control
+    }
+
+    /// Typed values for the given fields, or a message for each field that is wrong.
+    static func read(_ form: FormFields, fields: [(field: FieldDefinition, required: Bool)], text: UIText) -> (values: [String: Value], errors: [String: String]) {
+        var values: [String: Value] = [:]
+        var errors: [String: String] = [:]
+        for (field, required) in fields {
+            let raw = form[field.name] ?? ""
+            if raw.trimmingCharacters(in: .whitespaces).isEmpty {
+                if required { errors[field.name] = text["required_field"] }
+                continue
+            }
+            do {
+                values[field.name] = try FieldInput.parse(raw, as: field.type, field: field.label)
+            } catch {
+                errors[field.name] = error.description
+            }
+        }
+        return (values, errors)
+    }
+
+    /// A value as a person reads it.
+    static func display(_ value: Value, field: FieldDefinition?, text: UIText, language: UILanguage) -> String {
+        switch value {
+        case .bool(let b): return b ? text["yes"] : text["no"]
+        case .date(let d): return Dates.long(d, language: language)
+        case .dateTime(let t): return Dates.long(t.date, language: language) + ", " + Dates.time(t.minuteOfDay)
+        case .money: return "$" + value.text
+        default: return value.text
+        }
+    }
+
+    /// The value as the form control expects it back.
+    static func formValue(_ value: Value) -> String {
+        switch value {
+        case .bool(let b): return b ? "yes" : "no"
+        case .null: return ""
+        default: return value.text
+        }
+    }
+}
+
+/// Dates written out for people, in English or Spanish.
+enum Dates {
+    static let monthsEnglish = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    static let monthsSpanish = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"]
+    static let weekdaysEnglish = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    static let weekdaysSpanish = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
+
+    /// "Thursday, December 3, 2026" or "jueves, 3 de diciembre de 2026".
+    static func long(_ date: CivilDate, language: UILanguage) -> String {
+        let (year, month, day) = date.parts
+        let weekday = (date.dayNumber % 7 + 7 + 3) % 7  // 1970-01-01 was a Thursday (index 3 from Monday).
+        switch language {
+        case .en: return "\(weekdaysEnglish[weekday]), \(monthsEnglish[month - 1]) \(day), \(year)"
+        case .es: return "\(weekdaysSpanish[weekday]), \(day) de \(monthsSpanish[month - 1]) de \(year)"
+        }
+    }
+
+    static func time(_ minuteOfDay: Int) -> String {
+        let hour = minuteOfDay / 60, minute = minuteOfDay % 60
+        return (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
+    }
+}

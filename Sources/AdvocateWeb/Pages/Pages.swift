@@ -1,0 +1,69 @@
+internal import AdvocateStore
+internal import Foundation
+internal import Hummingbird
+internal import Mustache
+
+/// Renders pages: a Mustache template for the content, inside the layout with the navigation,
+/// in the signed-in person's language. Mustache escapes every value, so case data cannot
+/// become markup.
+struct Pages: Sendable {
+    let library: MustacheLibrary
+
+    init() throws {
+        guard let folder = Bundle.module.resourceURL?.appendingPathComponent("Templates") else {
+            throw WebSetupError("the web page templates are missing from this build")
+        }
+        var templates: [String: MustacheTemplate] = [:]
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
+        for name in names {
+            let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            do {
+                templates[String(name.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
+            } catch {
+                throw WebSetupError("Templates/\(name): \(error)")
+            }
+        }
+        library = MustacheLibrary(templates: templates)
+    }
+
+    /// A page: `template` rendered with `data`, inside the layout.
+    func render(_ template: String, title: String, data: [String: Any], context: WebContext, status: HTTPResponse.Status = .ok, current: String? = nil)
+        throws -> Response
+    {
+        let text = UIText.for(context.language)
+        var values = data
+        values["t"] = text.table
+        values["csrf"] = context.session?.csrfToken ?? context.signInToken ?? ""
+        guard let content = library.render(values, withTemplate: template) else {
+            throw WebSetupError("no page template named '\(template)'")
+        }
+        var layout: [String: Any] = ["t": text.table, "title": title, "content": content, "lang": context.language.rawValue]
+        if let session = context.session {
+            let role = session.account.role
+            var nav: [[String: Any]] = []
+            if role != .admin {
+                nav.append(["href": "/agenda", "label": text["agenda"], "current": current == "agenda"])
+                nav.append(["href": "/cases", "label": text["cases"], "current": current == "cases"])
+            }
+            nav.append(["href": "/glossary", "label": text["glossary"], "current": current == "glossary"])
+            nav.append(["href": "/workflows", "label": text["workflows"], "current": current == "workflows"])
+            if role == .supervisor { nav.append(["href": "/audit", "label": text["audit"], "current": current == "audit"]) }
+            layout["nav"] = nav
+            layout["user"] = ["name": session.account.name, "role": text["role_" + role.rawValue]]
+            layout["csrf"] = session.csrfToken
+        }
+        guard let page = library.render(layout, withTemplate: "layout") else { throw WebSetupError("the layout template is missing") }
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    /// A page that says what went wrong and what to do, and never shows private data.
+    func errorPage(_ status: HTTPResponse.Status, message: String, context: WebContext) throws -> Response {
+        let text = UIText.for(context.language)
+        return try render("error", title: text["error_title"], data: ["status": status.code, "reason": status.reasonPhrase, "message": message], context: context, status: status)
+    }
+}
+
+struct WebSetupError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

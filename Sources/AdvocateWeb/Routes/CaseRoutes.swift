@@ -1,0 +1,247 @@
+internal import Advocate
+internal import AdvocateCore
+internal import AdvocateStore
+internal import Foundation
+internal import Hummingbird
+
+/// Cases: the list, opening one, its page, sending events, marking steps done, documents, the
+/// safe-address unlock and the client's printable page. Every route checks access in the
+/// service (`actor`), and every read and write lands in the audit log.
+struct CaseRoutes {
+    let app: WebServices
+
+    func register(on router: Router<WebContext>) {
+        router.get("/cases") { request, context in try list(request, context: context) }
+        router.get("/cases/new") { _, context in try chooseWorkflow(context: context) }
+        router.get("/cases/new/{workflow}") { _, context in try newCase(context: context) }
+        router.post("/cases/new/{workflow}") { _, context in try createCase(context: context) }
+        router.get("/cases/{id}") { _, context in try show(context: context) }
+        router.post("/cases/{id}/events/{event}") { _, context in try sendEvent(context: context) }
+        router.post("/cases/{id}/steps/{key}/done") { _, context in try completeStep(context: context) }
+        router.post("/cases/{id}/unlock") { _, context in try unlock(context: context) }
+        router.post("/cases/{id}/assign") { _, context in try assign(context: context) }
+        router.get("/cases/{id}/documents/{sequence}") { _, context in try download(context: context) }
+        router.get("/cases/{id}/handout") { _, context in try handout(context: context) }
+    }
+
+    private func signedIn(_ context: WebContext) throws -> SignedIn {
+        guard let session = context.session else { throw HTTPError(.unauthorized) }
+        return session
+    }
+
+    private func workflowTitles() -> [String: String] {
+        Dictionary(app.service.workspace.latestWorkflows.map { ($0.definition.id, $0.definition.title) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    // MARK: The list
+
+    func list(_ request: Request, context: WebContext) throws -> Response {
+        let session = try signedIn(context)
+        let text = UIText.for(context.language)
+        let query = request.uri.queryParameters
+        let workflow = query["workflow"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let state = query["state"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let advocate = query["advocate"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let due = query["due"].map(String.init) ?? ""
+        let page = max(1, query["page"].flatMap { Int(String($0)) } ?? 1)
+        let today = app.service.today()
+        let dueThrough: Int? =
+            switch due {
+            case "overdue": today.dayNumber - 1
+            case "today": today.dayNumber
+            case "week": today.dayNumber + 6
+            case "month": today.dayNumber + 29
+            default: nil
+            }
+        let pageSize = 50
+        let filter = StoreTransaction.SummaryFilter(
+            workflowId: workflow, state: state, advocateId: advocate, dueThrough: dueThrough, includeClosed: query["closed"] == "1", limit: pageSize,
+            offset: (page - 1) * pageSize)
+        let (cases, total) = try app.service.caseSummaries(filter, actor: session.actor)
+        let titles = workflowTitles()
+        let accounts = try app.service.store.read { try $0.accounts() }
+        let names = Dictionary(accounts.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let rows: [[String: Any]] = cases.map { summary in
+            let definition = app.service.workspace.workflow(summary.workflowId)?.definition
+            let states = summary.states.keys.sorted().map { track in
+                let name = summary.states[track]!
+                let title = definition?.tracks.first { $0.name == track }?.states.first { $0.name == name }?.title ?? name
+                return title
+            }
+            return [
+                "id": summary.id, "workflow": titles[summary.workflowId] ?? summary.workflowId, "states": states.joined(separator: "; "),
+                "advocate": summary.advocateId.flatMap { names[$0] } ?? text["unassigned"], "closed": summary.closed,
+                "nextDue": summary.nextDueDay.map { Dates.long(CivilDate(dayNumber: $0), language: context.language) } ?? "",
+                "overdue": (summary.nextDueDay ?? Int.max) < today.dayNumber,
+            ]
+        }
+        let allStates = Set(app.service.workspace.latestWorkflows.flatMap { $0.definition.tracks.flatMap { $0.states.map(\.name) } }).sorted()
+        var pages: [[String: Any]] = []
+        let pageCount = max(1, (total + pageSize - 1) / pageSize)
+        if pageCount > 1 {
+            for number in max(1, page - 3)...min(pageCount, page + 3) {
+                var parameters = query.map { ($0.key, $0.value) }.filter { $0.0 != "page" }.map { "\($0.0)=\(String($0.1).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+                parameters.append("page=\(number)")
+                pages.append(["number": number, "href": "/cases?" + parameters.joined(separator: "&"), "current": number == page])
+            }
+        }
+        return try app.pages.render(
+            "cases", title: text["cases"],
+            data: [
+                "rows": rows, "total": total, "hasRows": !rows.isEmpty, "pages": pages,
+                "workflows": app.service.workspace.latestWorkflows.map { ["id": $0.definition.id, "title": $0.definition.title, "selected": $0.definition.id == workflow] },
+                "states": allStates.map { ["name": $0, "selected": $0 == state] },
+                "showAdvocates": session.account.role == .supervisor,
+                "advocates": accounts.filter { $0.role == .advocate }.map { ["id": $0.id, "name": $0.name, "selected": $0.id == advocate] },
+                "due": ["overdue", "today", "week", "month"].map { ["value": $0, "label": text["due_" + $0], "selected": $0 == due] },
+                "canOpen": session.account.role != .admin,
+            ],
+            context: context, current: "cases")
+    }
+
+    // MARK: Opening a case
+
+    func chooseWorkflow(context: WebContext) throws -> Response {
+        _ = try signedIn(context)
+        let text = UIText.for(context.language)
+        let workflows = app.service.workspace.latestWorkflows.map { ["id": $0.definition.id, "title": $0.definition.title, "summary": $0.definition.summary] }
+        return try app.pages.render("choose-workflow", title: text["new_case"], data: ["workflows": workflows], context: context, current: "cases")
+    }
+
+    private func workflow(_ context: WebContext) throws -> Workspace.LoadedWorkflow {
+        let id = try context.parameters.require("workflow")
+        guard let loaded = app.service.workspace.workflow(id) else { throw HTTPError(.notFound, message: UIText.for(context.language)["no_such_workflow"]) }
+        return loaded
+    }
+
+    func newCase(context: WebContext, values: FormFields = FormFields(), errors: [String: String] = [:], status: HTTPResponse.Status = .ok) throws -> Response {
+        let session = try signedIn(context)
+        let text = UIText.for(context.language)
+        if session.account.role == .admin { throw AdvocateError(text["admins_no_cases"], kind: .forbidden) }
+        let loaded = try workflow(context)
+        let definition = loaded.definition
+        let controls = definition.fields.map { field in
+            FieldForm.control(field, required: field.required, value: values[field.name], error: errors[field.name], text: text)
+        }
+        let summary = errors.isEmpty ? [] : definition.fields.filter { errors[$0.name] != nil }.map { ["id": "f-" + $0.name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined(), "label": $0.label, "error": errors[$0.name]!] }
+        return try app.pages.render(
+            "new-case", title: text["new_case"] + ": " + definition.title,
+            data: ["workflow": ["id": definition.id, "title": definition.title, "summary": definition.summary], "fields": controls, "errors": summary, "hasErrors": !errors.isEmpty],
+            context: context, status: status, current: "cases")
+    }
+
+    func createCase(context: WebContext) throws -> Response {
+        let session = try signedIn(context)
+        let text = UIText.for(context.language)
+        let loaded = try workflow(context)
+        let (values, errors) = FieldForm.read(context.form, fields: loaded.definition.fields.map { ($0, $0.required) }, text: text)
+        guard errors.isEmpty else { return try newCase(context: context, values: context.form, errors: errors, status: .unprocessableContent) }
+        let outcome = try app.service.open(loaded, values: values, actor: session.actor)
+        return Response.redirect(to: "/cases/\(outcome.caseId)", type: .normal)
+    }
+
+    // MARK: The case page
+
+    func show(context: WebContext, eventErrors: (event: String, errors: [String: String], values: FormFields)? = nil, message: String? = nil, status: HTTPResponse.Status = .ok)
+        throws -> Response
+    {
+        let session = try signedIn(context)
+        let text = UIText.for(context.language)
+        let id = try context.parameters.require("id")
+        let details = try app.service.details(id, actor: session.actor)
+        let documents = try app.service.documents(id, actor: session.actor)
+        let history = try app.service.history(id, actor: session.actor)
+        let page = CasePage(details: details, documents: documents, history: history, session: session, app: app, language: context.language, text: text)
+        var data = page.data(eventErrors: eventErrors)
+        data["message"] = message ?? ""
+        data["hasMessage"] = message != nil
+        return try app.pages.render("case", title: text["case"] + " " + id, data: data, context: context, status: status, current: "cases")
+    }
+
+    func sendEvent(context: WebContext) throws -> Response {
+        let session = try signedIn(context)
+        let text = UIText.for(context.language)
+        let id = try context.parameters.require("id")
+        let event = try context.parameters.require("event")
+        let details = try app.service.details(id, actor: session.actor)
+        guard let definition = details.definition.events[event] else { throw AdvocateError(text["no_such_event"], kind: .notFound) }
+        let fields = definition.payload.compactMap { payload in details.definition.field(payload.field).map { ($0, payload.required && payload.defaultValue == nil) } }
+        let (values, errors) = FieldForm.read(context.form, fields: fields, text: text)
+        guard errors.isEmpty else { return try show(context: context, eventErrors: (event, errors, context.form), status: .unprocessableContent) }
+        // A refused event (not allowed now, a guard, a wrong value) is shown next to its form;
+        // anything else (no access, a conflict) becomes the error page.
+        let result = Result { () throws(AdvocateError) in try app.service.send(id, event: event, payload: values, actor: session.actor) }
+        if case .failure(let error) = result {
+            guard error.kind == .invalid else { throw error }
+            return try show(context: context, eventErrors: (event, ["_": error.description], context.form), status: .unprocessableContent)
+        }
+        return Response.redirect(to: "/cases/\(id)#history", type: .normal)
+    }
+
+    func completeStep(context: WebContext) throws -> Response {
+        let session = try signedIn(context)
+        let id = try context.parameters.require("id")
+        _ = try app.service.complete(id, step: try context.parameters.require("key"), actor: session.actor)
+        return Response.redirect(to: "/cases/\(id)#steps", type: .normal)
+    }
+
+    /// Shows this case's safe address to this session for a few minutes, with a reason, audited.
+    func unlock(context: WebContext) throws -> Response {
+        let session = try signedIn(context)
+        let text = UIText.for(context.language)
+        let id = try context.parameters.require("id")
+        let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else { return try show(context: context, message: text["unlock_reason_needed"], status: .unprocessableContent) }
+        _ = try app.service.details(id, actor: session.actor)
+        let until = app.now + app.configuration.unlockSeconds
+        try app.service.store.write { tx in
+            try tx.unlockSafeAddress(tokenHash: session.tokenHash, caseId: id, until: until)
+        }
+        // The reason is the advocate's own words; it goes to the audit log, cut short, as they wrote it.
+        try app.service.record(session.actor, "safe-address.unlock", caseId: id, detail: String(reason.prefix(200)))
+        return Response.redirect(to: "/cases/\(id)#facts", type: .normal)
+    }
+
+    func assign(context: WebContext) throws -> Response {
+        let session = try signedIn(context)
+        let id = try context.parameters.require("id")
+        let name = context.form["advocate"].flatMap { $0.isEmpty ? nil : $0 }
+        try app.service.assign(id, to: name, actor: session.actor)
+        return Response.redirect(to: "/cases/\(id)", type: .normal)
+    }
+
+    func download(context: WebContext) throws -> Response {
+        let session = try signedIn(context)
+        let id = try context.parameters.require("id")
+        guard let sequence = Int(try context.parameters.require("sequence")) else { throw HTTPError(.notFound) }
+        let documents = try app.service.documents(id, actor: session.actor)
+        guard let document = documents.first(where: { $0.sequence == sequence }) else { throw HTTPError(.notFound) }
+        let bytes = try app.service.documentContent(id, sequence: sequence, actor: session.actor)
+        let type =
+            switch document.format {
+            case "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            case "odt": "application/vnd.oasis.opendocument.text"
+            case "html": "text/html; charset=utf-8"
+            default: "application/octet-stream"
+            }
+        let safeName = document.fileName.filter { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+        return Response(
+            status: .ok,
+            headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(safeName)\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// A printable page for the client, in her language: where each track stands, what happens
+    /// now, and the legal words in it explained.
+    func handout(context: WebContext) throws -> Response {
+        let session = try signedIn(context)
+        let id = try context.parameters.require("id")
+        let details = try app.service.details(id, actor: session.actor)
+        let clientLanguage: UILanguage = details.stored.state.data["client.language"].map { $0.text.lowercased().hasPrefix("es") || $0.text.lowercased().hasPrefix("span") } == true ? .es : .en
+        var handoutContext = context
+        handoutContext.session?.account.language = clientLanguage.rawValue
+        let text = UIText.for(clientLanguage)
+        let data = CasePage.handout(details: details, app: app, language: clientLanguage, text: text)
+        return try app.pages.render("handout", title: text["handout_title"], data: data, context: handoutContext)
+    }
+}

@@ -1,0 +1,135 @@
+internal import Advocate
+internal import AdvocateStore
+internal import Foundation
+internal import Hummingbird
+internal import HummingbirdBcrypt
+internal import NIOPosix
+
+/// What every route shares: the case service, the configuration, the page renderer and the
+/// sign-in throttle.
+final class WebServices: Sendable {
+    let service: CaseService
+    let configuration: WebConfiguration
+    let pages: Pages
+    let throttle: SignInThrottle
+
+    init(service: CaseService, configuration: WebConfiguration) throws {
+        self.service = service
+        self.configuration = configuration
+        self.pages = try Pages()
+        self.throttle = SignInThrottle(limit: configuration.signInAttempts, window: configuration.throttleWindowSeconds)
+    }
+
+    /// Seconds since 1970, from the service's clock (tests move it).
+    var now: Int64 { Int64(service.clock.now().timeIntervalSince1970.rounded(.down)) }
+
+    func strings(for language: UILanguage) -> UIText { UIText.for(language) }
+
+    // MARK: Sessions
+
+    /// The live session for a cookie token; an idle or expired one is removed.
+    func session(token: String) throws -> SignedIn? {
+        let hash = Tokens.hash(token)
+        let store = service.store
+        guard let found = try store.read({ try $0.session(tokenHash: hash) }) else { return nil }
+        let now = now
+        if now - found.lastSeen > configuration.sessionIdleSeconds || now - found.createdAt > configuration.sessionLifetimeSeconds {
+            try store.write { try $0.deleteSession(tokenHash: hash) }
+            return nil
+        }
+        // Writing on every request would serialise all reads behind the writer; a minute is fine-grained enough.
+        if now - found.lastSeen >= 60 { try store.write { try $0.touchSession(tokenHash: hash, now: now) } }
+        return SignedIn(account: found.account, tokenHash: hash, csrfToken: found.csrfToken, unlockedCase: found.unlockedCase, unlockedUntil: found.unlockedUntil)
+    }
+
+    /// The account behind an API token, as a session without CSRF (scripts send no cookies).
+    func apiSession(token: String) throws -> SignedIn? {
+        let hash = Tokens.hash(token)
+        guard let account = try service.store.read({ try $0.account(apiTokenHash: hash) }) else { return nil }
+        return SignedIn(account: account, tokenHash: hash, csrfToken: "")
+    }
+
+    /// Checks a name and password; on success stores a new session and returns its cookie token.
+    func signIn(name: String, password: String) async throws -> (token: String, account: Account)? {
+        let found = try service.store.read { try $0.account(named: name) }
+        // Bcrypt runs off the request threads, and runs even for an unknown name, so that the
+        // time taken does not tell which names exist.
+        let hash = found?.passwordHash ?? Passwords.decoy
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        guard matches, let account = found?.account, !account.disabled else { return nil }
+        let token = Tokens.random()
+        try service.store.write { tx in
+            try tx.deleteSessions(idleBefore: now - configuration.sessionIdleSeconds, createdBefore: now - configuration.sessionLifetimeSeconds)
+            try tx.createSession(tokenHash: Tokens.hash(token), accountId: account.id, csrfToken: Tokens.random(), now: now)
+        }
+        return (token, account)
+    }
+
+    func signOut(_ session: SignedIn) throws {
+        try service.store.write { try $0.deleteSession(tokenHash: session.tokenHash) }
+    }
+
+    func sessionCookie(_ token: String, maxAge: Int? = nil) -> Cookie {
+        Cookie(name: SessionMiddleware.cookieName, value: token, maxAge: maxAge, path: "/", secure: configuration.secureCookies, httpOnly: true, sameSite: .strict)
+    }
+
+    // MARK: Responses
+
+    func jsonError(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        let body = try! JSONSerialization.data(withJSONObject: ["error": message], options: [.sortedKeys])
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// Password rules and hashing (bcrypt).
+public enum Passwords {
+    /// Work factor for new hashes. `ADVOCATE_BCRYPT_COST` lowers it for tests only.
+    public static var cost: UInt8 {
+        ProcessInfo.processInfo.environment["ADVOCATE_BCRYPT_COST"].flatMap(UInt8.init).map { min(max($0, 4), 31) } ?? 12
+    }
+
+    /// Why a new password is refused, or nil when it is acceptable.
+    public static func problem(with password: String, name: String) -> String? {
+        if password.count < 12 { return "use at least 12 characters (a few unrelated words work well)" }
+        if password.lowercased().contains(name.lowercased()) { return "do not include the account name in the password" }
+        return nil
+    }
+
+    public static func hash(_ password: String) -> String { Bcrypt.hash(password, cost: cost) }
+
+    /// A hash of a random password, checked against when a name is unknown.
+    static let decoy = Bcrypt.hash(Tokens.random(), cost: cost)
+}
+
+/// Counts failed sign-ins per account name and per address, and refuses more than `limit`
+/// within `window` seconds.
+actor SignInThrottle {
+    let limit: Int
+    let window: Int64
+    private var failures: [String: [Int64]] = [:]
+
+    init(limit: Int, window: Int64) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// Whether another attempt may be made now for these keys.
+    func allows(_ keys: [String], now: Int64) -> Bool {
+        keys.allSatisfy { key in (failures[key]?.filter { now - $0 < window }.count ?? 0) < limit }
+    }
+
+    func failed(_ keys: [String], now: Int64) {
+        for key in keys { failures[key, default: []] = (failures[key] ?? []).filter { now - $0 < window } + [now] }
+        if failures.count > 10_000 { failures = failures.filter { $0.value.contains { now - $0 < window } } }
+    }
+
+    func succeeded(_ keys: [String]) {
+        for key in keys { failures[key] = nil }
+    }
+}
+
+/// API tokens for scripts: made by `advocate users token`, kept only as a hash.
+public enum APITokens {
+    public static func make() -> String { "adv_" + Tokens.random() }
+    public static func hash(_ token: String) -> String { Tokens.hash(token) }
+}
