@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "AdvocateTests", dependencies: ["Advocate", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(
             name: "AdvocateWebTests",
-            dependencies: ["AdvocateWeb", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["AdvocateWeb", "AdvocateXML", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AdvocateCLITests", dependencies: ["AdvocateCLI", "TestSupport"], swiftSettings: strictSwift),

@@ -149,3 +149,10 @@ extension StoreTransaction {
         return (cases, total)
     }
 }
+
+extension StoreTransaction {
+    /// Tries to change a journal entry, which the store's triggers must refuse (used by tests).
+    public func appendOnlyProbe(_ caseId: String) throws {
+        try db.execute(sql: "UPDATE journal SET at = at WHERE case_id = ?", arguments: [caseId])
+    }
+}

@@ -96,3 +96,12 @@ public final class HTMLDocument {
         return String(decoding: UnsafeBufferPointer(start: buffer, count: Int(size)), as: UTF8.self)
     }
 }
+
+extension HTMLDocument {
+    /// The page as a Swift tree, rooted at `html`.
+    public func tree() -> XMLTree? {
+        guard let root = xmlDocGetRootElement(pointer) else { return nil }
+        guard case .element(let element) = XMLDocument.copy(root) else { return nil }
+        return XMLTree(root: element, standalone: false)
+    }
+}

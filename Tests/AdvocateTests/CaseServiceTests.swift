@@ -139,7 +139,7 @@ struct CaseServiceTests {
         _ = try service.send(id, event: "client_moved", fields: ["client.phone": "555-0100"])
         #expect(throws: StoreError.self) {
             try service.store.write { tx in
-                try tx.updateCase(id, expectedVersion: stored.version, state: stored.state, wakeAt: nil, entries: [], agenda: [])
+                try tx.updateCase(id, expectedVersion: stored.version, state: stored.state, wakeAt: nil, entries: [], agenda: [], personal: [])
             }
         }
     }

@@ -48,7 +48,7 @@ struct CasePage {
                 "key": item.key, "title": item.title, "who": item.who, "kind": item.kind.rawValue,
                 "due": item.due.map { Dates.long($0.date, language: language) + ($0.hasTime ? ", " + Dates.time($0.moment.minuteOfDay) : "") } ?? text["no_date"],
                 "dueISO": item.due?.iso ?? "", "reasons": item.due?.reasons ?? [], "hasReasons": !(item.due?.reasons.isEmpty ?? true), "overdue": overdue,
-                "checklist": stepDefinition(item)?.checklist ?? [],
+                "checklist": stepDefinition(item)?.checklist ?? [], "hasChecklist": !(stepDefinition(item)?.checklist.isEmpty ?? true),
             ]
         }
         let events: [[String: Any]] = possibleEvents().map { event in

@@ -49,6 +49,7 @@ struct Pages: Sendable {
             nav.append(["href": "/workflows", "label": text["workflows"], "current": current == "workflows"])
             if role == .supervisor { nav.append(["href": "/audit", "label": text["audit"], "current": current == "audit"]) }
             layout["nav"] = nav
+            layout["hasNav"] = true
             layout["user"] = ["name": session.account.name, "role": text["role_" + role.rawValue]]
             layout["csrf"] = session.csrfToken
         }

@@ -32,9 +32,9 @@ struct AgendaRoutes {
         let todays = entries.filter { !$0.overdue && $0.row.due?.date == today }.map(row)
         let week = entries.filter { !$0.overdue && ($0.row.due?.date ?? today) > today }.map(row)
         let sections: [[String: Any]] = [
-            ["id": "overdue", "heading": text["overdue_heading"], "items": overdue, "empty": text["nothing_overdue"], "count": overdue.count],
-            ["id": "today", "heading": text["today_heading"], "items": todays, "empty": text["nothing_today"], "count": todays.count],
-            ["id": "week", "heading": text["week_heading"], "items": week, "empty": text["nothing_week"], "count": week.count],
+            ["id": "overdue", "heading": text["overdue_heading"], "items": overdue, "hasItems": !overdue.isEmpty, "empty": text["nothing_overdue"], "count": overdue.count],
+            ["id": "today", "heading": text["today_heading"], "items": todays, "hasItems": !todays.isEmpty, "empty": text["nothing_today"], "count": todays.count],
+            ["id": "week", "heading": text["week_heading"], "items": week, "hasItems": !week.isEmpty, "empty": text["nothing_week"], "count": week.count],
         ]
         return try app.pages.render(
             "agenda", title: text["agenda"], data: ["sections": sections, "today": Dates.long(today, language: context.language)], context: context, current: "agenda")

@@ -88,7 +88,7 @@ struct CaseRoutes {
         return try app.pages.render(
             "cases", title: text["cases"],
             data: [
-                "rows": rows, "total": total, "hasRows": !rows.isEmpty, "pages": pages,
+                "rows": rows, "total": total, "hasRows": !rows.isEmpty, "pages": pages, "hasPages": !pages.isEmpty,
                 "workflows": app.service.workspace.latestWorkflows.map { ["id": $0.definition.id, "title": $0.definition.title, "selected": $0.definition.id == workflow] },
                 "states": allStates.map { ["name": $0, "selected": $0 == state] },
                 "showAdvocates": session.account.role == .supervisor,

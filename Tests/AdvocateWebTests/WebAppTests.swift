@@ -1,0 +1,340 @@
+import Advocate
+import AdvocateStore
+import AdvocateWeb
+import Foundation
+import HTTPTypes
+import TestSupport
+import Testing
+
+@Suite("Web app: signing in, access and forms")
+struct WebAppTests {
+    static let pagesForAdvocates = [
+        "/agenda", "/cases", "/cases/new", "/cases/new/protective-order", "/glossary", "/glossary?q=continuance", "/glossary/continuance",
+        "/glossary/handout", "/workflows", "/workflows/protective-order",
+    ]
+
+    @Test("signed out, pages redirect to the sign-in page", arguments: pagesForAdvocates + ["/cases/C-00001", "/audit"])
+    func signedOutPagesRedirect(path: String) async throws {
+        try await WebHarness().test { browser in
+            let page = try await browser.get(path)
+            #expect(page.status == .found)
+            #expect(page.location == "/login")
+        }
+    }
+
+    @Test("signed out, changes are refused with 401, and the API asks for a token")
+    func signedOutChangesAreRefused() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            let response1 = try await browser.post("/cases/\(harness.mariasCase)/events/safety_plan_made").status
+            #expect(response1 == .unauthorized)
+            let response2 = try await browser.get("/api/cases").status
+            #expect(response2 == .unauthorized)
+        }
+        #expect(try harness.service.history(harness.mariasCase).count == 1)
+    }
+
+    @Test("signing in sets an HttpOnly, SameSite=Strict session cookie and leads to the agenda")
+    func signingIn() async throws {
+        try await WebHarness().test { browser in
+            let page = try await browser.signIn("maria")
+            #expect(page.status == .seeOther)
+            #expect(page.location == "/agenda")
+            let cookie = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("advocate_session=") })
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Strict"))
+            #expect(!cookie.contains("Secure"))
+            let agenda = try await browser.get("/agenda")
+            #expect(agenda.status == .ok)
+            #expect(agenda.body.contains("Make a safety plan with the client"))
+        }
+    }
+
+    @Test("behind TLS the cookie is Secure")
+    func secureCookies() async throws {
+        try await WebHarness(configuration: WebConfiguration(secureCookies: true)).test { browser in
+            let page = try await browser.signIn("maria")
+            #expect(page.headers[values: .setCookie].contains { $0.hasPrefix("advocate_session=") && $0.contains("Secure") })
+        }
+    }
+
+    @Test("a wrong password is refused, and after five failures even the right one waits")
+    func wrongPasswordsAreThrottled() async throws {
+        try await WebHarness().test { browser in
+            let wrong = try await browser.signIn("maria", password: "not the password at all")
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.body.contains("do not match"))
+            #expect(browser.cookies["advocate_session"] == nil)
+            for _ in 0..<4 { try await browser.signIn("maria", password: "still not the password") }
+            let blocked = try await browser.signIn("maria")
+            #expect(blocked.status == .tooManyRequests)
+            #expect(browser.cookies["advocate_session"] == nil)
+        }
+    }
+
+    @Test("an unknown name gets the same answer as a wrong password")
+    func unknownNames() async throws {
+        try await WebHarness().test { browser in
+            let page = try await browser.signIn("nobody-here")
+            #expect(page.status == .unauthorized)
+            #expect(page.body.contains("do not match"))
+        }
+    }
+
+    @Test("every page sends the security headers and passes the structure check", arguments: pagesForAdvocates)
+    func pagesAreSafeAndAccessible(path: String) async throws {
+        try await WebHarness().test { browser in
+            try await browser.signIn("maria")
+            let page = try await browser.get(path)
+            #expect(page.status == .ok, "\(path)")
+            let policy = try #require(page.headers[HTTPField.Name("Content-Security-Policy")!])
+            #expect(!policy.contains("unsafe-inline"))
+            #expect(policy.contains("frame-ancestors 'none'"))
+            #expect(page.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+            #expect(page.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+            #expect(page.headers[.cacheControl] == "no-store")
+            #expect(try PageStructure.problems(page.body) == [], "\(path)")
+        }
+    }
+
+    @Test("the case page, the client's page and the audit log pass the structure check")
+    func casePagesAreAccessible() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            for path in ["/cases/\(harness.mariasCase)", "/cases/\(harness.mariasCase)/handout"] {
+                let page = try await browser.get(path)
+                #expect(page.status == .ok)
+                #expect(try PageStructure.problems(page.body) == [], "\(path)")
+            }
+            try await browser.post("/logout")
+            try await browser.signIn("sam")
+            let audit = try await browser.get("/audit")
+            #expect(audit.status == .ok)
+            #expect(try PageStructure.problems(audit.body) == [])
+        }
+    }
+
+    @Test("an advocate cannot open another advocate's case, on any route")
+    func advocatesSeeOnlyTheirCases() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            let response3 = try await browser.get("/cases/\(harness.josCase)").status
+            #expect(response3 == .forbidden)
+            let response4 = try await browser.get("/cases/\(harness.josCase)/handout").status
+            #expect(response4 == .forbidden)
+            let response5 = try await browser.get("/cases/\(harness.josCase)/documents/1").status
+            #expect(response5 == .forbidden)
+            try await browser.get("/cases/\(harness.mariasCase)")
+            let response6 = try await browser.post("/cases/\(harness.josCase)/events/client_moved", [("client.phone", "555-0100")]).status
+            #expect(response6 == .forbidden)
+            let response7 = try await browser.post("/cases/\(harness.josCase)/unlock", [("reason", "curious")]).status
+            #expect(response7 == .forbidden)
+            let list = try await browser.get("/cases")
+            #expect(list.body.contains(harness.mariasCase))
+            #expect(!list.body.contains(harness.josCase))
+            let response8 = try await browser.get("/audit").status
+            #expect(response8 == .forbidden)
+        }
+        #expect(try harness.service.history(harness.josCase).count == 1)
+    }
+
+    @Test("a supervisor sees every case; an admin sees none")
+    func rolesDecideWhatIsSeen() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.signIn("sam")
+            let response9 = try await browser.get("/cases/\(harness.josCase)").status
+            #expect(response9 == .ok)
+            let list = try await browser.get("/cases")
+            #expect(list.body.contains(harness.mariasCase) && list.body.contains(harness.josCase))
+            try await browser.post("/logout")
+            try await browser.signIn("ada")
+            let response10 = try await browser.get("/cases/\(harness.mariasCase)").status
+            #expect(response10 == .forbidden)
+            let response11 = try await browser.get("/cases").status
+            #expect(response11 == .forbidden)
+            let response12 = try await browser.get("/workflows").status
+            #expect(response12 == .ok)
+        }
+    }
+
+    @Test("a form without the CSRF token, or with another one, changes nothing", arguments: ["", "forged-token"])
+    func csrfIsChecked(token: String) async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            try await browser.get("/cases/\(harness.mariasCase)")
+            let page = try await browser.post("/cases/\(harness.mariasCase)/events/safety_plan_made", csrf: token)
+            #expect(page.status == .forbidden)
+            #expect(page.body.contains("did not come from Advocate"))
+        }
+        #expect(try harness.service.history(harness.mariasCase).count == 1)
+    }
+
+    @Test("the sign-in form has a CSRF token too")
+    func signInFormIsProtected() async throws {
+        try await WebHarness().test { browser in
+            try await browser.get("/login")
+            let page = try await browser.post("/login", [("name", "maria"), ("password", WebHarness.password)], csrf: "forged")
+            #expect(page.status == .forbidden)
+            #expect(browser.cookies["advocate_session"] == nil)
+        }
+    }
+
+    @Test("a wrong value is shown next to its field, and the case is unchanged")
+    func wrongFieldTypes() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            try await browser.get("/cases/\(harness.mariasCase)")
+            let page = try await browser.post("/cases/\(harness.mariasCase)/events/full_hearing_set", [("hearing.date", "next Tuesday")])
+            #expect(page.status == .unprocessableContent)
+            #expect(page.body.contains(#"id="f-hearing-date" name="hearing.date" value="next Tuesday""#))
+            #expect(page.body.contains(#"aria-invalid="true""#))
+            #expect(page.body.contains("must be a date and time"))
+        }
+        #expect(try harness.service.history(harness.mariasCase).count == 1)
+    }
+
+    @Test("opening a case checks each field and assigns the case to the advocate")
+    func openingACase() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            try await browser.get("/cases/new/protective-order")
+            let refused = try await browser.post("/cases/new/protective-order", [("client.name", "")])
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("This answer is needed."))
+            let opened = try await browser.post("/cases/new/protective-order", [("client.name", "Ana Madeup"), ("client.language", "Spanish")])
+            #expect(opened.status == .seeOther)
+            let id = try #require(opened.location?.split(separator: "/").last.map(String.init))
+            let response13 = try await browser.get("/cases/\(id)").status
+            #expect(response13 == .ok)
+            let stored = try harness.service.details(id)
+            #expect(stored.stored.advocateId == "U-0001")
+        }
+    }
+
+    @Test("sending an event moves the case, and the audit log says who read and changed it")
+    func sendingEvents() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            try await browser.get("/cases/\(harness.mariasCase)")
+            let sent = try await browser.post("/cases/\(harness.mariasCase)/events/petition_filed", [("petition.ex_parte_requested", "yes")])
+            #expect(sent.status == .seeOther)
+            let page = try await browser.get("/cases/\(harness.mariasCase)")
+            #expect(page.body.contains("Petition filed") || page.body.contains("petition"))
+        }
+        let history = try harness.service.history(harness.mariasCase)
+        #expect(history.count == 2)
+        let audit = try harness.service.auditLog(.commandLine, caseId: harness.mariasCase)
+        #expect(audit.contains { $0.action == "case.event" && $0.accountName == "maria" && $0.detail.hasPrefix("petition_filed") })
+        #expect(audit.contains { $0.action == "case.read" && $0.accountName == "maria" && $0.channel == "web" })
+        // The log names fields, never their values.
+        #expect(!audit.contains { $0.detail.contains("Rosa") || $0.detail.contains("Quiet Court") })
+    }
+
+    @Test("the safe address stays locked until unlocked with a reason, and the unlock is audited")
+    func safeAddressUnlock() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            let locked = try await browser.get("/cases/\(harness.mariasCase)")
+            #expect(!locked.body.contains("Quiet Court"))
+            #expect(locked.body.contains("Confidential safe address: locked"))
+            let response14 = try await browser.post("/cases/\(harness.mariasCase)/unlock", [("reason", "")]).status
+            #expect(response14 == .unprocessableContent)
+            try await browser.post("/cases/\(harness.mariasCase)/unlock", [("reason", "filing the petition")])
+            let response15 = try await browser.get("/cases/\(harness.mariasCase)").body.contains("7 Quiet Court")
+            #expect(response15)
+            // The client's printable page never shows it.
+            let response16 = try await browser.get("/cases/\(harness.mariasCase)/handout").body.contains("Quiet Court")
+            #expect(!(response16))
+            harness.clock.advance(hours: 1)
+            try await browser.signIn("maria")
+            let response17 = try await browser.get("/cases/\(harness.mariasCase)").body.contains("Quiet Court")
+            #expect(!(response17))
+        }
+        let audit = try harness.service.auditLog(.commandLine, caseId: harness.mariasCase)
+        #expect(audit.contains { $0.action == "safe-address.unlock" && $0.detail == "filing the petition" })
+    }
+
+    @Test("signing out ends the session for good")
+    func signingOut() async throws {
+        try await WebHarness().test { browser in
+            try await browser.signIn("maria")
+            let kept = browser.cookies
+            try await browser.get("/agenda")
+            let out = try await browser.post("/logout")
+            #expect(out.location == "/login")
+            browser.cookies = kept
+            let response18 = try await browser.get("/agenda").location
+            #expect(response18 == "/login")
+        }
+    }
+
+    @Test("a session ends after 30 minutes without use")
+    func idleSessionsEnd() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            harness.clock.advance(hours: 0)
+            let response19 = try await browser.get("/agenda").status
+            #expect(response19 == .ok)
+            harness.clock.set(TestSupport.time("2026-11-19T09:31"))
+            let response20 = try await browser.get("/agenda").location
+            #expect(response20 == "/login")
+        }
+    }
+
+    @Test("an account set to Spanish gets Spanish pages")
+    func spanishPages() async throws {
+        try await WebHarness().test { browser in
+            try await browser.signIn("jo")
+            let page = try await browser.get("/agenda")
+            #expect(page.body.contains(#"<html lang="es">"#))
+            #expect(page.body.contains("Cerrar sesión"))
+            #expect(page.body.contains("Atrasado"))
+        }
+    }
+
+    @Test("documents download with their type, and each download is audited")
+    func documentDownloads() async throws {
+        let harness = try WebHarness()
+        let documents = try harness.service.documents(harness.mariasCase)
+        let first = try #require(documents.first)
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            let page = try await browser.get("/cases/\(harness.mariasCase)/documents/\(first.sequence)")
+            #expect(page.status == .ok)
+            #expect(page.headers[.contentDisposition]?.contains("attachment") == true)
+            #expect(page.body.utf8.starts(with: Array("PK".utf8)))
+        }
+        #expect(try harness.service.auditLog(.commandLine, caseId: harness.mariasCase).contains { $0.action == "document.read" && $0.accountName == "maria" })
+    }
+
+    @Test("glossary suggestions come back as JSON as the advocate types")
+    func glossaryCompletion() async throws {
+        try await WebHarness().test { browser in
+            try await browser.signIn("maria")
+            let page = try await browser.get("/glossary/complete?q=contin")
+            #expect(page.headers[.contentType] == "application/json")
+            #expect(page.body.contains("continuance"))
+        }
+    }
+
+    @Test("a missing page is a 404 page, not a stack trace")
+    func missingPages() async throws {
+        try await WebHarness().test { browser in
+            try await browser.signIn("maria")
+            let page = try await browser.get("/no/such/page")
+            #expect(page.status == .notFound)
+            #expect(page.body.contains("<h1>"))
+            let response21 = try await browser.get("/cases/C-99999").status
+            #expect(response21 == .notFound)
+        }
+    }
+}
