@@ -23,11 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
         let service: CaseService
         do {
             service = try options.service(concurrentReads: true)
-            let accounts = try service.store.read { try $0.accounts() }
-            if accounts.isEmpty {
-                Output.error("no accounts yet: add one with 'advocate users add NAME --role supervisor' (there is no default password)")
-                throw ExitCode.failure
-            }
+            if try service.store.read({ try $0.accounts() }).isEmpty { try ServeCommand.createFirstAccount(service) }
         } catch let exit as ExitCode {
             throw exit
         } catch {
@@ -37,5 +33,19 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = WebConfiguration(host: host, port: port, secureCookies: secureCookies, sessionIdleSeconds: Int64(idleMinutes) * 60)
         print("Advocate is running at http://\(host):\(port)/ (Ctrl-C stops it)")
         try await runWebApp(service: service, configuration: configuration)
+    }
+
+    /// A new store has no accounts and there is no default password: the person starting the
+    /// server makes the first (supervisor) account on the terminal.
+    static func createFirstAccount(_ service: CaseService) throws {
+        guard isatty(STDIN_FILENO) == 1 else {
+            throw AdvocateError("no accounts yet: add one with 'advocate users add NAME --role supervisor' (there is no default password)")
+        }
+        print("This store has no accounts yet. Make the first one: a supervisor, who sees every case and the audit log.")
+        print("Account name: ", terminator: "")
+        guard let name = readLine()?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { throw AdvocateError("no account name given; nothing was changed") }
+        let password = try UsersCommand.newPassword(name: name, fromStandardInput: false)
+        let account = try UsersCommand.addAccount(service, name: name, role: .supervisor, language: "en", password: password)
+        print("added \(account.name) (\(account.id), supervisor); add advocates with 'advocate users add NAME --role advocate'")
     }
 }

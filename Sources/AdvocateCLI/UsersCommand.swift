@@ -21,16 +21,8 @@ struct UsersCommand: ParsableCommand {
             try Output.run {
                 guard let role = AccountRole(rawValue: role) else { throw AdvocateError("--role must be advocate, supervisor or admin") }
                 guard ["en", "es"].contains(language) else { throw AdvocateError("--language must be en or es") }
-                guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-@".contains($0) }) else {
-                    throw AdvocateError("an account name is 1 to 64 letters, digits, and . _ - @")
-                }
                 let password = try UsersCommand.newPassword(name: name, fromStandardInput: passwordStdin)
-                let service = try options.service()
-                let account = try service.store.write { tx in
-                    let account = try tx.addAccount(name: name, role: role, passwordHash: Passwords.hash(password), language: language)
-                    try tx.audit(AuditRecord(accountId: nil, accountName: Actor.commandLine.name, channel: "cli", action: "account.add", caseId: nil, detail: "\(account.id) \(role.rawValue)"))
-                    return account
-                }
+                let account = try UsersCommand.addAccount(try options.service(), name: name, role: role, language: language, password: password)
                 print("added \(account.name) (\(account.id), \(account.role.rawValue))")
             }
         }
@@ -110,6 +102,17 @@ struct UsersCommand: ParsableCommand {
                 }
                 print(token)
             }
+        }
+    }
+
+    static func addAccount(_ service: CaseService, name: String, role: AccountRole, language: String, password: String) throws -> Account {
+        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-@".contains($0) }) else {
+            throw AdvocateError("an account name is 1 to 64 letters, digits, and . _ - @")
+        }
+        return try service.store.write { tx in
+            let account = try tx.addAccount(name: name, role: role, passwordHash: Passwords.hash(password), language: language)
+            try tx.audit(AuditRecord(accountId: nil, accountName: Actor.commandLine.name, channel: "cli", action: "account.add", caseId: nil, detail: "\(account.id) \(role.rawValue)"))
+            return account
         }
     }
 

@@ -23,7 +23,7 @@ struct CLI {
     }
 
     @discardableResult
-    func run(_ arguments: [String], withStore: Bool = true, environment extra: [String: String] = [:]) throws -> Result {
+    func run(_ arguments: [String], withStore: Bool = true, environment extra: [String: String] = [:], input: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = arguments + (withStore ? ["--store", store, "--home", TestSupport.root] : [])
@@ -33,10 +33,13 @@ struct CLI {
         environment["ADVOCATE_HOME"] = nil
         environment.merge(extra) { _, new in new }
         process.environment = environment
-        let out = Pipe(), err = Pipe()
+        let out = Pipe(), err = Pipe(), inPipe = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = inPipe
         try process.run()
+        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inPipe.fileHandleForWriting.close()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
