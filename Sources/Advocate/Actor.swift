@@ -44,8 +44,7 @@ public struct Actor: Sendable, Equatable {
 }
 
 extension CaseService {
-    /// Refuses when `actor` may not see the case. The message is the same as for a case that does
-    /// not exist, so that probing ids tells nothing.
+    /// Refuses (403) when `actor` may not see the case.
     func authorize(_ actor: Actor?, caseId: String, assignedTo advocateId: String?) throws(AdvocateError) {
         guard let actor, !actor.maySee(caseAssignedTo: advocateId) else { return }
         throw AdvocateError("you do not have access to case '\(caseId)'", kind: .forbidden)
@@ -80,6 +79,20 @@ extension CaseService {
         }
     }
 
+    /// Lets one web session see a case's safe address until `until`, and records why, in one transaction.
+    public func unlockSafeAddress(_ caseId: String, sessionTokenHash: String, until: Int64, reason: String, actor: Actor) throws(AdvocateError) {
+        do {
+            try store.write { tx in
+                guard let assigned = try tx.caseAdvocate(caseId) else { throw StoreError(.unknownCase, "no case '\(caseId)' in this store") }
+                try authorize(actor, caseId: caseId, assignedTo: assigned)
+                try tx.unlockSafeAddress(tokenHash: sessionTokenHash, caseId: caseId, until: until)
+                try record(actor, "safe-address.unlock", caseId: caseId, detail: reason, in: tx)
+            }
+        } catch {
+            throw AdvocateError.from(error)
+        }
+    }
+
     /// Assigns a case to an advocate's account (supervisors and the command line only).
     public func assign(_ caseId: String, to accountName: String?, actor: Actor = .commandLine) throws(AdvocateError) {
         guard actor.seesAllCases else { throw AdvocateError("only supervisors can assign cases", kind: .forbidden) }
@@ -102,10 +115,15 @@ extension CaseService {
     /// each case's pinned definition to know which fields are personal.
     public func rotateKeys() throws(AdvocateError) -> CaseStore.Rotation {
         do {
-            var personal: [String: Set<String>] = [:]
-            for stored in try store.read({ try $0.allDefinitions() }) {
-                personal[stored.hash] = try WorkflowLoader.loadPinned(source: stored.source, path: stored.path).personalFieldNames
+            // A field personal in any version of a workflow stays sealed in every version's cases
+            // (their journals hold entries written under older versions).
+            let definitions = try store.read { try $0.allDefinitions() }
+            var byWorkflow: [String: Set<String>] = [:]
+            for stored in definitions {
+                byWorkflow[stored.workflowId, default: []].formUnion(try WorkflowLoader.loadPinned(source: stored.source, path: stored.path).personalFieldNames)
             }
+            var personal: [String: Set<String>] = [:]
+            for stored in definitions { personal[stored.hash] = byWorkflow[stored.workflowId] ?? [] }
             let rotation = try store.rotateKeys(personalFields: personal)
             try record(.commandLine, "keys.rotate", detail: "new key \(rotation.newKey)")
             return rotation

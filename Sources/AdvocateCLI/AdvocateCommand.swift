@@ -64,6 +64,10 @@ enum Output {
         print(String(decoding: data, as: UTF8.self))
     }
 
+    static func warning(_ message: String) {
+        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+    }
+
     static func error(_ message: String) {
         FileHandle.standardError.write(Data("error: \(message)\n".utf8))
     }

@@ -31,6 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let configuration = WebConfiguration(host: host, port: port, secureCookies: secureCookies, sessionIdleSeconds: Int64(idleMinutes) * 60)
+        if !["127.0.0.1", "localhost", "::1"].contains(host), !secureCookies {
+            Output.warning("listening on \(host) without --secure-cookies: put a TLS proxy in front and pass --secure-cookies, or passwords and sessions cross the network in the clear")
+        }
         print("Advocate is running at http://\(host):\(port)/ (Ctrl-C stops it)")
         try await runWebApp(service: service, configuration: configuration)
     }

@@ -316,6 +316,13 @@ private struct Builder {
     mutating func readTrack(_ name: String, _ keyNode: Node, _ track: Entries, usedEvents: inout Set<String>) -> TrackDefinition? {
         guard let statesNode = track["states"], let stateEntries = reader.mapping(statesNode, what: "states of track '\(name)'") else { return nil }
         let stateNames = Set(stateEntries.list.map(\.key))
+        // Names are stored as JSON keys and values; plain lowercase names keep them unambiguous.
+        if !Builder.isPath(name) || name.contains(".") {
+            reader.error("track name '\(name)' must be lowercase letters, digits and _ (starting with a letter)", keyNode)
+        }
+        for entry in stateEntries.list where !Builder.isPath(entry.key) || entry.key.contains(".") {
+            reader.error("state name '\(entry.key)' must be lowercase letters, digits and _ (starting with a letter)", entry.keyNode)
+        }
         let start = reader.string(track["start"], "start") ?? ""
         if !stateNames.contains(start) {
             reader.error("track '\(name)' starts at unknown state '\(start)'\(suggestion(start, Array(stateNames)))", track["start"])

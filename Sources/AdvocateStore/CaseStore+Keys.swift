@@ -2,6 +2,9 @@ internal import Foundation
 internal import GRDB
 internal import AdvocateCore
 internal import Synchronization
+#if canImport(Glibc)
+    internal import Glibc
+#endif
 
 extension CaseStore {
     /// What a key rotation re-encrypted.
@@ -16,13 +19,28 @@ extension CaseStore {
     /// Seals everything again with a new key, then retires the old ones.
     ///
     /// `personalFields` gives the fields to seal for each definition (by hash), so fields newly
-    /// marked as personal (and stores written before encryption) are sealed too. The steps are ordered so
-    /// that a crash at any point loses nothing: the new key is added to the file first, every
-    /// row is re-sealed in one transaction, and only then are the old keys dropped from the file.
+    /// marked as personal (and stores written before encryption) are sealed too.
+    ///
+    /// The steps are ordered so that a crash or a power cut at any point loses nothing: the new
+    /// key is added to the file first; every row is re-sealed in one transaction, synced to
+    /// disk; only then do the old keys leave the key file, for `KEYFILE.retired`. A lock on the
+    /// key file keeps two rotations from interleaving.
     public func rotateKeys(personalFields: [String: Set<String>]) throws -> Rotation {
-        let old = keyRing
+        let lock = Glibc.open(keyFile + ".lock", O_RDWR | O_CREAT, 0o600)
+        guard lock >= 0, flock(lock, LOCK_EX | LOCK_NB) == 0 else {
+            if lock >= 0 { close(lock) }
+            throw StoreError(.keys, "\(keyFile): error: another key rotation is running; wait for it to finish")
+        }
+        defer {
+            flock(lock, LOCK_UN)
+            close(lock)
+        }
+        // Start from the file as it is now, not as this process first read it.
+        let old = try KeyRing.read(path: keyFile) ?? keyRing
         let extended = old.adding()
         try extended.write()
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        defer { try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") } }
         let counts: (Int, Int, Int) = try pool.write { db in
             let tx = StoreTransaction(db: db, ring: extended)
             func fields(_ hash: String) -> Set<String> { personalFields[hash] ?? [] }
@@ -59,7 +77,10 @@ extension CaseStore {
             try tx.recordKeyCheck()
             return (cases.count, entries.count, documents.count)
         }
+        // With synchronous FULL the commit is on disk; the checkpoint moves it into the main file too.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(FULL)") }
         let retired = extended.currentOnly()
+        try extended.archive(old.ids)
         try retired.write()
         ring.withLock { $0 = retired }
         return Rotation(oldKeys: old.ids, newKey: retired.currentId, cases: counts.0, journalEntries: counts.1, documents: counts.2)

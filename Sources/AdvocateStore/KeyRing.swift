@@ -1,6 +1,9 @@
 internal import Crypto
 internal import Foundation
 internal import Synchronization
+#if canImport(Glibc)
+    internal import Glibc
+#endif
 
 /// The keys that encrypt personal data at rest (AES-256-GCM), read from a key file kept outside
 /// the database.
@@ -69,19 +72,43 @@ public final class KeyRing: Sendable {
         keys.keys.sorted().filter { $0 != currentId }.map { ($0, keys[$0]!) } + [(currentId, keys[currentId]!)]
     }
 
-    /// Writes the file through a temporary one renamed over it, so a crash leaves the old file or the new one.
+    /// Writes the file through a temporary one (created 0600, flushed to disk) renamed over it,
+    /// so a crash or a power cut leaves the old file or the new one, never a partial one.
     func write() throws(StoreError) {
         var text = "# Advocate encryption keys. Keep this file private (mode 0600) and back it up apart from the store.\n"
         for (id, key) in ordered {
             text += id + " " + key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
         }
+        try KeyRing.writeDurably(Array(text.utf8), to: path)
+    }
+
+    /// Keeps retired keys in `PATH.retired` (0600), so a backup of the store made before a
+    /// rotation can still be read. Delete that file if a key was exposed.
+    func archive(_ retired: [String]) throws(StoreError) {
+        let archivePath = path + ".retired"
+        var text = (try? String(contentsOfFile: archivePath, encoding: .utf8)) ?? "# Retired Advocate keys, for restoring older backups of the store.\n"
+        for id in retired { if let key = keys[id] { text += id + " " + key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n" } }
+        try KeyRing.writeDurably(Array(text.utf8), to: archivePath)
+    }
+
+    static func writeDurably(_ bytes: [UInt8], to path: String) throws(StoreError) {
         let temporary = path + ".tmp-\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+        let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
             throw StoreError(.keys, "\(path): error: cannot write the key file; check that its folder exists and is writable")
         }
-        guard rename(temporary, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw StoreError(.keys, "\(path): error: cannot replace the key file")
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor) == 0
+        close(descriptor)
+        guard written == bytes.count, synced, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw StoreError(.keys, "\(path): error: cannot write the key file (disk full?); the old one is unchanged")
+        }
+        // The rename itself is made durable by syncing the folder.
+        let folder = Glibc.open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent, O_RDONLY)
+        if folder >= 0 {
+            fsync(folder)
+            close(folder)
         }
     }
 
@@ -135,7 +162,7 @@ public final class KeyRing: Sendable {
     }
 
     /// The marker that starts a sealed value inside stored JSON.
-    static let sealedMarker = Array(#"{"sealed":""#.utf8)
+    static let sealedMarker = Array(#"{"$sealed":""#.utf8)
 }
 
 /// Which fields of a state or input to seal, and the ring to seal them with.
@@ -152,10 +179,11 @@ struct Sealing {
 
 /// Opening the sealed values inside JSON written by ``StateJSON``.
 enum SealedJSON {
-    /// `text` with every `{"sealed":"…"}` replaced by the value it hides.
+    /// `text` with every `{"$sealed":"…"}` replaced by the value it hides.
     ///
     /// Only our own writer produces the marker unescaped: a string that contains it is written
-    /// with its quotes escaped, so finding the marker's bytes is unambiguous.
+    /// with its quotes escaped, and no workflow name can hold a `$`, so finding the marker's
+    /// bytes is unambiguous.
     static func open(_ text: String, ring: KeyRing?) throws(StoreError) -> String {
         let bytes = Array(text.utf8)
         let marker = KeyRing.sealedMarker
@@ -168,7 +196,7 @@ enum SealedJSON {
         var copied = 0
         var next: Int? = first
         while let start = next {
-            // The field name is the JSON key just before the marker: "name":{"sealed":"…"}
+            // The field name is the JSON key just before the marker: "name":{"$sealed":"…"}
             guard start >= 3, bytes[start - 1] == UInt8(ascii: ":"), bytes[start - 2] == UInt8(ascii: "\""),
                 let nameStart = bytes[..<(start - 2)].lastIndex(of: UInt8(ascii: "\""))
             else { throw StoreError(.corrupt, "an encrypted value in the store is not where a field belongs; the store may be damaged") }

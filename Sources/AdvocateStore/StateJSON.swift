@@ -7,7 +7,7 @@ public enum StateJSON {
 
     public static func encode(_ input: CaseInput) -> String { encode(input, sealing: nil) }
 
-    /// With `sealing`, the values of personal fields are written encrypted, as `{"sealed":"ID.BASE64"}`.
+    /// With `sealing`, the values of personal fields are written encrypted, as `{"$sealed":"ID.BASE64"}`.
     static func encode(_ state: CaseState, sealing: Sealing?) -> String {
         let out = JSONText()
         out.object {
@@ -49,7 +49,7 @@ public enum StateJSON {
                 if let sealing, sealing.fields.contains(key) {
                     let plain = JSONText()
                     value(plain, map[key]!)
-                    out.key(key) { out.raw(#"{"sealed":""# + sealing.ring.seal(plain.bytesWritten, context: key) + #""}"#) }
+                    out.key(key) { out.raw(#"{"$sealed":""# + sealing.ring.seal(plain.bytesWritten, context: key) + #""}"#) }
                 } else {
                     out.key(key) { value(out, map[key]!) }
                 }

@@ -36,6 +36,8 @@ struct SignedIn: Sendable {
     var csrfToken: String
     var unlockedCase: String?
     var unlockedUntil: Int64?
+    /// `.api` for a script's bearer token.
+    var channel: Actor.Channel = .web
 
-    var actor: Actor { Actor(account: account, channel: .web) }
+    var actor: Actor { Actor(account: account, channel: channel) }
 }

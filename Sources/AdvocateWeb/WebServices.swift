@@ -46,7 +46,7 @@ final class WebServices: Sendable {
     func apiSession(token: String) throws -> SignedIn? {
         let hash = Tokens.hash(token)
         guard let account = try service.store.read({ try $0.account(apiTokenHash: hash) }) else { return nil }
-        return SignedIn(account: account, tokenHash: hash, csrfToken: "")
+        return SignedIn(account: account, tokenHash: hash, csrfToken: "", channel: .api)
     }
 
     /// Checks a name and password; on success stores a new session and returns its cookie token.
@@ -95,36 +95,37 @@ public enum Passwords {
         return nil
     }
 
-    public static func hash(_ password: String) -> String { Bcrypt.hash(password, cost: cost) }
+    public static func hash(_ password: String, cost: UInt8 = Passwords.cost) -> String { Bcrypt.hash(password, cost: cost) }
 
     /// A hash of a random password, checked against when a name is unknown.
     static let decoy = Bcrypt.hash(Tokens.random(), cost: cost)
 }
 
-/// Counts failed sign-ins per account name and per address, and refuses more than `limit`
-/// within `window` seconds.
+/// Counts sign-in attempts that have not yet succeeded, per account name (`limit` in `window`
+/// seconds) and per address (ten times that, since offices share one address behind a proxy).
+/// An attempt is counted before its password is checked, so parallel guesses cannot slip past.
 actor SignInThrottle {
     let limit: Int
     let window: Int64
-    private var failures: [String: [Int64]] = [:]
+    private var attempts: [String: [Int64]] = [:]
 
     init(limit: Int, window: Int64) {
         self.limit = limit
         self.window = window
     }
 
-    /// Whether another attempt may be made now for these keys.
-    func allows(_ keys: [String], now: Int64) -> Bool {
-        keys.allSatisfy { key in (failures[key]?.filter { now - $0 < window }.count ?? 0) < limit }
+    /// Counts an attempt for `name` from `address`; false when either has used up its allowance.
+    func attempt(name: String, address: String, now: Int64) -> Bool {
+        let keys = [("name:" + name.lowercased(), limit), ("address:" + address, limit * 10)]
+        for (key, allowed) in keys where (attempts[key]?.filter { now - $0 < window }.count ?? 0) >= allowed { return false }
+        for (key, _) in keys { attempts[key] = (attempts[key] ?? []).filter { now - $0 < window } + [now] }
+        if attempts.count > 10_000 { attempts = attempts.filter { $0.value.contains { now - $0 < window } } }
+        return true
     }
 
-    func failed(_ keys: [String], now: Int64) {
-        for key in keys { failures[key, default: []] = (failures[key] ?? []).filter { now - $0 < window } + [now] }
-        if failures.count > 10_000 { failures = failures.filter { $0.value.contains { now - $0 < window } } }
-    }
-
-    func succeeded(_ keys: [String]) {
-        for key in keys { failures[key] = nil }
+    /// A successful sign-in clears the name's count (not the address's: others share it).
+    func succeeded(name: String) {
+        attempts["name:" + name.lowercased()] = nil
     }
 }
 

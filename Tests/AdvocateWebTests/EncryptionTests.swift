@@ -65,6 +65,17 @@ struct EncryptionTests {
         _ = try CaseStore(path: path)
     }
 
+    @Test("a value that looks like the sealed marker is stored as text and read back as text")
+    func markerLookalikes() throws {
+        let (service, _, _) = try TestSupport.service(at: TestSupport.time("2026-11-19T09:00"))
+        let tricky = #"{"$sealed":"k1.AAAA"} and {"sealed":"x"}"#
+        let id = try service.open(workflow: "protective-order", fields: ["client.name": tricky, "court.case_number": tricky]).caseId
+        let reopened = CaseService(workspace: TestSupport.workspace, store: try CaseStore(path: service.store.path), clock: service.clock)
+        let data = try reopened.details(id).stored.state.data
+        #expect(data["client.name"] == .string(tricky))
+        #expect(data["court.case_number"] == .string(tricky))
+    }
+
     @Test("keys rotate: everything is sealed again with a new key, the old one is retired, nothing is lost")
     func rotation() throws {
         let (service, id, path) = try openCase()
@@ -76,6 +87,9 @@ struct EncryptionTests {
         #expect(rotation.cases == 1 && rotation.journalEntries == 2 && rotation.documents >= 1)
         let keyText = try String(contentsOfFile: path + ".key", encoding: .utf8)
         #expect(!keyText.contains(oldKey))
+        // The retired key is archived (0600) so that older backups of the store can still be read.
+        #expect(try String(contentsOfFile: path + ".key.retired", encoding: .utf8).contains(oldKey))
+        #expect((try FileManager.default.attributesOfItem(atPath: path + ".key.retired")[.posixPermissions] as? Int) == 0o600)
         // A fresh process with the new key file reads everything.
         let reopened = CaseService(workspace: TestSupport.workspace, store: try CaseStore(path: path), clock: service.clock)
         #expect(try reopened.details(id).stored.state == before)

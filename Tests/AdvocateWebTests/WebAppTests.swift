@@ -129,7 +129,7 @@ struct WebAppTests {
             try await browser.get("/cases/\(harness.mariasCase)")
             let response6 = try await browser.post("/cases/\(harness.josCase)/events/client_moved", [("client.phone", "555-0100")]).status
             #expect(response6 == .forbidden)
-            let response7 = try await browser.post("/cases/\(harness.josCase)/unlock", [("reason", "curious")]).status
+            let response7 = try await browser.post("/cases/\(harness.josCase)/unlock", [("reason", "client-request")]).status
             #expect(response7 == .forbidden)
             let list = try await browser.get("/cases")
             #expect(list.body.contains(harness.mariasCase))
@@ -245,9 +245,9 @@ struct WebAppTests {
             let locked = try await browser.get("/cases/\(harness.mariasCase)")
             #expect(!locked.body.contains("Quiet Court"))
             #expect(locked.body.contains("Confidential safe address: locked"))
-            let response14 = try await browser.post("/cases/\(harness.mariasCase)/unlock", [("reason", "")]).status
-            #expect(response14 == .unprocessableContent)
-            try await browser.post("/cases/\(harness.mariasCase)/unlock", [("reason", "filing the petition")])
+            let refused = try await browser.post("/cases/\(harness.mariasCase)/unlock", [("reason", "just curious")]).status
+            #expect(refused == .unprocessableContent)
+            try await browser.post("/cases/\(harness.mariasCase)/unlock", [("reason", "court-filing")])
             let response15 = try await browser.get("/cases/\(harness.mariasCase)").body.contains("7 Quiet Court")
             #expect(response15)
             // The client's printable page never shows it.
@@ -259,7 +259,7 @@ struct WebAppTests {
             #expect(!(response17))
         }
         let audit = try harness.service.auditLog(.commandLine, caseId: harness.mariasCase)
-        #expect(audit.contains { $0.action == "safe-address.unlock" && $0.detail == "filing the petition" })
+        #expect(audit.contains { $0.action == "safe-address.unlock" && $0.detail == "court-filing" })
     }
 
     @Test("signing out ends the session for good")

@@ -23,14 +23,13 @@ struct WebHarness {
     let josCase: String
 
     init(configuration: WebConfiguration = WebConfiguration()) throws {
-        setenv("ADVOCATE_BCRYPT_COST", "4", 1)
         let (service, clock, path) = try TestSupport.service(at: TestSupport.time("2026-11-19T09:00"))
         self.service = service
         self.clock = clock
         self.path = path
         try service.store.write { tx in
             for (name, role, language) in [("maria", AccountRole.advocate, "en"), ("jo", .advocate, "es"), ("sam", .supervisor, "en"), ("ada", .admin, "en")] {
-                _ = try tx.addAccount(name: name, role: role, passwordHash: Passwords.hash(WebHarness.password), language: language)
+                _ = try tx.addAccount(name: name, role: role, passwordHash: Passwords.hash(WebHarness.password, cost: 4), language: language)
             }
         }
         let maria = Actor(account: try service.store.read { try $0.account(named: "maria")!.account }, channel: .web)

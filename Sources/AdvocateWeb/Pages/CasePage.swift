@@ -2,6 +2,7 @@ internal import Advocate
 internal import AdvocateCore
 internal import AdvocateGlossary
 internal import AdvocateStore
+internal import Foundation
 
 /// The data the case page shows: the facts, each track with its diagram, the next steps with
 /// the reasons for their dates, the events possible now, the documents and the history.
@@ -16,6 +17,9 @@ struct CasePage {
 
     var state: CaseState { details.stored.state }
     var definition: WorkflowDefinition { details.definition }
+
+    /// Why an advocate may show a safe address; the choice goes to the audit log.
+    static let unlockReasons = ["court-filing", "safety-planning", "client-request", "emergency"]
 
     /// Whether this session unlocked this case's safe address and the unlock has not run out.
     var safeAddressUnlocked: Bool {
@@ -45,7 +49,7 @@ struct CasePage {
         let steps: [[String: Any]] = state.items.sorted { ($0.due?.moment ?? .distantFuture) < ($1.due?.moment ?? .distantFuture) }.map { item in
             let overdue = item.due.map { $0.date < today } ?? false
             return [
-                "key": item.key, "title": item.title, "who": item.who, "kind": item.kind.rawValue,
+                "key": item.key, "keyPath": item.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? item.key, "title": item.title, "who": item.who, "kind": item.kind.rawValue,
                 "due": item.due.map { Dates.long($0.date, language: language) + ($0.hasTime ? ", " + Dates.time($0.moment.minuteOfDay) : "") } ?? text["no_date"],
                 "dueISO": item.due?.iso ?? "", "reasons": item.due?.reasons ?? [], "hasReasons": !(item.due?.reasons.isEmpty ?? true), "overdue": overdue,
                 "checklist": stepDefinition(item)?.checklist ?? [], "hasChecklist": !(stepDefinition(item)?.checklist.isEmpty ?? true),
@@ -80,6 +84,7 @@ struct CasePage {
             "hasSafeAddress": hasSafeAddress, "unlocked": safeAddressUnlocked, "tracks": tracks, "steps": steps, "hasSteps": !steps.isEmpty, "events": events,
             "hasEvents": !events.isEmpty, "history": historyRows, "documents": documentRows, "hasDocuments": !documentRows.isEmpty,
             "isSupervisor": session.account.role == .supervisor,
+            "unlockReasons": CasePage.unlockReasons.map { ["value": $0, "label": text["reason_" + $0]] },
         ]
         if session.account.role == .supervisor, let accounts = try? app.service.store.read({ try $0.accounts() }) {
             data["advocates"] = accounts.filter { $0.role == .advocate && !$0.disabled }.map { ["name": $0.name, "selected": $0.id == stored.advocateId] }

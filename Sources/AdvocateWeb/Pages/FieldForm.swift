@@ -17,7 +17,7 @@ enum FieldForm {
         case .enum:
             if case .enumeration(let options) = field.type {
                 control["select"] = true
-                control["options"] = options.map { ["value": $0, "selected": $0 == value] as [String: Any] }
+                control["options"] = options.map { ["value": $0, "label": $0, "selected": $0 == value] as [String: Any] }
             }
         case .bool:
             control["select"] = true

@@ -181,7 +181,8 @@ struct CaseRoutes {
     func completeStep(context: WebContext) throws -> Response {
         let session = try signedIn(context)
         let id = try context.parameters.require("id")
-        _ = try app.service.complete(id, step: try context.parameters.require("key"), actor: session.actor)
+        let key = try context.parameters.require("key")
+        _ = try app.service.complete(id, step: key.removingPercentEncoding ?? key, actor: session.actor)
         return Response.redirect(to: "/cases/\(id)#steps", type: .normal)
     }
 
@@ -190,15 +191,11 @@ struct CaseRoutes {
         let session = try signedIn(context)
         let text = UIText.for(context.language)
         let id = try context.parameters.require("id")
-        let reason = (context.form["reason"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { return try show(context: context, message: text["unlock_reason_needed"], status: .unprocessableContent) }
-        _ = try app.service.details(id, actor: session.actor)
-        let until = app.now + app.configuration.unlockSeconds
-        try app.service.store.write { tx in
-            try tx.unlockSafeAddress(tokenHash: session.tokenHash, caseId: id, until: until)
+        // A reason from a fixed list: free text could name the client, and the audit log is not sealed.
+        guard let reason = context.form["reason"], CasePage.unlockReasons.contains(reason) else {
+            return try show(context: context, message: text["unlock_reason_needed"], status: .unprocessableContent)
         }
-        // The reason is the advocate's own words; it goes to the audit log, cut short, as they wrote it.
-        try app.service.record(session.actor, "safe-address.unlock", caseId: id, detail: String(reason.prefix(200)))
+        try app.service.unlockSafeAddress(id, sessionTokenHash: session.tokenHash, until: app.now + app.configuration.unlockSeconds, reason: reason, actor: session.actor)
         return Response.redirect(to: "/cases/\(id)#facts", type: .normal)
     }
 

@@ -35,16 +35,14 @@ struct SignInRoutes {
         let text = UIText.for(context.language)
         let name = (context.form["name"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = context.form["password"] ?? ""
-        let keys = ["name:" + name.lowercased(), "address:" + context.remoteAddress]
-        guard await app.throttle.allows(keys, now: app.now) else {
+        guard await app.throttle.attempt(name: name, address: context.remoteAddress, now: app.now) else {
             return try signInPage(context: context, status: .tooManyRequests, error: text["too_many_attempts"], name: name)
         }
         guard !name.isEmpty, !password.isEmpty, let (token, account) = try await app.signIn(name: name, password: password) else {
-            await app.throttle.failed(keys, now: app.now)
             try app.service.record(Actor(account: nil, channel: .web), "sign-in.failed", detail: "from \(context.remoteAddress)")
             return try signInPage(context: context, status: .unauthorized, error: text["sign_in_failed"], name: name)
         }
-        await app.throttle.succeeded(keys)
+        await app.throttle.succeeded(name: name)
         try app.service.record(Actor(account: account, channel: .web), "sign-in")
         var response = Response.redirect(to: account.role == .admin ? "/workflows" : "/agenda", type: .normal)
         response.setCookie(app.sessionCookie(token))
@@ -67,7 +65,7 @@ struct SignInRoutes {
         let language = UILanguage(rawValue: context.form["language"] ?? "") ?? .en
         try app.service.store.write { try $0.setLanguage(accountId: session.account.id, language.rawValue) }
         // Only paths of our own go back into the redirect.
-        let back = context.form["back"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+        let back = context.form["back"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? "/"
         return Response.redirect(to: back, type: .normal)
     }
 }
