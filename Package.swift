@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "AdvocateWeb",
             dependencies: [
-                "Advocate",
+                "Advocate", "AdvocateXML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -39,6 +39,12 @@ public struct Actor: Sendable, Equatable {
         }
     }
 
+    /// A line for the audit log: this actor did `action`. Nothing private goes in `detail`:
+    /// event, field and form names only.
+    public func auditRecord(_ action: String, caseId: String? = nil, detail: String = "") -> AuditRecord {
+        AuditRecord(accountId: account?.id, accountName: name, channel: channel.rawValue, action: action, caseId: caseId, detail: detail)
+    }
+
     /// Whether this actor may see every case and the audit log.
     public var seesAllCases: Bool { account == nil || account?.role == .supervisor }
 }
@@ -50,11 +56,16 @@ extension CaseService {
         throw AdvocateError("you do not have access to case '\(caseId)'", kind: .forbidden)
     }
 
-    /// Writes one line of the audit log in the current transaction. Nothing private goes in
-    /// `detail`: event, field and form names only.
+    /// Like ``authorize(_:caseId:assignedTo:)``, reading the assignment (a missing case is 404).
+    func authorize(_ actor: Actor?, caseId: String, in tx: StoreTransaction) throws {
+        guard actor != nil else { return }
+        try authorize(actor, caseId: caseId, assignedTo: try tx.caseAdvocate(caseId))
+    }
+
+    /// Writes one line of the audit log in the current transaction.
     func record(_ actor: Actor?, _ action: String, caseId: String?, detail: String = "", in tx: StoreTransaction) throws {
         guard let actor else { return }
-        try tx.audit(AuditRecord(accountId: actor.account?.id, accountName: actor.name, channel: actor.channel.rawValue, action: action, caseId: caseId, detail: detail))
+        try tx.audit(actor.auditRecord(action, caseId: caseId, detail: detail))
     }
 
     /// Writes one line of the audit log on its own (sign-in, sign-out, an export).
@@ -83,8 +94,7 @@ extension CaseService {
     public func unlockSafeAddress(_ caseId: String, sessionTokenHash: String, until: Int64, reason: String, actor: Actor) throws(AdvocateError) {
         do {
             try store.write { tx in
-                guard let assigned = try tx.caseAdvocate(caseId) else { throw StoreError(.unknownCase, "no case '\(caseId)' in this store") }
-                try authorize(actor, caseId: caseId, assignedTo: assigned)
+                try authorize(actor, caseId: caseId, in: tx)
                 try tx.unlockSafeAddress(tokenHash: sessionTokenHash, caseId: caseId, until: until)
                 try record(actor, "safe-address.unlock", caseId: caseId, detail: reason, in: tx)
             }

@@ -52,8 +52,7 @@ extension CaseService {
     public func documents(_ caseId: String, actor: Actor? = nil) throws(AdvocateError) -> [StoredDocument] {
         do {
             return try store.read { tx in
-                guard let assigned = try tx.caseAdvocate(caseId) else { throw StoreError(.unknownCase, "no case '\(caseId)' in this store; 'advocate case list' shows the cases") }
-                try authorize(actor, caseId: caseId, assignedTo: assigned)
+                try authorize(actor, caseId: caseId, in: tx)
                 return try tx.documents(caseId: caseId)
             }
         } catch {
@@ -65,8 +64,7 @@ extension CaseService {
     public func documentContent(_ caseId: String, sequence: Int, actor: Actor? = nil) throws(AdvocateError) -> [UInt8] {
         do {
             return try store.write { tx in
-                guard let assigned = try tx.caseAdvocate(caseId) else { throw StoreError(.unknownCase, "no case '\(caseId)' in this store; 'advocate case list' shows the cases") }
-                try authorize(actor, caseId: caseId, assignedTo: assigned)
+                try authorize(actor, caseId: caseId, in: tx)
                 guard let bytes = try tx.documentContent(caseId: caseId, sequence: sequence) else {
                     throw AdvocateError("case \(caseId) has no document \(sequence)", kind: .notFound)
                 }

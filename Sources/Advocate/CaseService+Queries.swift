@@ -20,6 +20,38 @@ extension CaseService {
         }
     }
 
+    /// Everything a case page shows, read in one transaction and logged as one read.
+    public struct CaseView: Sendable {
+        public var details: CaseDetails
+        public var history: [JournalEntry]
+        public var documents: [StoredDocument]
+    }
+
+    public func view(_ caseId: String, actor: Actor? = nil) throws(AdvocateError) -> CaseView {
+        try transaction { tx, _ in
+            let stored = try load(caseId, tx: tx)
+            try authorize(actor, caseId: caseId, assignedTo: stored.advocateId)
+            try record(actor, "case.read", caseId: caseId, in: tx)
+            let machine = try machine(hash: stored.definitionHash, tx: tx)
+            return CaseView(
+                details: CaseDetails(stored: stored, definition: machine.definition, agenda: try tx.agenda(caseId: caseId)), history: try tx.journal(caseId),
+                documents: try tx.documents(caseId: caseId))
+        }
+    }
+
+    /// The workflow a case runs on, for reading a form against its events before sending one.
+    /// It holds nothing about the client, so reading it is not an audited read of the case.
+    public func definition(ofCase caseId: String, actor: Actor? = nil) throws(AdvocateError) -> WorkflowDefinition {
+        do {
+            return try store.read { tx in
+                try authorize(actor, caseId: caseId, in: tx)
+                return try machine(hash: try tx.definitionHash(ofCase: caseId), tx: tx).definition
+            }
+        } catch {
+            throw AdvocateError.from(error)
+        }
+    }
+
     /// Cases for a list, without decoding their states. An advocate sees their own only.
     public func caseSummaries(_ filter: StoreTransaction.SummaryFilter, actor: Actor? = nil) throws(AdvocateError) -> (cases: [CaseSummary], total: Int) {
         if actor?.account?.role == .admin { throw AdvocateError("admin accounts see no cases", kind: .forbidden) }
@@ -38,8 +70,7 @@ extension CaseService {
 
     public func history(_ caseId: String, actor: Actor? = nil) throws(AdvocateError) -> [JournalEntry] {
         try transaction { tx, _ in
-            guard let assigned = try tx.caseAdvocate(caseId) else { throw StoreError(.unknownCase, "no case '\(caseId)' in this store; 'advocate case list' shows the cases") }
-            try authorize(actor, caseId: caseId, assignedTo: assigned)
+            try authorize(actor, caseId: caseId, in: tx)
             try record(actor, "case.history", caseId: caseId, in: tx)
             return try tx.journal(caseId)
         }

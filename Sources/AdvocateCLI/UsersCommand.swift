@@ -57,11 +57,11 @@ struct UsersCommand: ParsableCommand {
         func run() throws {
             try Output.run {
                 let service = try options.service()
-                guard let account = try service.store.read({ try $0.account(named: name) })?.account else { throw AdvocateError("no account named '\(name)'") }
+                let account = try UsersCommand.account(named: name, in: service)
                 let password = try UsersCommand.newPassword(name: name, fromStandardInput: passwordStdin)
                 try service.store.write { tx in
                     try tx.setPassword(accountId: account.id, hash: Passwords.hash(password))
-                    try tx.audit(AuditRecord(accountId: nil, accountName: Actor.commandLine.name, channel: "cli", action: "account.password", caseId: nil, detail: account.id))
+                    try tx.audit(Actor.commandLine.auditRecord("account.password", detail: account.id))
                 }
                 print("the password of \(account.name) is changed")
             }
@@ -94,15 +94,22 @@ struct UsersCommand: ParsableCommand {
         func run() throws {
             try Output.run {
                 let service = try options.service()
-                guard let account = try service.store.read({ try $0.account(named: name) })?.account else { throw AdvocateError("no account named '\(name)'") }
+                let account = try UsersCommand.account(named: name, in: service)
                 let token = APITokens.make()
                 try service.store.write { tx in
                     try tx.addAPIToken(tokenHash: APITokens.hash(token), accountId: account.id, label: label)
-                    try tx.audit(AuditRecord(accountId: nil, accountName: Actor.commandLine.name, channel: "cli", action: "account.token", caseId: nil, detail: account.id + " " + label))
+                    try tx.audit(Actor.commandLine.auditRecord("account.token", detail: account.id + " " + label))
                 }
                 print(token)
             }
         }
+    }
+
+    static func account(named name: String, in service: CaseService) throws -> Account {
+        guard let found = try service.store.read({ try $0.account(named: name) })?.account else {
+            throw AdvocateError("no account named '\(name)'; 'advocate users list' shows them")
+        }
+        return found
     }
 
     static func addAccount(_ service: CaseService, name: String, role: AccountRole, language: String, password: String) throws -> Account {
@@ -111,7 +118,7 @@ struct UsersCommand: ParsableCommand {
         }
         return try service.store.write { tx in
             let account = try tx.addAccount(name: name, role: role, passwordHash: Passwords.hash(password), language: language)
-            try tx.audit(AuditRecord(accountId: nil, accountName: Actor.commandLine.name, channel: "cli", action: "account.add", caseId: nil, detail: "\(account.id) \(role.rawValue)"))
+            try tx.audit(Actor.commandLine.auditRecord("account.add", detail: "\(account.id) \(role.rawValue)"))
             return account
         }
     }
@@ -119,10 +126,10 @@ struct UsersCommand: ParsableCommand {
     static func setDisabled(_ name: String, _ disabled: Bool, _ options: StoreOptions) throws {
         try Output.run {
             let service = try options.service()
-            guard let account = try service.store.read({ try $0.account(named: name) })?.account else { throw AdvocateError("no account named '\(name)'") }
+            let account = try UsersCommand.account(named: name, in: service)
             try service.store.write { tx in
                 try tx.setDisabled(accountId: account.id, disabled)
-                try tx.audit(AuditRecord(accountId: nil, accountName: Actor.commandLine.name, channel: "cli", action: disabled ? "account.disable" : "account.enable", caseId: nil, detail: account.id))
+                try tx.audit(Actor.commandLine.auditRecord(disabled ? "account.disable" : "account.enable", detail: account.id))
             }
             print("\(account.name) is \(disabled ? "disabled" : "enabled")")
         }

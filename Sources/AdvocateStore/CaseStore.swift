@@ -78,8 +78,6 @@ public final class CaseStore: Sendable {
             }
             commitActions.forEach { $0() }
             return result
-        } catch let error as StoreError {
-            throw error
         } catch let error as DatabaseError {
             throw StoreError(.database, "the store could not save: \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
         }
@@ -149,5 +147,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public init(_ code: Code, _ description: String) {
         self.code = code
         self.description = description
+    }
+
+    static func unknownCase(_ id: String) -> StoreError {
+        StoreError(.unknownCase, "no case '\(id)' in this store; 'advocate case list' shows the cases")
     }
 }

@@ -124,40 +124,43 @@ public final class KeyRing: Sendable {
 
     /// Encrypts `plaintext`, binding it to `context` (a field name), as `ID.BASE64`.
     func seal(_ plaintext: some DataProtocol, context: String) -> String {
-        // Sealing with a valid key and a random nonce cannot fail.
-        let box = try! AES.GCM.seal(plaintext, using: keys[currentId]!, nonce: NonceSource.shared.next(), authenticating: Data(context.utf8))
-        return currentId + "." + box.combined!.base64EncodedString()
+        currentId + "." + sealedBox(plaintext, context: context).base64EncodedString()
     }
 
     /// Decrypts a value made by ``seal(_:context:)`` with any key of the ring.
     func open(_ sealed: Substring, context: String) throws(StoreError) -> Data {
-        guard let dot = sealed.firstIndex(of: "."), let key = keys[String(sealed[..<dot])] else {
-            throw StoreError(.keys, "the store holds data sealed with a key the key file \(path) does not have; restore the key file from your backup")
-        }
-        do {
-            guard let combined = Data(base64Encoded: String(sealed[sealed.index(after: dot)...])) else { throw StoreError(.corrupt, "") }
-            return try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: key, authenticating: Data(context.utf8))
-        } catch {
-            throw StoreError(.corrupt, "an encrypted value in the store does not open with its key; the store or the key file is damaged")
-        }
+        let dot = sealed.firstIndex(of: ".") ?? sealed.endIndex
+        let combined = dot < sealed.endIndex ? Data(base64Encoded: String(sealed[sealed.index(after: dot)...])) : nil
+        return try openBox(keyId: String(sealed[..<dot]), combined: combined, context: context, what: "value")
     }
 
     /// Like ``seal(_:context:)``, for large binary content: `ID.` then the raw sealed bytes.
     func sealBinary(_ plaintext: some DataProtocol, context: String) -> [UInt8] {
-        let box = try! AES.GCM.seal(plaintext, using: keys[currentId]!, nonce: NonceSource.shared.next(), authenticating: Data(context.utf8))
-        return Array((currentId + ".").utf8) + box.combined!
+        Array((currentId + ".").utf8) + sealedBox(plaintext, context: context)
     }
 
     /// Opens what ``sealBinary(_:context:)`` made.
     func openBinary(_ sealed: some Collection<UInt8>, context: String) throws(StoreError) -> [UInt8] {
-        guard let dot = sealed.firstIndex(of: UInt8(ascii: ".")), let key = keys[String(decoding: sealed[..<dot], as: UTF8.self)] else {
+        let dot = sealed.firstIndex(of: UInt8(ascii: ".")) ?? sealed.endIndex
+        let combined = dot < sealed.endIndex ? Data(sealed[sealed.index(after: dot)...]) : nil
+        return [UInt8](try openBox(keyId: String(decoding: sealed[..<dot], as: UTF8.self), combined: combined, context: context, what: "document"))
+    }
+
+    /// Nonce, ciphertext and tag, sealed with the current key.
+    private func sealedBox(_ plaintext: some DataProtocol, context: String) -> Data {
+        // Sealing with a valid key and a random nonce cannot fail.
+        try! AES.GCM.seal(plaintext, using: keys[currentId]!, nonce: NonceSource.shared.next(), authenticating: Data(context.utf8)).combined!
+    }
+
+    private func openBox(keyId: String, combined: Data?, context: String, what: String) throws(StoreError) -> Data {
+        guard let key = keys[keyId] else {
             throw StoreError(.keys, "the store holds data sealed with a key the key file \(path) does not have; restore the key file from your backup")
         }
         do {
-            let box = try AES.GCM.SealedBox(combined: Data(sealed[sealed.index(after: dot)...]))
-            return [UInt8](try AES.GCM.open(box, using: key, authenticating: Data(context.utf8)))
+            guard let combined else { throw StoreError(.corrupt, "") }
+            return try AES.GCM.open(AES.GCM.SealedBox(combined: combined), using: key, authenticating: Data(context.utf8))
         } catch {
-            throw StoreError(.corrupt, "an encrypted document in the store does not open with its key; the store or the key file is damaged")
+            throw StoreError(.corrupt, "an encrypted \(what) in the store does not open with its key; the store or the key file is damaged")
         }
     }
 

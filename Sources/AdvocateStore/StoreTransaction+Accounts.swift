@@ -152,12 +152,22 @@ extension StoreTransaction {
     /// Assigns a case to an account (or to nobody).
     public func assignCase(_ caseId: String, to accountId: String?) throws {
         try db.execute(sql: #"UPDATE "case" SET advocate_id = ? WHERE id = ?"#, arguments: [accountId, caseId])
-        guard db.changesCount == 1 else { throw StoreError(.unknownCase, "no case '\(caseId)' in this store; 'advocate case list' shows the cases") }
+        guard db.changesCount == 1 else { throw StoreError.unknownCase(caseId) }
     }
 
-    /// Who a case is assigned to, without loading its state.
-    public func caseAdvocate(_ caseId: String) throws -> String?? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: #"SELECT advocate_id FROM "case" WHERE id = ?"#), arguments: [caseId]) else { return nil }
-        return .some(row["advocate_id"])
+    /// The hash of the definition a case runs on, without loading its state.
+    public func definitionHash(ofCase caseId: String) throws -> String {
+        guard let hash = try String.fetchOne(db.cachedStatement(sql: #"SELECT definition_hash FROM "case" WHERE id = ?"#), arguments: [caseId]) else {
+            throw StoreError.unknownCase(caseId)
+        }
+        return hash
+    }
+
+    /// Who a case is assigned to (nil: nobody), without loading its state.
+    public func caseAdvocate(_ caseId: String) throws -> String? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: #"SELECT advocate_id FROM "case" WHERE id = ?"#), arguments: [caseId]) else {
+            throw StoreError.unknownCase(caseId)
+        }
+        return row["advocate_id"]
     }
 }

@@ -167,7 +167,7 @@ public final class StoreTransaction {
     /// Loads a case. `reuse` may return the state already decoded for a version, to skip decoding it again.
     public func loadCase(_ id: String, reuse: (Int) -> CaseState? = { _ in nil }) throws -> StoredCase {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: #"SELECT * FROM "case" WHERE id = ?"#), arguments: [id]) else {
-            throw StoreError(.unknownCase, "no case '\(id)' in this store; 'advocate case list' shows the cases")
+            throw StoreError.unknownCase(id)
         }
         return try storedCase(row, reuse: reuse)
     }

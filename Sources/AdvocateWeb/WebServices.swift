@@ -12,9 +12,12 @@ final class WebServices: Sendable {
     let configuration: WebConfiguration
     let pages: Pages
     let throttle: SignInThrottle
+    /// Workflow titles by id, for lists (the workspace does not change while the app runs).
+    let workflowTitles: [String: String]
 
     init(service: CaseService, configuration: WebConfiguration) throws {
         self.service = service
+        self.workflowTitles = Dictionary(service.workspace.latestWorkflows.map { ($0.definition.id, $0.definition.title) }, uniquingKeysWith: { a, _ in a })
         self.configuration = configuration
         self.pages = try Pages()
         self.throttle = SignInThrottle(limit: configuration.signInAttempts, window: configuration.throttleWindowSeconds)
@@ -22,8 +25,6 @@ final class WebServices: Sendable {
 
     /// Seconds since 1970, from the service's clock (tests move it).
     var now: Int64 { Int64(service.clock.now().timeIntervalSince1970.rounded(.down)) }
-
-    func strings(for language: UILanguage) -> UIText { UIText.for(language) }
 
     // MARK: Sessions
 

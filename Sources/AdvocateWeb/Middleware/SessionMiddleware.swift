@@ -35,7 +35,7 @@ struct SessionMiddleware: RouterMiddleware {
             if request.method == .get || request.method == .head {
                 return Response.redirect(to: "/login", type: .found)
             }
-            return try app.pages.errorPage(.unauthorized, message: app.strings(for: .en)["sign_in_first"], context: context)
+            return try app.pages.errorPage(.unauthorized, message: UIText.for(.en)["sign_in_first"], context: context)
         }
         return try await next(request, context)
     }

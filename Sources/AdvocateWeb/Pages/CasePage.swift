@@ -2,6 +2,7 @@ internal import Advocate
 internal import AdvocateCore
 internal import AdvocateGlossary
 internal import AdvocateStore
+internal import AdvocateXML
 internal import Foundation
 
 /// The data the case page shows: the facts, each track with its diagram, the next steps with
@@ -50,7 +51,7 @@ struct CasePage {
             let overdue = item.due.map { $0.date < today } ?? false
             return [
                 "key": item.key, "keyPath": item.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? item.key, "title": item.title, "who": item.who, "kind": item.kind.rawValue,
-                "due": item.due.map { Dates.long($0.date, language: language) + ($0.hasTime ? ", " + Dates.time($0.moment.minuteOfDay) : "") } ?? text["no_date"],
+                "due": item.due.map { Dates.long($0, language: language) } ?? text["no_date"],
                 "dueISO": item.due?.iso ?? "", "reasons": item.due?.reasons ?? [], "hasReasons": !(item.due?.reasons.isEmpty ?? true), "overdue": overdue,
                 "checklist": stepDefinition(item)?.checklist ?? [], "hasChecklist": !(stepDefinition(item)?.checklist.isEmpty ?? true),
             ]
@@ -71,7 +72,7 @@ struct CasePage {
             ]
         }
         let historyRows: [[String: Any]] = history.reversed().map { entry in
-            ["sequence": entry.sequence, "at": Dates.long(entry.at.date, language: language) + ", " + Dates.time(entry.at.minuteOfDay), "what": describe(entry.input)]
+            ["sequence": entry.sequence, "at": Dates.long(entry.at, language: language), "what": describe(entry.input)]
         }
         let documentRows: [[String: Any]] = documents.map { document in
             [
@@ -141,13 +142,13 @@ struct CasePage {
             allText += "\n" + node.client
         }
         let dates: [[String: Any]] = state.items.filter { $0.who.contains("client") && $0.due != nil }.map { item in
-            ["title": item.title, "due": Dates.long(item.due!.date, language: language) + (item.due!.hasTime ? ", " + Dates.time(item.due!.moment.minuteOfDay) : "")]
+            ["title": item.title, "due": Dates.long(item.due!, language: language)]
         }
         var courtDates: [[String: Any]] = []
         for field in definition.fields where field.courtDate {
             switch state.data[field.name] {
             case .date(let d)?: courtDates.append(["title": field.label, "due": Dates.long(d, language: language)])
-            case .dateTime(let t)?: courtDates.append(["title": field.label, "due": Dates.long(t.date, language: language) + ", " + Dates.time(t.minuteOfDay)])
+            case .dateTime(let t)?: courtDates.append(["title": field.label, "due": Dates.long(t, language: language)])
             default: break
             }
         }
@@ -224,18 +225,10 @@ enum TrackDiagram {
 }
 
 enum XMLText {
+    /// `text` escaped for XML content or a double-quoted attribute.
     static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
+        var out: [UInt8] = []
+        XMLEscape.attribute(text, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -7,7 +7,7 @@ internal import AdvocateCore
 enum FieldForm {
     /// Template data for one control. `value` is what was typed (re-shown after an error).
     static func control(_ field: FieldDefinition, required: Bool, value: String?, error: String?, text: UIText) -> [String: Any] {
-        let id = "f-" + field.name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+        let id = controlId(field)
         var control: [String: Any] = [
             "id": id, "name": field.name, "label": field.label, "help": field.help, "required": required, "value": value ?? "",
             "hasError": error != nil, "error": error ?? "", "personal": field.personal, "safeAddress": field.safeAddress,
@@ -34,6 +34,11 @@ enum FieldForm {
         return control
     }
 
+    /// The control's HTML id: `f-` and the field name with dots as dashes.
+    static func controlId(_ field: FieldDefinition) -> String {
+        "f-" + field.name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+    }
+
     /// Typed values for the given fields, or a message for each field that is wrong.
     static func read(_ form: FormFields, fields: [(field: FieldDefinition, required: Bool)], text: UIText) -> (values: [String: Value], errors: [String: String]) {
         var values: [String: Value] = [:]
@@ -58,7 +63,7 @@ enum FieldForm {
         switch value {
         case .bool(let b): return b ? text["yes"] : text["no"]
         case .date(let d): return Dates.long(d, language: language)
-        case .dateTime(let t): return Dates.long(t.date, language: language) + ", " + Dates.time(t.minuteOfDay)
+        case .dateTime(let t): return Dates.long(t, language: language)
         case .money: return "$" + value.text
         default: return value.text
         }
@@ -89,6 +94,16 @@ enum Dates {
         case .en: return "\(weekdaysEnglish[weekday]), \(monthsEnglish[month - 1]) \(day), \(year)"
         case .es: return "\(weekdaysSpanish[weekday]), \(day) de \(monthsSpanish[month - 1]) de \(year)"
         }
+    }
+
+    /// "Thursday, December 3, 2026, 09:00".
+    static func long(_ time: LocalDateTime, language: UILanguage) -> String {
+        long(time.date, language: language) + ", " + Dates.time(time.minuteOfDay)
+    }
+
+    /// A due date, with its time when it has one.
+    static func long(_ due: DueDate, language: UILanguage) -> String {
+        due.hasTime ? long(due.moment, language: language) : long(due.date, language: language)
     }
 
     static func time(_ minuteOfDay: Int) -> String {

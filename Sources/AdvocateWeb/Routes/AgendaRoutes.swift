@@ -16,14 +16,13 @@ struct AgendaRoutes {
         let text = UIText.for(context.language)
         let today = app.service.today()
         let entries = try app.service.agenda(from: today, days: 7, overdue: true, actor: session.actor)
-        let titles = Dictionary(app.service.workspace.latestWorkflows.map { ($0.definition.id, $0.definition.title) }, uniquingKeysWith: { a, _ in a })
         func row(_ entry: CaseService.AgendaEntry) -> [String: Any] {
             let due = entry.row.due
             var kindLabel = ""
             if entry.overdue { kindLabel = text["overdue"] } else if entry.row.kind == "court-date" { kindLabel = text["court_date"] }
             return [
-                "caseId": entry.row.caseId, "title": entry.row.title, "who": entry.row.who, "workflow": titles[entry.workflowId] ?? entry.workflowId,
-                "due": due.map { Dates.long($0.date, language: context.language) + ($0.hasTime ? ", " + Dates.time($0.moment.minuteOfDay) : "") } ?? "",
+                "caseId": entry.row.caseId, "title": entry.row.title, "who": entry.row.who, "workflow": app.workflowTitles[entry.workflowId] ?? entry.workflowId,
+                "due": due.map { Dates.long($0, language: context.language) } ?? "",
                 "dueISO": due?.iso ?? "", "reasons": due?.reasons.joined(separator: "; ") ?? "", "overdue": entry.overdue, "court": entry.row.kind == "court-date",
                 "today": due?.date == today, "badge": kindLabel,
             ]

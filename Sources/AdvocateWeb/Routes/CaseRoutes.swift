@@ -29,10 +29,6 @@ struct CaseRoutes {
         return session
     }
 
-    private func workflowTitles() -> [String: String] {
-        Dictionary(app.service.workspace.latestWorkflows.map { ($0.definition.id, $0.definition.title) }, uniquingKeysWith: { a, _ in a })
-    }
-
     // MARK: The list
 
     func list(_ request: Request, context: WebContext) throws -> Response {
@@ -58,7 +54,6 @@ struct CaseRoutes {
             workflowId: workflow, state: state, advocateId: advocate, dueThrough: dueThrough, includeClosed: query["closed"] == "1", limit: pageSize,
             offset: (page - 1) * pageSize)
         let (cases, total) = try app.service.caseSummaries(filter, actor: session.actor)
-        let titles = workflowTitles()
         let accounts = try app.service.store.read { try $0.accounts() }
         let names = Dictionary(accounts.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows: [[String: Any]] = cases.map { summary in
@@ -69,7 +64,7 @@ struct CaseRoutes {
                 return title
             }
             return [
-                "id": summary.id, "workflow": titles[summary.workflowId] ?? summary.workflowId, "states": states.joined(separator: "; "),
+                "id": summary.id, "workflow": app.workflowTitles[summary.workflowId] ?? summary.workflowId, "states": states.joined(separator: "; "),
                 "advocate": summary.advocateId.flatMap { names[$0] } ?? text["unassigned"], "closed": summary.closed,
                 "nextDue": summary.nextDueDay.map { Dates.long(CivilDate(dayNumber: $0), language: context.language) } ?? "",
                 "overdue": (summary.nextDueDay ?? Int.max) < today.dayNumber,
@@ -123,7 +118,7 @@ struct CaseRoutes {
         let controls = definition.fields.map { field in
             FieldForm.control(field, required: field.required, value: values[field.name], error: errors[field.name], text: text)
         }
-        let summary = errors.isEmpty ? [] : definition.fields.filter { errors[$0.name] != nil }.map { ["id": "f-" + $0.name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined(), "label": $0.label, "error": errors[$0.name]!] }
+        let summary = errors.isEmpty ? [] : definition.fields.filter { errors[$0.name] != nil }.map { ["id": FieldForm.controlId($0), "label": $0.label, "error": errors[$0.name]!] }
         return try app.pages.render(
             "new-case", title: text["new_case"] + ": " + definition.title,
             data: ["workflow": ["id": definition.id, "title": definition.title, "summary": definition.summary], "fields": controls, "errors": summary, "hasErrors": !errors.isEmpty],
@@ -148,10 +143,8 @@ struct CaseRoutes {
         let session = try signedIn(context)
         let text = UIText.for(context.language)
         let id = try context.parameters.require("id")
-        let details = try app.service.details(id, actor: session.actor)
-        let documents = try app.service.documents(id, actor: session.actor)
-        let history = try app.service.history(id, actor: session.actor)
-        let page = CasePage(details: details, documents: documents, history: history, session: session, app: app, language: context.language, text: text)
+        let view = try app.service.view(id, actor: session.actor)
+        let page = CasePage(details: view.details, documents: view.documents, history: view.history, session: session, app: app, language: context.language, text: text)
         var data = page.data(eventErrors: eventErrors)
         data["message"] = message ?? ""
         data["hasMessage"] = message != nil
@@ -163,9 +156,9 @@ struct CaseRoutes {
         let text = UIText.for(context.language)
         let id = try context.parameters.require("id")
         let event = try context.parameters.require("event")
-        let details = try app.service.details(id, actor: session.actor)
-        guard let definition = details.definition.events[event] else { throw AdvocateError(text["no_such_event"], kind: .notFound) }
-        let fields = definition.payload.compactMap { payload in details.definition.field(payload.field).map { ($0, payload.required && payload.defaultValue == nil) } }
+        let workflow = try app.service.definition(ofCase: id, actor: session.actor)
+        guard let definition = workflow.events[event] else { throw AdvocateError(text["no_such_event"], kind: .notFound) }
+        let fields = definition.payload.compactMap { payload in workflow.field(payload.field).map { ($0, payload.required && payload.defaultValue == nil) } }
         let (values, errors) = FieldForm.read(context.form, fields: fields, text: text)
         guard errors.isEmpty else { return try show(context: context, eventErrors: (event, errors, context.form), status: .unprocessableContent) }
         // A refused event (not allowed now, a guard, a wrong value) is shown next to its form;
