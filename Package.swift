@@ -71,7 +71,7 @@ let package = Package(
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.copy("Templates"), .copy("Assets")],
+            resources: [.copy("Templates"), .copy("Assets"), .copy("API/openapi.yaml")],
             swiftSettings: strictSwift
         ),
         // The `advocate` command.
@@ -95,7 +95,9 @@ let package = Package(
         .testTarget(name: "AdvocateTests", dependencies: ["Advocate", "TestSupport"], swiftSettings: strictSwift),
         .testTarget(
             name: "AdvocateWebTests",
-            dependencies: ["AdvocateWeb", "AdvocateXML", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "AdvocateWeb", "AdvocateXML", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "AdvocateCLITests", dependencies: ["AdvocateCLI", "TestSupport"], swiftSettings: strictSwift),

@@ -34,10 +34,15 @@ extension CaseService {
     /// What a form filled for a case sees: the case's data (its confidential safe address only
     /// when `includeSafeAddress`), its court calendar, and the time now in the court's zone.
     public func documentEnvironment(_ caseId: String, includeSafeAddress: Bool = false, actor: Actor? = nil) throws(AdvocateError) -> Environment {
+        try documentEnvironment(caseId, includeSafeAddress: includeSafeAddress, purpose: "for a document", actor: actor)
+    }
+
+    /// The same, with the purpose the audit line gives for the read.
+    func documentEnvironment(_ caseId: String, includeSafeAddress: Bool, purpose: String, actor: Actor?) throws(AdvocateError) -> Environment {
         try transaction { tx, _ in
             let stored = try load(caseId, tx: tx)
             try authorize(actor, caseId: caseId, assignedTo: stored.advocateId)
-            try record(actor, includeSafeAddress ? "case.read-with-safe-address" : "case.read", caseId: caseId, detail: "for a document", in: tx)
+            try record(actor, includeSafeAddress ? "case.read-with-safe-address" : "case.read", caseId: caseId, detail: purpose, in: tx)
             let machine = try machine(hash: stored.definitionHash, tx: tx)
             return documentEnvironment(caseId, state: stored.state, machine: machine, now: now(for: machine), includeSafeAddress: includeSafeAddress)
         }
@@ -74,5 +79,91 @@ extension CaseService {
         } catch {
             throw AdvocateError.from(error)
         }
+    }
+}
+
+/// A document an advocate asks for by hand: a form, the format to download it in, and what to add.
+public struct DocumentRequest: Sendable {
+    public var form: String
+    public var format: DocumentFormat
+    /// Append a "Words to know" section explaining the glossary terms used.
+    public var explainTerms: Bool
+    /// The language of that section, `en` or `es`.
+    public var language: String
+    /// Let the case's confidential safe address into the document. Callers check that the
+    /// person asking has unlocked it; the read is written to the audit log as such.
+    public var includeSafeAddress: Bool
+
+    public init(form: String, format: DocumentFormat, explainTerms: Bool = false, language: String = "en", includeSafeAddress: Bool = false) {
+        self.form = form
+        self.format = format
+        self.explainTerms = explainTerms
+        self.language = language
+        self.includeSafeAddress = includeSafeAddress
+    }
+}
+
+extension CaseService {
+    /// A form a case can fill, and the formats it can be downloaded in.
+    public struct FormChoice: Sendable {
+        public var name: String
+        public var format: FormTemplate.Format
+        /// The case's workflow names this form in a step or a `fill:` effect.
+        public var suggested: Bool
+        public var outputs: [DocumentFormat]
+    }
+
+    /// The usable templates in `Forms/`, the ones `definition` names first.
+    public func formChoices(for definition: WorkflowDefinition) -> [FormChoice] {
+        let used = definition.formsUsed
+        let withOffice = OfficeConverter.office() != nil
+        let choices = forms.paths.compactMap { path -> FormChoice? in
+            guard let template = try? forms.template(path), template.isUsable else { return nil }
+            return FormChoice(
+                name: template.name, format: template.format, suggested: used.contains(template.name), outputs: DocumentFormat.choices(for: template.format, withOffice: withOffice))
+        }
+        return choices.filter(\.suggested) + choices.filter { !$0.suggested }
+    }
+
+    /// Fills a form from a case without keeping it, for a look before downloading. The read is audited.
+    public func previewDocument(_ caseId: String, _ request: DocumentRequest, actor: Actor? = nil) throws(AdvocateError) -> (preview: DocumentPreview, missing: [String]) {
+        let (template, bytes, missing) = try fill(caseId, request, purpose: "to preview \(request.form)", actor: actor)
+        return (try DocumentPreview(bytes: bytes, format: template.format, name: template.name), missing)
+    }
+
+    /// Fills a form from a case, converts it to the format asked for, and stores it with the case
+    /// (sealed, like every document). The read and the new document are audited.
+    public func makeDocument(_ caseId: String, _ request: DocumentRequest, actor: Actor? = nil) throws(AdvocateError) -> StoredDocument {
+        let (template, filled, missing) = try fill(caseId, request, purpose: "for \(request.form)", actor: actor)
+        guard DocumentFormat.choices(for: template.format, withOffice: true).contains(request.format) else {
+            throw AdvocateError("\(template.name) is a \(template.format.rawValue.uppercased()) template; it cannot be made into \(request.format.rawValue.uppercased())")
+        }
+        // LibreOffice can take seconds: it runs outside any transaction.
+        let bytes = try OfficeConverter.convert(filled, format: template.format, to: request.format)
+        do {
+            return try store.write { tx in
+                try authorize(actor, caseId: caseId, in: tx)
+                let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+                var document = StoredDocument(
+                    caseId: caseId, form: template.name, format: request.format.rawValue, fileName: "\(template.name).\(request.format.rawValue)", sha256: hash,
+                    missing: missing, journalSequence: try tx.lastJournalSequence(caseId: caseId), createdAt: StoreTransaction.timestamp(), size: bytes.count)
+                document.sequence = try tx.addDocument(document, content: bytes)
+                try record(actor, "document.create", caseId: caseId, detail: "document \(document.sequence): \(template.name) as \(request.format.rawValue)", in: tx)
+                return document
+            }
+        } catch {
+            throw AdvocateError.from(error)
+        }
+    }
+
+    private func fill(_ caseId: String, _ request: DocumentRequest, purpose: String, actor: Actor?) throws(AdvocateError) -> (FormTemplate, [UInt8], [String]) {
+        let template = try forms.template(request.form)
+        guard template.isUsable else { throw AdvocateError("the form \(template.name) has errors; 'advocate forms check' lists them") }
+        let environment = try documentEnvironment(caseId, includeSafeAddress: request.includeSafeAddress, purpose: purpose, actor: actor)
+        var (bytes, missing) = try template.fillReportingMissing(environment, options: FillOptions(allowMissing: true))
+        if request.explainTerms {
+            bytes = try forms.explainTerms(in: bytes, template: template, language: request.language)
+        }
+        return (template, bytes, missing)
     }
 }

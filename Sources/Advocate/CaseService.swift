@@ -110,20 +110,31 @@ public final class CaseService: @unchecked Sendable {
 
     /// Opens a case on the newest version of `workflow`, with field values given as text.
     public func open(workflow id: String, fields: [String: String], actor: Actor? = nil) throws(AdvocateError) -> Outcome {
+        try open(workflow: id, raw: fields, actor: actor) { text, type, field throws(AdvocateError) in try FieldInput.parse(text, as: type, field: field) }
+    }
+
+    /// Opens a case with field values decoded from JSON (the web API): numbers, booleans, text, lists.
+    public func open(workflow id: String, json: [String: Any], actor: Actor? = nil) throws(AdvocateError) -> Outcome {
+        try open(workflow: id, raw: json, actor: actor) { value, type, field throws(AdvocateError) in try FieldInput.fromJSON(value, as: type, field: field) }
+    }
+
+    private func open<Raw>(
+        workflow id: String, raw fields: [String: Raw], actor: Actor?, parse: (Raw, ValueType, String) throws(AdvocateError) -> Value
+    ) throws(AdvocateError) -> Outcome {
         guard let loaded = workspace.workflow(id) else {
             let broken = workspace.diagnostics.filter { $0.severity == .error && $0.file.hasSuffix("/\(id).yaml") }
             if !broken.isEmpty {
                 throw AdvocateError("workflow '\(id)' has errors; fix them first (advocate workflows check)", diagnostics: broken)
             }
-            throw AdvocateError("unknown workflow '\(id)'\(suggestion(id, workspace.latestWorkflows.map(\.definition.id))); 'advocate workflows list' shows them")
+            throw AdvocateError("unknown workflow '\(id)'\(suggestion(id, workspace.latestWorkflows.map(\.definition.id))); 'advocate workflows list' shows them", kind: .notFound)
         }
         let definition = loaded.definition
         var values: [String: Value] = [:]
-        for (name, text) in fields {
+        for (name, raw) in fields {
             guard let type = definition.fieldTypes[name], !name.hasPrefix("case.") else {
                 throw AdvocateError("workflow '\(id)' has no field '\(name)'\(suggestion(name, definition.fields.map(\.name)))")
             }
-            values[name] = try FieldInput.parse(text, as: type, field: name)
+            values[name] = try parse(raw, type, name)
         }
         return try open(loaded, values: values, actor: actor)
     }
@@ -153,6 +164,17 @@ public final class CaseService: @unchecked Sendable {
 
     /// Sends an event with its payload given as text (`hearing.date` = `2026-12-01`).
     public func send(_ caseId: String, event: String, fields: [String: String], actor: Actor? = nil) throws(AdvocateError) -> Outcome {
+        try send(caseId, event: event, raw: fields, actor: actor) { text, type, field throws(AdvocateError) in try FieldInput.parse(text, as: type, field: field) }
+    }
+
+    /// Sends an event with its payload decoded from JSON (the web API).
+    public func send(_ caseId: String, event: String, json: [String: Any], actor: Actor? = nil) throws(AdvocateError) -> Outcome {
+        try send(caseId, event: event, raw: json, actor: actor) { value, type, field throws(AdvocateError) in try FieldInput.fromJSON(value, as: type, field: field) }
+    }
+
+    private func send<Raw>(
+        _ caseId: String, event: String, raw fields: [String: Raw], actor: Actor?, parse: (Raw, ValueType, String) throws(AdvocateError) -> Value
+    ) throws(AdvocateError) -> Outcome {
         try transaction { tx, ticked in
             let stored = try load(caseId, tx: tx)
             try authorize(actor, caseId: caseId, assignedTo: stored.advocateId)
@@ -161,12 +183,12 @@ public final class CaseService: @unchecked Sendable {
                 throw TransitionError(.unknownEvent, "unknown event '\(event)'\(suggestion(event, Array(machine.definition.events.keys)))")
             }
             var payload: [String: Value] = [:]
-            for (name, text) in fields {
+            for (name, raw) in fields {
                 guard eventDefinition.payload.contains(where: { $0.field == name }), let type = machine.definition.fieldTypes[name] else {
                     let allowed = eventDefinition.payload.map(\.field)
                     throw AdvocateError("event '\(event)' does not set '\(name)'" + (allowed.isEmpty ? "; it takes no values" : " (it sets: \(allowed.joined(separator: ", ")))"))
                 }
-                payload[name] = try FieldInput.parse(text, as: type, field: name)
+                payload[name] = try parse(raw, type, name)
             }
             return try apply(.event(name: event, payload: payload), to: stored, machine: machine, tx: tx, ticked: ticked, actor: actor)
         }

@@ -22,12 +22,7 @@ struct AgendaCommand: ParsableCommand {
             // Without --overdue the agenda shows what is overdue too, so nothing slips; with it, only that.
             let entries = try service.agenda(from: start, days: days, overdue: true, overdueOnly: overdue)
             if json {
-                Output.json(entries.map { e in
-                    [
-                        "case": e.row.caseId, "workflow": e.workflowId, "key": e.row.key, "kind": e.row.kind, "title": e.row.title, "who": e.row.who,
-                        "due": e.row.due?.iso ?? NSNull(), "overdue": e.overdue, "reasons": e.row.due?.reasons ?? [],
-                    ] as [String: Any]
-                })
+                Output.json(entries.map(JSONShapes.agenda))
                 return
             }
             try AgendaCommand.printAgenda(entries, from: start, days: days, overdueOnly: overdue)

@@ -18,7 +18,7 @@ struct CaseCommand: ParsableCommand {
             try Output.run {
                 let outcome = try options.service().open(workflow: workflow, fields: try Output.assignments(assignments), actor: .commandLine)
                 if json {
-                    Output.json(["id": outcome.caseId, "state": CaseRendering.trackStates(outcome.state), "effects": outcome.effects.map(CaseRendering.describe)])
+                    Output.json(JSONShapes.outcome(outcome))
                 } else {
                     print(outcome.caseId)
                     // Standard output stays the id alone, for scripts: the paperwork is noted on standard error.
@@ -70,9 +70,7 @@ struct CaseCommand: ParsableCommand {
                     }
                 }
                 if json {
-                    Output.json(documents.map { d in
-                        ["sequence": d.sequence, "form": d.form, "format": d.format, "file": "\(d.sequence)-\(d.fileName)", "sha256": d.sha256, "bytes": d.size, "missing": d.missing, "created_at": d.createdAt] as [String: Any]
-                    })
+                    Output.json(documents.map(JSONShapes.document))
                 } else if export == nil {
                     if documents.isEmpty { print("No documents yet for \(caseId).") }
                     for d in documents {
@@ -95,9 +93,7 @@ struct CaseCommand: ParsableCommand {
             try Output.run {
                 let cases = try options.service().cases(workflow: workflow, includeClosed: !open)
                 if json {
-                    Output.json(cases.map { c in
-                        ["id": c.id, "workflow": c.workflowId, "version": c.workflowVersion, "tracks": c.state.tracks, "closed": c.closed, "open_items": c.state.items.count] as [String: Any]
-                    })
+                    Output.json(cases.map(JSONShapes.summary))
                     return
                 }
                 if cases.isEmpty { print("No cases yet. Open one with: advocate case open WORKFLOW --set field=value") }
@@ -120,7 +116,7 @@ struct CaseCommand: ParsableCommand {
             try Output.run {
                 let details = try options.service().details(id, actor: .commandLine)
                 if json {
-                    Output.json(CaseRendering.json(details, unlockSafeAddress: unlockSafeAddress))
+                    Output.json(JSONShapes.details(details, unlockSafeAddress: unlockSafeAddress))
                 } else {
                     print(CaseRendering.text(details, unlockSafeAddress: unlockSafeAddress))
                 }
@@ -168,7 +164,7 @@ struct CaseCommand: ParsableCommand {
             try Output.run {
                 let journal = try options.service().history(id, actor: .commandLine)
                 if json {
-                    Output.json(journal.map { ["seq": $0.sequence, "at": $0.at.iso, "recorded_at": $0.recordedAt, "input": CaseRendering.inputJSON($0.input)] as [String: Any] })
+                    Output.json(journal.map(JSONShapes.journal))
                     return
                 }
                 for entry in journal { print("\(entry.sequence)\t\(entry.at.iso)\t\(CaseRendering.describe(entry.input))") }
@@ -198,22 +194,7 @@ struct CaseCommand: ParsableCommand {
 
 /// How cases, inputs and effects read on screen and in JSON.
 enum CaseRendering {
-    static func trackStates(_ state: CaseState) -> [String: String] { state.tracks }
-
-    static func describe(_ effect: Effect) -> String {
-        switch effect {
-        case .entered(let track, let state): return "\(track) entered \(state)"
-        case .scheduled(let key): return "scheduled \(key)"
-        case .fill(let form, _, _): return "fill form \(form)"
-        case .serviceRecorded(let record): return "service \(record.code) recorded"
-        case .referred(let id): return "referral \(id) sent"
-        case .followUpDue(let referral): return "follow-up due for \(referral)"
-        case .referralClosed(let id, let outcome): return "referral \(id) \(outcome)"
-        case .completed(let key): return "completed \(key)"
-        case .timerFired(let track, let timer): return "timer \(timer) fired in \(track)"
-        case .caseClosed: return "case closed"
-        }
-    }
+    static func describe(_ effect: Effect) -> String { effect.summary }
 
     static func describe(_ input: CaseInput) -> String {
         switch input {
@@ -225,19 +206,9 @@ enum CaseRendering {
         }
     }
 
-    /// Journal inputs name the fields set, not their values: history output is often shared.
-    static func inputJSON(_ input: CaseInput) -> [String: Any] {
-        switch input {
-        case .open(let data): return ["kind": "open", "fields": data.keys.sorted()]
-        case .event(let name, let payload): return ["kind": "event", "event": name, "fields": payload.keys.sorted()]
-        case .completeStep(let key): return ["kind": "done", "step": key]
-        case .tick: return ["kind": "tick"]
-        }
-    }
-
     static func printOutcome(_ outcome: CaseService.Outcome, json: Bool) {
         if json {
-            Output.json(["id": outcome.caseId, "state": outcome.state.tracks, "closed": outcome.state.closed, "effects": outcome.effects.map(describe)])
+            Output.json(JSONShapes.outcome(outcome))
             return
         }
         for effect in outcome.effects { print(describe(effect)) }
@@ -254,26 +225,6 @@ enum CaseRendering {
             if toStandardError { FileHandle.standardError.write(Data("note: \(line)\n".utf8)) } else { print(line) }
         }
         for problem in outcome.documentProblems { FileHandle.standardError.write(Data("warning: \(problem)\n".utf8)) }
-    }
-
-    static func value(_ field: FieldDefinition?, _ value: Value, unlock: Bool) -> Value {
-        if field?.safeAddress == true, !unlock, !value.isNull { return .string("[confidential safe address: locked]") }
-        return value
-    }
-
-    static func json(_ details: CaseService.CaseDetails, unlockSafeAddress: Bool) -> [String: Any] {
-        let stored = details.stored
-        var data: [String: Any] = [:]
-        for (key, v) in stored.state.data { data[key] = value(details.definition.field(key), v, unlock: unlockSafeAddress).json }
-        return [
-            "id": stored.id, "workflow": stored.workflowId, "version": stored.workflowVersion, "definition_hash": stored.definitionHash,
-            "tracks": stored.state.tracks, "closed": stored.closed, "data": data,
-            "items": stored.state.items.map { item in
-                ["key": item.key, "kind": item.kind.rawValue, "title": item.title, "who": item.who, "due": item.due?.iso ?? NSNull(), "reasons": item.due?.reasons ?? []] as [String: Any]
-            },
-            "referrals": stored.state.referrals.map { ["id": $0.id, "to": $0.to, "sent": $0.sent.iso, "outcome": $0.outcome ?? NSNull(), "follow_ups": $0.followUps] as [String: Any] },
-            "services": stored.state.services.map { ["code": $0.code, "date": $0.date.iso, "source": $0.source] },
-        ]
     }
 
     static func text(_ details: CaseService.CaseDetails, unlockSafeAddress: Bool) -> String {
@@ -308,7 +259,7 @@ enum CaseRendering {
         for field in definition.fields {
             let v = stored.state.data[field.name] ?? .null
             if v.isNull { continue }
-            lines.append("  \(field.label): \(value(field, v, unlock: unlockSafeAddress).text)")
+            lines.append("  \(field.label): \(JSONShapes.shown(field, v, unlock: unlockSafeAddress).text)")
         }
         return lines.joined(separator: "\n")
     }

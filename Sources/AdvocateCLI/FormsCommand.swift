@@ -132,7 +132,7 @@ struct FormsCommand: ParsableCommand {
                 }
                 let documentOptions = DocumentOptions(fill: FillOptions(allowMissing: allowMissing), explainTerms: explainTerms, language: language.rawValue)
                 var bytes = try library.document(template, environment: environment, options: documentOptions)
-                if pdf { bytes = try PDFConverter.convert(bytes, format: template.format) }
+                if pdf { bytes = try OfficeConverter.convert(bytes, format: template.format) }
                 try writePrivately(bytes, to: output)
                 print("Wrote \(output) (\(bytes.count) bytes)")
             }

@@ -41,17 +41,9 @@ struct GlossaryCommand: ParsableCommand {
         return language
     }
 
-    static func json(_ entry: GlossaryEntry) -> [String: Any] {
-        [
-            "term": entry.term, "aliases": entry.aliases, "category": entry.category, "related": entry.related, "definition": entry.definition,
-            "example": entry.example,
-            "es": ["term": entry.spanish.term, "aliases": entry.spanish.aliases, "definition": entry.spanish.definition, "example": entry.spanish.example],
-        ]
-    }
-
     static func show(_ entry: GlossaryEntry, language: Glossary.Language, json: Bool, note: String?) {
         if json {
-            var object = self.json(entry)
+            var object = JSONShapes.glossary(entry)
             if let note { object["note"] = note }
             Output.json(object)
             return

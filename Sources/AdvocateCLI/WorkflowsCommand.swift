@@ -16,9 +16,7 @@ struct WorkflowsCommand: ParsableCommand {
                 let workspace = try options.workspace()
                 let workflows = workspace.latestWorkflows
                 if json {
-                    Output.json(workflows.map { w in
-                        ["id": w.definition.id, "version": w.definition.version, "title": w.definition.title, "tracks": w.definition.tracks.map(\.name), "hash": w.definition.contentHash] as [String: Any]
-                    })
+                    Output.json(workflows.map { JSONShapes.workflow($0.definition) })
                     return
                 }
                 for w in workflows {

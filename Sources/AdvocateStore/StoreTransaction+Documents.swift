@@ -46,6 +46,11 @@ extension StoreTransaction {
         return next
     }
 
+    /// The sequence number of a case's newest journal entry (0 for an unknown case).
+    public func lastJournalSequence(caseId: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM journal WHERE case_id = ?", arguments: [caseId]) ?? 0
+    }
+
     /// A case's documents, oldest first, without their content.
     public func documents(caseId: String) throws -> [StoredDocument] {
         try Row.fetchAll(

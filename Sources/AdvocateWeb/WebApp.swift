@@ -63,8 +63,10 @@ public func buildRouter(service: CaseService, configuration: WebConfiguration = 
     SignInRoutes(app: app).register(on: router)
     AgendaRoutes(app: app).register(on: router)
     CaseRoutes(app: app).register(on: router)
+    DocumentRoutes(app: app).register(on: router)
     GlossaryRoutes(app: app).register(on: router)
     WorkflowRoutes(app: app).register(on: router)
     AuditRoutes(app: app).register(on: router)
+    APIRoutes(app: app).register(on: router)
     return router
 }

@@ -79,11 +79,11 @@ struct ShippedFormsTests {
         #expect(text.contains("Ana María Núñez"))
     }
 
-    @Test(.enabled(if: PDFConverter.office() != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext"), "needs LibreOffice and pdftotext"),
+    @Test(.enabled(if: OfficeConverter.office() != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext"), "needs LibreOffice and pdftotext"),
         arguments: forms)
     func opensInLibreOffice(form: String) throws {
         let (template, bytes) = try Self.filled(form)
-        let pdf = try PDFConverter.convert(bytes, format: template.format)
+        let pdf = try OfficeConverter.convert(bytes, format: template.format)
         let folder = TestSupport.temporaryFolder("advocate-pdf")
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Data(pdf).write(to: URL(fileURLWithPath: folder + "/out.pdf"))

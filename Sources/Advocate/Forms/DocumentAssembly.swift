@@ -3,6 +3,33 @@ public import AdvocateCore
 internal import AdvocateGlossary
 internal import Foundation
 
+/// The formats a finished document can be downloaded in.
+public enum DocumentFormat: String, Sendable, CaseIterable {
+    case docx, odt, html, pdf
+
+    /// The HTTP media type.
+    public var mediaType: String {
+        switch self {
+        case .docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        case .odt: "application/vnd.oasis.opendocument.text"
+        case .html: "text/html; charset=utf-8"
+        case .pdf: "application/pdf"
+        }
+    }
+
+    /// What a template in `format` can become: itself, and through LibreOffice (when
+    /// `withOffice`) PDF and, for office files, the other office format.
+    public static func choices(for format: FormTemplate.Format, withOffice: Bool) -> [DocumentFormat] {
+        let own = DocumentFormat(rawValue: format.rawValue)!
+        guard withOffice else { return [own] }
+        switch format {
+        case .docx: return [.docx, .odt, .pdf]
+        case .odt: return [.odt, .docx, .pdf]
+        case .html: return [.html, .pdf]
+        }
+    }
+}
+
 /// What to put in a filled document besides the template's own text.
 public struct DocumentOptions: Sendable {
     public var fill: FillOptions
@@ -34,8 +61,13 @@ extension FormLibrary {
     public func document(_ template: FormTemplate, environment: Environment, options: DocumentOptions = DocumentOptions()) throws(AdvocateError) -> [UInt8] {
         let bytes = try template.fill(environment, options: options.fill)
         guard options.explainTerms else { return bytes }
+        return try explainTerms(in: bytes, template: template, language: options.language)
+    }
+
+    /// Appends a "Words to know" section, in `language`, explaining the glossary terms a filled document uses.
+    public func explainTerms(in bytes: [UInt8], template: FormTemplate, language: String) throws(AdvocateError) -> [UInt8] {
         // The template's language is not known: terms are found by their English and Spanish names.
-        let annotator = Annotator(glossary: workspace.glossary, language: options.language == "es" ? .es : .en, matching: [.en, .es])
+        let annotator = Annotator(glossary: workspace.glossary, language: language == "es" ? .es : .en, matching: [.en, .es])
         switch template.format {
         case .html:
             return Array(try annotator.annotate(html: String(decoding: bytes, as: UTF8.self)).utf8)
@@ -57,9 +89,9 @@ public func writePrivately(_ bytes: [UInt8], to path: String) throws(AdvocateErr
     }
 }
 
-/// Converts office documents to PDF with LibreOffice, headless, in a private profile so it does
-/// not clash with a LibreOffice the user has open.
-public enum PDFConverter {
+/// Converts documents with LibreOffice (to PDF, or between DOCX and ODT), headless, in a private
+/// profile so it does not clash with a LibreOffice the user has open.
+public enum OfficeConverter {
     /// The LibreOffice program on the PATH, if any.
     public static func office() -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -72,21 +104,29 @@ public enum PDFConverter {
         return nil
     }
 
-    /// Converts `bytes` (a document of `format`) and returns the PDF's bytes.
-    public static func convert(_ bytes: [UInt8], format: FormTemplate.Format) throws(AdvocateError) -> [UInt8] {
+    /// Converts `bytes` (a document of `format`) to `target` (`pdf`, `docx` or `odt`) and returns the result.
+    public static func convert(_ bytes: [UInt8], format: FormTemplate.Format, to target: DocumentFormat = .pdf) throws(AdvocateError) -> [UInt8] {
+        if target.rawValue == format.rawValue { return bytes }
         guard let office = office() else {
             throw AdvocateError(
-                "--pdf needs LibreOffice, which is not installed (or not on the PATH). Install it with: sudo apt-get install libreoffice-writer-nogui (Debian, Ubuntu), or from libreoffice.org")
+                "making \(target.rawValue.uppercased()) files needs LibreOffice, which is not installed (or not on the PATH). Install it with: sudo apt-get install libreoffice-writer-nogui (Debian, Ubuntu), or from libreoffice.org")
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-pdf-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let input = folder.appendingPathComponent("document.\(format.rawValue)")
+            // The input's name differs from the output's, so converting never overwrites it.
+            let input = folder.appendingPathComponent("input.\(format.rawValue)")
             try Data(bytes).write(to: input)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: office)
-            let filter = format == .html ? "pdf:writer_web_pdf_Export" : "pdf"
+            let filter =
+                switch target {
+                case .pdf: format == .html ? "pdf:writer_web_pdf_Export" : "pdf"
+                case .docx: "docx:MS Word 2007 XML"
+                case .odt: "odt"
+                case .html: "html"
+                }
             process.arguments = [
                 "-env:UserInstallation=file://\(folder.path)/profile", "--headless", "--norestore", "--convert-to", filter, "--outdir", folder.path, input.path,
             ]
@@ -102,14 +142,14 @@ public enum PDFConverter {
             while process.isRunning {
                 if Date() > deadline {
                     process.terminate()
-                    throw AdvocateError("LibreOffice took more than 3 minutes to make the PDF and was stopped")
+                    throw AdvocateError("LibreOffice took more than 3 minutes to make the \(target.rawValue.uppercased()) file and was stopped")
                 }
                 Thread.sleep(forTimeInterval: 0.05)
             }
-            let pdf = folder.appendingPathComponent("document.pdf")
-            guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: pdf.path) else {
+            let output = folder.appendingPathComponent("input.\(target.rawValue)")
+            guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: output.path) else {
                 let message = String(decoding: FileManager.default.contents(atPath: errorsPath) ?? Data(), as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
-                throw AdvocateError("LibreOffice could not convert the document to PDF\(message.isEmpty ? "" : " (\(message))")")
+                throw AdvocateError("LibreOffice could not convert the document to \(target.rawValue.uppercased())\(message.isEmpty ? "" : " (\(message))")")
             }
             return [UInt8](data)
         } catch let error as AdvocateError {

@@ -16,7 +16,7 @@ struct SessionMiddleware: RouterMiddleware {
 
     /// Paths anyone may reach.
     static func isPublic(_ path: String) -> Bool {
-        path == "/login" || path.hasPrefix("/assets/")
+        path == "/login" || path.hasPrefix("/assets/") || path == "/api/openapi.yaml"
     }
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {

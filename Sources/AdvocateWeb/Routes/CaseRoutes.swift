@@ -15,12 +15,13 @@ struct CaseRoutes {
         router.get("/cases/new") { _, context in try chooseWorkflow(context: context) }
         router.get("/cases/new/{workflow}") { _, context in try newCase(context: context) }
         router.post("/cases/new/{workflow}") { _, context in try createCase(context: context) }
-        router.get("/cases/{id}") { _, context in try show(context: context) }
+        router.get("/cases/{id}") { request, context in
+            try show(context: context, made: request.uri.queryParameters["made"].flatMap { Int(String($0)) })
+        }
         router.post("/cases/{id}/events/{event}") { _, context in try sendEvent(context: context) }
         router.post("/cases/{id}/steps/{key}/done") { _, context in try completeStep(context: context) }
         router.post("/cases/{id}/unlock") { _, context in try unlock(context: context) }
         router.post("/cases/{id}/assign") { _, context in try assign(context: context) }
-        router.get("/cases/{id}/documents/{sequence}") { _, context in try download(context: context) }
         router.get("/cases/{id}/handout") { _, context in try handout(context: context) }
     }
 
@@ -35,24 +36,11 @@ struct CaseRoutes {
         let session = try signedIn(context)
         let text = UIText.for(context.language)
         let query = request.uri.queryParameters
-        let workflow = query["workflow"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let state = query["state"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let advocate = query["advocate"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let due = query["due"].map(String.init) ?? ""
-        let page = max(1, query["page"].flatMap { Int(String($0)) } ?? 1)
+        let list = CaseListQuery(query)
+        let (workflow, state, advocate, due, page) = (list.workflow, list.state, list.advocate, list.due, list.page)
         let today = app.service.today()
-        let dueThrough: Int? =
-            switch due {
-            case "overdue": today.dayNumber - 1
-            case "today": today.dayNumber
-            case "week": today.dayNumber + 6
-            case "month": today.dayNumber + 29
-            default: nil
-            }
-        let pageSize = 50
-        let filter = StoreTransaction.SummaryFilter(
-            workflowId: workflow, state: state, advocateId: advocate, dueThrough: dueThrough, includeClosed: query["closed"] == "1", limit: pageSize,
-            offset: (page - 1) * pageSize)
+        let pageSize = CaseListQuery.pageSize
+        let filter = list.filter(today: today)
         let (cases, total) = try app.service.caseSummaries(filter, actor: session.actor)
         let accounts = try app.service.store.read { try $0.accounts() }
         let names = Dictionary(accounts.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -137,9 +125,10 @@ struct CaseRoutes {
 
     // MARK: The case page
 
-    func show(context: WebContext, eventErrors: (event: String, errors: [String: String], values: FormFields)? = nil, message: String? = nil, status: HTTPResponse.Status = .ok)
-        throws -> Response
-    {
+    func show(
+        context: WebContext, eventErrors: (event: String, errors: [String: String], values: FormFields)? = nil, message: String? = nil, made: Int? = nil,
+        status: HTTPResponse.Status = .ok
+    ) throws -> Response {
         let session = try signedIn(context)
         let text = UIText.for(context.language)
         let id = try context.parameters.require("id")
@@ -148,6 +137,10 @@ struct CaseRoutes {
         var data = page.data(eventErrors: eventErrors)
         data["message"] = message ?? ""
         data["hasMessage"] = message != nil
+        // Just made on the documents page: say so, with its link, where the eye lands.
+        if let made, let document = view.documents.first(where: { $0.sequence == made }) {
+            data["made"] = ["sequence": document.sequence, "name": document.fileName]
+        }
         return try app.pages.render("case", title: text["case"] + " " + id, data: data, context: context, status: status, current: "cases")
     }
 
@@ -198,27 +191,6 @@ struct CaseRoutes {
         let name = context.form["advocate"].flatMap { $0.isEmpty ? nil : $0 }
         try app.service.assign(id, to: name, actor: session.actor)
         return Response.redirect(to: "/cases/\(id)", type: .normal)
-    }
-
-    func download(context: WebContext) throws -> Response {
-        let session = try signedIn(context)
-        let id = try context.parameters.require("id")
-        guard let sequence = Int(try context.parameters.require("sequence")) else { throw HTTPError(.notFound) }
-        let documents = try app.service.documents(id, actor: session.actor)
-        guard let document = documents.first(where: { $0.sequence == sequence }) else { throw HTTPError(.notFound) }
-        let bytes = try app.service.documentContent(id, sequence: sequence, actor: session.actor)
-        let type =
-            switch document.format {
-            case "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            case "odt": "application/vnd.oasis.opendocument.text"
-            case "html": "text/html; charset=utf-8"
-            default: "application/octet-stream"
-            }
-        let safeName = document.fileName.filter { $0.isLetter || $0.isNumber || "-_.".contains($0) }
-        return Response(
-            status: .ok,
-            headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(safeName)\""],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// A printable page for the client, in her language: where each track stands, what happens

@@ -1,0 +1,95 @@
+import Advocate
+import AdvocateStore
+import AdvocateWeb
+import Foundation
+import HTTPTypes
+import TestSupport
+import Testing
+
+@Suite("Web app: making documents")
+struct DocumentPageTests {
+    @Test("choose a form, preview its text, make it, and download it from the case page")
+    func makeADocument() async throws {
+        let harness = try WebHarness()
+        let id = harness.mariasCase
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            let choose = try await browser.get("/cases/\(id)/documents/new")
+            #expect(choose.status == .ok)
+            #expect(try PageStructure.problems(choose.body) == [])
+            #expect(choose.body.contains("value=\"protective-order-petition\""))
+
+            let preview = try await browser.get("/cases/\(id)/documents/preview?form=protective-order-petition&explain=1&language=es")
+            #expect(preview.status == .ok)
+            #expect(try PageStructure.problems(preview.body) == [])
+            #expect(preview.body.contains("Rosa Fictional"))
+            #expect(!preview.body.contains("Quiet Court"), "the safe address stays out unless unlocked")
+            #expect(preview.body.contains("Palabras"), "the Spanish words-to-know section was asked for")
+
+            let made = try await browser.post("/cases/\(id)/documents", [("form", "protective-order-petition"), ("format", "docx"), ("language", "en")])
+            #expect(made.status == .seeOther)
+            let location = try #require(made.location)
+            #expect(location.hasPrefix("/cases/\(id)?made="))
+            let casePage = try await browser.get(location)
+            #expect(casePage.body.contains("The document is ready"))
+            let sequence = try #require(Int(location.split(separator: "=").last?.split(separator: "#").first ?? ""))
+            let file = try await browser.get("/cases/\(id)/documents/\(sequence)")
+            #expect(file.status == .ok)
+            #expect(file.headers[.contentType] == DocumentFormat.docx.mediaType)
+            #expect(file.body.utf8.starts(with: Array("PK".utf8)))
+        }
+        let log = try harness.service.auditLog(.commandLine, caseId: id)
+        #expect(log.contains { $0.action == "document.create" && $0.accountName == "maria" })
+        #expect(log.contains { $0.action == "case.read" && $0.detail.contains("preview") })
+        #expect(!log.contains { $0.action == "case.read-with-safe-address" })
+    }
+
+    @Test("the safe address goes into a document only after an unlock, and the read says so in the audit log")
+    func safeAddressNeedsAnUnlock() async throws {
+        let harness = try WebHarness()
+        let id = harness.mariasCase
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            let asked = try await browser.get("/cases/\(id)/documents/preview?form=protective-order-petition&safe_address=1")
+            #expect(!asked.body.contains("Quiet Court"), "asking is not enough")
+            try await browser.get("/cases/\(id)")
+            try await browser.post("/cases/\(id)/unlock", [("reason", "court-filing")])
+            let unlocked = try await browser.get("/cases/\(id)/documents/preview?form=protective-order-petition&safe_address=1")
+            #expect(unlocked.body.contains("Quiet Court"))
+        }
+        #expect(try harness.service.auditLog(.commandLine, caseId: id).contains { $0.action == "case.read-with-safe-address" })
+    }
+
+    @Test("another advocate's case cannot be previewed or filled, and an unknown form is a clear error")
+    func accessAndBadForms() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            let other = try await browser.get("/cases/\(harness.josCase)/documents/preview?form=referral-letter-shelter")
+            #expect(other.status == .forbidden)
+            #expect(!other.body.contains("Lena"))
+            try await browser.get("/cases/\(harness.mariasCase)")
+            let otherMake = try await browser.post("/cases/\(harness.josCase)/documents", [("form", "referral-letter-shelter"), ("format", "docx")])
+            #expect(otherMake.status == .forbidden)
+            let unknown = try await browser.get("/cases/\(harness.mariasCase)/documents/preview?form=no-such-form")
+            #expect(unknown.status == .unprocessableContent)
+            #expect(unknown.body.contains("no form"))
+        }
+        #expect(try harness.service.documents(harness.josCase).isEmpty)
+    }
+
+    @Test("a PDF is made with LibreOffice and stored with the case", .enabled(if: OfficeConverter.office() != nil, "needs LibreOffice"))
+    func pdfDocument() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            try await browser.get("/cases/\(harness.mariasCase)")
+            let made = try await browser.post("/cases/\(harness.mariasCase)/documents", [("form", "safety-plan"), ("format", "pdf")])
+            #expect(made.status == .seeOther)
+        }
+        let document = try #require(try harness.service.documents(harness.mariasCase).last)
+        #expect(document.format == "pdf" && document.fileName == "safety-plan.pdf")
+        let bytes = try harness.service.documentContent(harness.mariasCase, sequence: document.sequence)
+        #expect(bytes.starts(with: Array("%PDF".utf8)))
+    }
+}
