@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Tests only: the browser test talks to chromedriver over HTTP (already built for HummingbirdTesting).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C: libxml2, seen only through AdvocateXML.
@@ -100,6 +102,8 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "AdvocateCLITests", dependencies: ["AdvocateCLI", "TestSupport"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "AdvocateCLITests", dependencies: ["AdvocateCLI", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strictSwift),
     ]
 )

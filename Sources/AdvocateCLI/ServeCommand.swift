@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: StoreOptions
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
-    @Option(help: "The port to listen on.") var port = 8080
+    @Option(help: "The port to listen on (0 picks a free one and says which).") var port = 8080
     @Flag(help: "Mark the session cookie Secure (the app is reached over HTTPS).") var secureCookies = false
     @Option(help: "Minutes without use before a session ends.") var idleMinutes = 30
 
@@ -34,8 +34,11 @@ struct ServeCommand: AsyncParsableCommand {
         if !["127.0.0.1", "localhost", "::1"].contains(host), !secureCookies {
             Output.warning("listening on \(host) without --secure-cookies: put a TLS proxy in front and pass --secure-cookies, or passwords and sessions cross the network in the clear")
         }
-        print("Advocate is running at http://\(host):\(port)/ (Ctrl-C stops it)")
-        try await runWebApp(service: service, configuration: configuration)
+        let host = host
+        try await runWebApp(service: service, configuration: configuration) { port in
+            // Written straight away, not buffered: scripts wait for this line to know the port.
+            FileHandle.standardOutput.write(Data("Advocate is running at http://\(host):\(port)/ (Ctrl-C stops it)\n".utf8))
+        }
     }
 
     /// A new store has no accounts and there is no default password: the person starting the

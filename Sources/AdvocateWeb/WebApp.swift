@@ -36,18 +36,22 @@ public struct WebConfiguration: Sendable {
 }
 
 /// Builds the web app over `service`: the server `advocate serve` runs, and the one tests drive.
-public func buildApplication(service: CaseService, configuration: WebConfiguration = WebConfiguration()) throws -> some ApplicationProtocol {
+/// `onRunning` gets the port listened on once it is (port 0 picks a free one).
+public func buildApplication(
+    service: CaseService, configuration: WebConfiguration = WebConfiguration(), onRunning: @escaping @Sendable (Int) -> Void = { _ in }
+) throws -> some ApplicationProtocol {
     var logger = Logger(label: "advocate.web")
     logger.logLevel = .info
     return Application(
         router: try buildRouter(service: service, configuration: configuration),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Advocate"),
+        onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
 
 /// Runs the web app until the process is told to stop (SIGINT or SIGTERM).
-public func runWebApp(service: CaseService, configuration: WebConfiguration) async throws {
-    try await buildApplication(service: service, configuration: configuration).runService()
+public func runWebApp(service: CaseService, configuration: WebConfiguration, onRunning: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+    try await buildApplication(service: service, configuration: configuration, onRunning: onRunning).runService()
 }
 
 /// The routes, with their middleware: security headers on every response, then the session,

@@ -183,6 +183,21 @@ struct WebAppTests {
         }
     }
 
+    @Test("a request in the background (a favicon, a second tab) does not spoil the sign-in form")
+    func signInSurvivesBackgroundRequests() async throws {
+        try await WebHarness().test { browser in
+            try await browser.get("/login")
+            let formToken = browser.csrf
+            let favicon = try await browser.get("/favicon.ico")
+            #expect(favicon.status == .noContent)
+            try await browser.get("/agenda")
+            try await browser.get("/login")
+            let page = try await browser.post("/login", [("name", "maria"), ("password", WebHarness.password)], csrf: formToken)
+            #expect(page.status == .seeOther)
+            #expect(browser.cookies["advocate_session"] != nil)
+        }
+    }
+
     @Test("a wrong value is shown next to its field, and the case is unchanged")
     func wrongFieldTypes() async throws {
         let harness = try WebHarness()

@@ -16,7 +16,7 @@ struct SessionMiddleware: RouterMiddleware {
 
     /// Paths anyone may reach.
     static func isPublic(_ path: String) -> Bool {
-        path == "/login" || path.hasPrefix("/assets/") || path == "/api/openapi.yaml"
+        path == "/login" || path.hasPrefix("/assets/") || path == "/api/openapi.yaml" || path == "/favicon.ico"
     }
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
@@ -82,6 +82,11 @@ enum Tokens {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
         return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Whether `token` looks like one ``random()`` makes (so a cookie cannot smuggle in anything else).
+    static func isWellFormed(_ token: String) -> Bool {
+        token.utf8.count == 43 && token.utf8.allSatisfy { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || ($0 < 128 && Character(Unicode.Scalar($0)).isLetter) || ($0 >= 48 && $0 <= 57) }
     }
 
     /// What the store keeps instead of a token: its SHA-256, in hex.

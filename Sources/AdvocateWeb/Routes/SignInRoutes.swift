@@ -15,13 +15,17 @@ struct SignInRoutes {
         router.post("/login") { request, context in try await signIn(request, context: context) }
         router.post("/logout") { _, context in try signOut(context: context) }
         router.post("/account/language") { _, context in try setLanguage(context: context) }
+        // Browsers ask for this on their own; without an answer here it would be sent to sign in.
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
     }
 
     /// The sign-in form, with a fresh token for its double-submit cookie.
     func signInPage(context: WebContext, status: HTTPResponse.Status = .ok, error: String? = nil, name: String = "") throws -> Response {
         if context.session != nil, error == nil { return Response.redirect(to: "/", type: .found) }
         var context = context
-        let token = Tokens.random()
+        // A browser that already holds a sign-in token keeps it: a background request that
+        // lands here (a favicon, a second tab) must not replace the token an open form carries.
+        let token = context.signInToken.flatMap { Tokens.isWellFormed($0) ? $0 : nil } ?? Tokens.random()
         context.signInToken = token
         let text = UIText.for(context.language)
         var response = try app.pages.render(
