@@ -88,6 +88,12 @@ let package = Package(
             path: "Benchmarks/AdvocateBenchmarks",
             swiftSettings: strictSwift
         ),
+        .executableTarget(
+            name: "AdvocateWebBench",
+            dependencies: ["Advocate", "AdvocateWeb", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/AdvocateWebBench",
+            swiftSettings: strictSwift
+        ),
         .target(name: "TestSupport", dependencies: ["Advocate"], path: "Tests/TestSupport", swiftSettings: strictSwift),
         .testTarget(name: "AdvocateXMLTests", dependencies: ["AdvocateXML"], swiftSettings: strictSwift),
         .testTarget(name: "AdvocateAssemblyTests", dependencies: ["Advocate", "AdvocateAssembly", "AdvocateXML", "TestSupport"], swiftSettings: strictSwift),

@@ -18,7 +18,7 @@ extension CaseService {
                 let template = try forms.template(form)
                 let environment = documentEnvironment(caseId, state: state, machine: machine, now: now)
                 let (bytes, missing) = try template.fillReportingMissing(environment, options: FillOptions(allowMissing: true))
-                let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+                let hash = SHA256.hash(data: bytes).hexadecimal
                 var document = StoredDocument(
                     caseId: caseId, form: form, format: template.format.rawValue, fileName: "\(form).\(template.format.rawValue)", sha256: hash, missing: missing,
                     journalSequence: journalSequence, createdAt: StoreTransaction.timestamp(), size: bytes.count)
@@ -143,7 +143,7 @@ extension CaseService {
         do {
             return try store.write { tx in
                 try authorize(actor, caseId: caseId, in: tx)
-                let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+                let hash = SHA256.hash(data: bytes).hexadecimal
                 var document = StoredDocument(
                     caseId: caseId, form: template.name, format: request.format.rawValue, fileName: "\(template.name).\(request.format.rawValue)", sha256: hash,
                     missing: missing, journalSequence: try tx.lastJournalSequence(caseId: caseId), createdAt: StoreTransaction.timestamp(), size: bytes.count)

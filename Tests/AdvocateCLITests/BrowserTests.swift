@@ -44,13 +44,13 @@ struct BrowserTests {
 
         // Signing in.
         try await browser.go(base + "/agenda")
-        #expect(try await browser.path() == "/login", "signed out, the agenda sends you to sign in")
+        #expect(try await browser.path { $0 == "/login" } == "/login", "signed out, the agenda sends you to sign in")
         try await screenshot("01-sign-in")
         try await browser.type("#name", "maria")
         try await browser.type("#password", password)
         try await browser.click("form[action='/login'] button[type=submit]")
-        #expect(try await browser.path() == "/agenda")
-        #expect(try await browser.text("h1") == "Agenda")
+        #expect(try await browser.path { $0 == "/agenda" } == "/agenda")
+        #expect(try await browser.shows("h1", "Agenda"))
         try await screenshot("02-agenda")
 
         // Opening a case.
@@ -60,15 +60,15 @@ struct BrowserTests {
         try await screenshot("03-new-case")
         try await browser.type("#f-client-name", "Rosa Fictional")
         try await browser.click("main form button[type=submit]")
-        let casePath = try await browser.path()
+        let casePath = try await browser.path { $0.hasPrefix("/cases/C-") }
         #expect(casePath.hasPrefix("/cases/C-"))
-        #expect(try await browser.text("main").contains("Rosa Fictional"))
+        #expect(try await browser.shows("main", "Rosa Fictional"))
         try await screenshot("04-case")
 
         // Recording an event: the first safety plan is done.
         try await browser.click("details:has(form[action$='/events/safety_plan_made']) > summary")
         try await browser.click("form[action$='/events/safety_plan_made'] button[type=submit]")
-        #expect(try await browser.text("#history").contains("The first safety plan is done"))
+        #expect(try await browser.shows("#history", "The first safety plan is done"))
         try await screenshot("05-event-recorded")
 
         // Making a document, previewing it, and downloading it.
@@ -76,11 +76,11 @@ struct BrowserTests {
         try await screenshot("06-choose-form")
         try await browser.click("#form-safety-plan")
         try await browser.click("main form button[type=submit]")
-        #expect(try await browser.text(".paper").contains("Rosa Fictional"), "the preview shows the case's data")
+        #expect(try await browser.shows(".paper", "Rosa Fictional"), "the preview shows the case's data")
         try await screenshot("07-preview")
         try await browser.click("#format-odt")
         try await browser.click("form[action$='/documents'] button[type=submit]")
-        #expect(try await browser.text("#documents").contains("The document is ready"))
+        #expect(try await browser.shows("#documents", "The document is ready"))
         try await screenshot("08-document-ready")
         try await browser.click("#documents .flash a")
         let file = try await BrowserTests.waitForFile(in: downloads, suffix: ".odt")
@@ -89,10 +89,10 @@ struct BrowserTests {
 
         // Signing out, for good.
         try await browser.click("form[action='/logout'] button")
-        #expect(try await browser.path() == "/login")
+        #expect(try await browser.path { $0 == "/login" } == "/login")
         try await screenshot("09-signed-out")
         try await browser.go(base + casePath)
-        #expect(try await browser.path() == "/login", "after signing out the case is out of reach")
+        #expect(try await browser.path { $0 == "/login" } == "/login", "after signing out the case is out of reach")
     }
 
     /// Waits (up to a minute) for a finished download; Chromium writes `.crdownload` until then.
@@ -184,6 +184,8 @@ final class WebDriver: @unchecked Sendable {
         let created = try await driver.command("POST", "/session", ["capabilities": ["alwaysMatch": ["browserName": "chrome", "goog:chromeOptions": options]]])
         guard let session = (created as? [String: Any])?["sessionId"] as? String else { throw BrowserError("no WebDriver session: \(created)") }
         driver.session = session
+        // A busy machine answers slowly: finding an element waits for it, up to 30 seconds.
+        try await driver.command("POST", "/session/\(session)/timeouts", ["implicit": 30_000, "pageLoad": 120_000])
         _ = try? await driver.command(
             "POST", "/session/\(session)/chromium/send_command", ["cmd": "Page.setDownloadBehavior", "params": ["behavior": "allow", "downloadPath": downloads]])
         return driver
@@ -217,10 +219,16 @@ final class WebDriver: @unchecked Sendable {
 
     func go(_ url: String) async throws { try await command("POST", "/session/\(session)/url", ["url": url]) }
 
-    /// The current page's path.
-    func path() async throws -> String {
-        let url = try await command("GET", "/session/\(session)/url") as? String ?? ""
-        return URL(string: url)?.path ?? url
+    /// The current page's path, once it is `expected` (a click's navigation may still be under way), or after 30 seconds.
+    func path(expecting expected: ((String) -> Bool)? = nil) async throws -> String {
+        var path = ""
+        for _ in 0..<300 {
+            let url = try await command("GET", "/session/\(session)/url") as? String ?? ""
+            path = URL(string: url)?.path ?? url
+            if expected?(path) ?? true { break }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        return path
     }
 
     func element(_ css: String) async throws -> String {
@@ -240,6 +248,15 @@ final class WebDriver: @unchecked Sendable {
     /// The visible text of the first element matching `css`.
     func text(_ css: String) async throws -> String {
         try await command("GET", "/session/\(session)/element/\(try await element(css))/text") as? String ?? ""
+    }
+
+    /// Whether the first element matching `css` shows `expected`, waiting up to 30 seconds for the page to get there.
+    func shows(_ css: String, _ expected: String) async throws -> Bool {
+        for _ in 0..<300 {
+            if let text = try? await text(css), text.contains(expected) { return true }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        return false
     }
 
     func screenshot() async throws -> Data {

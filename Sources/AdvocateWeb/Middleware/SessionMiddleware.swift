@@ -91,6 +91,6 @@ enum Tokens {
 
     /// What the store keeps instead of a token: its SHA-256, in hex.
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexadecimal
     }
 }

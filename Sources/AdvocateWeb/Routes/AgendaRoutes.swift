@@ -16,26 +16,46 @@ struct AgendaRoutes {
         let text = UIText.for(context.language)
         let today = app.service.today()
         let entries = try app.service.agenda(from: today, days: 7, overdue: true, actor: session.actor)
-        func row(_ entry: CaseService.AgendaEntry) -> [String: Any] {
-            let due = entry.row.due
-            var kindLabel = ""
-            if entry.overdue { kindLabel = text["overdue"] } else if entry.row.kind == "court-date" { kindLabel = text["court_date"] }
-            return [
-                "caseId": entry.row.caseId, "title": entry.row.title, "who": entry.row.who, "workflow": app.workflowTitles[entry.workflowId] ?? entry.workflowId,
-                "due": due.map { Dates.long($0, language: context.language) } ?? "",
-                "dueISO": due?.iso ?? "", "reasons": due?.reasons.joined(separator: "; ") ?? "", "overdue": entry.overdue, "court": entry.row.kind == "court-date",
-                "today": due?.date == today, "badge": kindLabel,
+        let overdue = entries.filter(\.overdue)
+        let todays = entries.filter { !$0.overdue && $0.row.due?.date == today }
+        let week = entries.filter { !$0.overdue && ($0.row.due?.date ?? today) > today }
+        func section(_ id: String, _ items: [CaseService.AgendaEntry], empty: String) -> [String: Any] {
+            [
+                "id": id, "heading": text[id + "_heading"], "itemsHTML": itemsHTML(items, today: today, language: context.language, text: text), "hasItems": !items.isEmpty,
+                "empty": text[empty], "count": items.count,
             ]
         }
-        let overdue = entries.filter(\.overdue).map(row)
-        let todays = entries.filter { !$0.overdue && $0.row.due?.date == today }.map(row)
-        let week = entries.filter { !$0.overdue && ($0.row.due?.date ?? today) > today }.map(row)
-        let sections: [[String: Any]] = [
-            ["id": "overdue", "heading": text["overdue_heading"], "items": overdue, "hasItems": !overdue.isEmpty, "empty": text["nothing_overdue"], "count": overdue.count],
-            ["id": "today", "heading": text["today_heading"], "items": todays, "hasItems": !todays.isEmpty, "empty": text["nothing_today"], "count": todays.count],
-            ["id": "week", "heading": text["week_heading"], "items": week, "hasItems": !week.isEmpty, "empty": text["nothing_week"], "count": week.count],
-        ]
+        let sections = [section("overdue", overdue, empty: "nothing_overdue"), section("today", todays, empty: "nothing_today"), section("week", week, empty: "nothing_week")]
         return try app.pages.render(
             "agenda", title: text["agenda"], data: ["sections": sections, "today": Dates.long(today, language: context.language)], context: context, current: "agenda")
+    }
+
+    /// The agenda's items as HTML. An advocate's week can hold hundreds of items, and Mustache
+    /// looks each value up through its context stack; this loop writes the same markup as the
+    /// rest of the page, every value escaped, in a fraction of the time.
+    func itemsHTML(_ entries: [CaseService.AgendaEntry], today: CivilDate, language: UILanguage, text: UIText) -> String {
+        var out = ""
+        out.reserveCapacity(entries.count * 400)
+        for entry in entries {
+            let due = entry.row.due
+            let court = entry.row.kind == "court-date"
+            let caseId = XMLText.escape(entry.row.caseId)
+            out += "<li class=\"agenda-item"
+            if entry.overdue { out += " overdue" }
+            if court { out += " court" }
+            if due?.date == today { out += " today" }
+            out += "\">"
+            if entry.overdue {
+                out += "<span class=\"badge badge-overdue\">\(XMLText.escape(text["overdue"]))</span> "
+            } else if court {
+                out += "<span class=\"badge badge-court\">\(XMLText.escape(text["court_date"]))</span> "
+            }
+            out += "<a href=\"/cases/\(caseId)\">\(XMLText.escape(entry.row.title))</a> · \(caseId) · \(XMLText.escape(app.workflowTitles[entry.workflowId] ?? entry.workflowId))"
+            out += "<p><span class=\"due\"><time datetime=\"\(due?.iso ?? "")\">\(XMLText.escape(due.map { Dates.long($0, language: language) } ?? ""))</time></span> · \(XMLText.escape(entry.row.who))</p>"
+            let reasons = due?.reasons ?? []
+            if !reasons.isEmpty { out += "<p class=\"reasons\">\(XMLText.escape(reasons.joined(separator: "; ")))</p>" }
+            out += "</li>\n"
+        }
+        return out
     }
 }

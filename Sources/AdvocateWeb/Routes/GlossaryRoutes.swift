@@ -61,9 +61,27 @@ struct GlossaryRoutes {
         let prefix = request.uri.queryParameters["q"].map(String.init) ?? ""
         let language: Glossary.Language = request.uri.queryParameters["lang"] == "es" ? .es : .en
         let entries = prefix.isEmpty ? [] : glossary.complete(prefix, language: language, limit: 8)
-        let items = entries.map { ["term": $0.term(in: language), "slug": GlossaryRoutes.slug($0)] }
-        let body = (try? JSONSerialization.data(withJSONObject: items, options: [.sortedKeys])) ?? Data("[]".utf8)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        // Asked for at every keystroke: written directly rather than through JSONSerialization.
+        let items = entries.map { "{\"slug\":\(GlossaryRoutes.jsonString(GlossaryRoutes.slug($0))),\"term\":\(GlossaryRoutes.jsonString($0.term(in: language)))}" }
+        let body = "[" + items.joined(separator: ",") + "]"
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// `text` as a JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20 || scalar == "<" || scalar == ">" || scalar == "&":
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     func term(context: WebContext) throws -> Response {

@@ -1,0 +1,14 @@
+extension Sequence where Element == UInt8 {
+    /// The bytes as lowercase hexadecimal (digests in the store, token hashes): written with a
+    /// table, since formatting each byte goes through the locale machinery and shows up on every request.
+    public var hexadecimal: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(underestimatedCount * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
