@@ -19,19 +19,22 @@ export ADVOCATE_NOW=2026-11-19T09:00
 store="$folder/store.sqlite"
 .build/release/AdvocateWebBench seed "$store" 10000 100
 
-# Starts a server whose first line names its address, and prints that address.
+# Starts a server in this shell (so cleanup can stop it) and waits for the address it prints.
+address=""
 start() {
-    local log="$folder/$1.log"; shift
+    local name=$1; shift
+    local log="$folder/$name.log"
     "$@" >"$log" 2>"$log.err" &
     pids+=($!)
     for _ in $(seq 1 300); do
-        if grep -qo 'http://127.0.0.1:[0-9]*' "$log" 2>/dev/null; then grep -o 'http://127.0.0.1:[0-9]*' "$log" | head -1; return; fi
+        address=$(grep -o 'http://127.0.0.1:[0-9]*' "$log" 2>/dev/null | head -1 || true)
+        [ -n "$address" ] && return
         sleep 0.1
     done
-    echo "error: $1 did not start" >&2; cat "$log.err" >&2; exit 1
+    echo "error: $name did not start" >&2; cat "$log.err" >&2; exit 1
 }
-app=$(start app .build/release/advocate serve --port 0 --store "$store")
-hello=$(start hello .build/release/AdvocateWebBench hello)
+start app .build/release/advocate serve --port 0 --store "$store"; app=$address
+start hello .build/release/AdvocateWebBench hello; hello=$address
 
 # Sign in as one advocate (100 cases), through the form, as a browser does.
 jar="$folder/cookies"

@@ -134,19 +134,17 @@ extension CaseService {
     /// Fills a form from a case, converts it to the format asked for, and stores it with the case
     /// (sealed, like every document). The read and the new document are audited.
     public func makeDocument(_ caseId: String, _ request: DocumentRequest, actor: Actor? = nil) throws(AdvocateError) -> StoredDocument {
-        let (template, filled, missing) = try fill(caseId, request, purpose: "for \(request.form)", actor: actor)
-        guard DocumentFormat.choices(for: template.format, withOffice: true).contains(request.format) else {
-            throw AdvocateError("\(template.name) is a \(template.format.rawValue.uppercased()) template; it cannot be made into \(request.format.rawValue.uppercased())")
+        guard !request.includeSafeAddress else {
+            throw AdvocateError("a document with the safe address is handed over once (makeDocumentOnce), never stored with the case")
         }
-        // LibreOffice can take seconds: it runs outside any transaction.
-        let bytes = try OfficeConverter.convert(filled, format: template.format, to: request.format)
+        let (template, bytes, missing) = try filledAndConverted(caseId, request, actor: actor)
         do {
             return try store.write { tx in
                 try authorize(actor, caseId: caseId, in: tx)
-                let hash = SHA256.hash(data: bytes).hexadecimal
                 var document = StoredDocument(
-                    caseId: caseId, form: template.name, format: request.format.rawValue, fileName: "\(template.name).\(request.format.rawValue)", sha256: hash,
-                    missing: missing, journalSequence: try tx.lastJournalSequence(caseId: caseId), createdAt: StoreTransaction.timestamp(), size: bytes.count)
+                    caseId: caseId, form: template.name, format: request.format.rawValue, fileName: "\(template.name).\(request.format.rawValue)",
+                    sha256: SHA256.hash(data: bytes).hexadecimal, missing: missing, journalSequence: try tx.lastJournalSequence(caseId: caseId),
+                    createdAt: StoreTransaction.timestamp(), size: bytes.count)
                 document.sequence = try tx.addDocument(document, content: bytes)
                 try record(actor, "document.create", caseId: caseId, detail: "document \(document.sequence): \(template.name) as \(request.format.rawValue)", in: tx)
                 return document
@@ -156,8 +154,30 @@ extension CaseService {
         }
     }
 
+    /// Fills a form and returns the file without storing it: the way a document carrying the
+    /// confidential safe address is made, so that it is not left with the case for anyone who
+    /// can read the case later. The read is audited (as a read with the safe address, if so).
+    public func makeDocumentOnce(_ caseId: String, _ request: DocumentRequest, actor: Actor? = nil) throws(AdvocateError) -> (fileName: String, bytes: [UInt8]) {
+        let (template, bytes, _) = try filledAndConverted(caseId, request, actor: actor)
+        return ("\(template.name).\(request.format.rawValue)", bytes)
+    }
+
+    private func filledAndConverted(_ caseId: String, _ request: DocumentRequest, actor: Actor?) throws(AdvocateError) -> (FormTemplate, [UInt8], [String]) {
+        let template = try forms.template(named: request.form)
+        // Checked before the case is read, so a refused request leaves no audit line.
+        guard DocumentFormat.choices(for: template.format, withOffice: true).contains(request.format) else {
+            throw AdvocateError("\(template.name) is a \(template.format.rawValue.uppercased()) template; it cannot be made into \(request.format.rawValue.uppercased())")
+        }
+        if request.format.rawValue != template.format.rawValue, OfficeConverter.office() == nil {
+            throw AdvocateError("making \(request.format.rawValue.uppercased()) files needs LibreOffice on the server, which is not installed", kind: .failure)
+        }
+        let (_, filled, missing) = try fill(caseId, request, purpose: "for \(request.form)", actor: actor)
+        // LibreOffice can take seconds: it runs outside any transaction.
+        return (template, try OfficeConverter.convert(filled, format: template.format, to: request.format), missing)
+    }
+
     private func fill(_ caseId: String, _ request: DocumentRequest, purpose: String, actor: Actor?) throws(AdvocateError) -> (FormTemplate, [UInt8], [String]) {
-        let template = try forms.template(request.form)
+        let template = try forms.template(named: request.form)
         guard template.isUsable else { throw AdvocateError("the form \(template.name) has errors; 'advocate forms check' lists them") }
         let environment = try documentEnvironment(caseId, includeSafeAddress: request.includeSafeAddress, purpose: purpose, actor: actor)
         var (bytes, missing) = try template.fillReportingMissing(environment, options: FillOptions(allowMissing: true))

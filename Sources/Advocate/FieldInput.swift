@@ -39,6 +39,13 @@ public enum FieldInput {
         }
     }
 
+    /// Whether a decoded JSON value was `true` or `false`. Foundation on Linux lets the numbers 0
+    /// and 1 cast to `Bool` as well, so the number's own type decides.
+    static func isBoolean(_ json: Any) -> Bool {
+        guard let number = json as? NSNumber else { return json is Bool }
+        return String(cString: number.objCType) == "c"
+    }
+
     /// Converts a decoded JSON value (from `--data` files or the API) to a typed value.
     public static func fromJSON(_ json: Any, as type: ValueType, field: String) throws(AdvocateError) -> Value {
         if json is NSNull { return .null }
@@ -59,11 +66,15 @@ public enum FieldInput {
             }
             return .record(record)
         case .bool:
-            if let flag = json as? Bool { return .bool(flag) }
+            if isBoolean(json), let flag = json as? Bool { return .bool(flag) }
         case .number:
-            if let number = json as? NSNumber, !(json is Bool) { return .number(number.doubleValue) }
+            if let number = json as? NSNumber, !isBoolean(json) { return .number(number.doubleValue) }
         case .money:
-            if let number = json as? NSNumber, !(json is Bool) { return .money(Int64((number.doubleValue * 100).rounded())) }
+            if let number = json as? NSNumber, !isBoolean(json) {
+                // Beyond any real amount, and beyond what cents in an Int64 can hold.
+                guard number.doubleValue.isFinite, abs(number.doubleValue) < 1e13 else { throw AdvocateError("'\(field)' is too large an amount of money") }
+                return .money(Int64((number.doubleValue * 100).rounded()))
+            }
         default:
             break
         }

@@ -156,8 +156,34 @@ struct APITests {
             #expect(unknown.status == .notFound)
             let notAnObject = try await APIClient.send(browser.client, "POST", "/api/cases", token: maria, rawBody: "[1, 2]")
             #expect(notAnObject.status == .unprocessableContent)
+            let byPath = try await APIClient.send(
+                browser.client, "POST", "/api/cases/\(harness.mariasCase)/documents", token: maria, body: ["form": TestSupport.root + "/Forms/safety-plan.odt"])
+            #expect(byPath.status == .unprocessableContent, "a form is named, never a path to a file on the server")
         }
         #expect(try harness.service.history(harness.mariasCase).count == 1)
+    }
+
+    @Test("numbers 0 and 1 stay numbers, booleans stay booleans, and an absurd amount is refused")
+    func jsonValuesKeepTheirTypes() async throws {
+        let harness = try WebHarness()
+        let maria = try harness.token("maria")
+        try await harness.test { browser in
+            let opened = try await APIClient.send(
+                browser.client, "POST", "/api/cases", token: maria,
+                body: ["workflow": "protective-order", "fields": ["client.name": "Ana Madeup", "service.attempts": 1, "client.has_children": false]])
+            #expect(opened.status == .created, "\(String(buffer: opened.body))")
+            let id = try #require((try JSONSerialization.jsonObject(with: Data(opened.body.readableBytesView)) as? [String: Any])?["id"] as? String)
+            let details = try await APIClient.send(browser.client, "GET", "/api/cases/\(id)", token: maria)
+            let data = (try JSONSerialization.jsonObject(with: Data(details.body.readableBytesView)) as? [String: Any])?["data"] as? [String: Any]
+            #expect((data?["service.attempts"] as? NSNumber)?.intValue == 1)
+            #expect(String(buffer: details.body).contains("\"client.has_children\":false"))
+            let zero = try await APIClient.send(
+                browser.client, "POST", "/api/cases", token: maria, body: ["workflow": "protective-order", "fields": ["client.name": "Bo Madeup", "service.attempts": 0]])
+            #expect(zero.status == .created, "\(String(buffer: zero.body))")
+            let huge = try await APIClient.send(
+                browser.client, "POST", "/api/cases", token: maria, rawBody: #"{"workflow": "compensation", "fields": {"client.name": "Cy Madeup", "award.amount": 1e20}}"#)
+            #expect(huge.status == .unprocessableContent)
+        }
     }
 
     @Test("a browser session may call the API, but its changes need the CSRF header")

@@ -51,11 +51,24 @@ struct DocumentPageTests {
         try await harness.test { browser in
             try await browser.signIn("maria")
             let asked = try await browser.get("/cases/\(id)/documents/preview?form=protective-order-petition&safe_address=1")
+            #expect(asked.status == .ok)
             #expect(!asked.body.contains("Quiet Court"), "asking is not enough")
             try await browser.get("/cases/\(id)")
             try await browser.post("/cases/\(id)/unlock", [("reason", "court-filing")])
             let unlocked = try await browser.get("/cases/\(id)/documents/preview?form=protective-order-petition&safe_address=1")
             #expect(unlocked.body.contains("Quiet Court"))
+            // Made with the address, the file comes straight back and is not kept with the case.
+            let made = try await browser.post("/cases/\(id)/documents", [("form", "protective-order-petition"), ("format", "docx"), ("safe_address", "1")])
+            #expect(made.status == .ok)
+            #expect(made.headers[.contentDisposition]?.contains("attachment") == true)
+        }
+        let stored = try harness.service.documents(id)
+        #expect(!stored.isEmpty)
+        for document in stored {
+            let format = try #require(FormTemplate.Format(path: document.fileName))
+            let preview = try DocumentPreview(bytes: try harness.service.documentContent(id, sequence: document.sequence), format: format, name: document.fileName)
+            #expect(!"\(preview.blocks)".contains("Quiet Court"), "no stored document holds the safe address")
+            #expect(!preview.blocks.isEmpty)
         }
         #expect(try harness.service.auditLog(.commandLine, caseId: id).contains { $0.action == "case.read-with-safe-address" })
     }
@@ -74,6 +87,10 @@ struct DocumentPageTests {
             let unknown = try await browser.get("/cases/\(harness.mariasCase)/documents/preview?form=no-such-form")
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.body.contains("no form"))
+            // A path names a file outside Forms/: refused, whatever it holds.
+            let outside = TestSupport.root + "/Forms/court-date-notice-en.html"
+            let byPath = try await browser.get("/cases/\(harness.mariasCase)/documents/preview?form=\(Browser.encode(outside))")
+            #expect(byPath.status == .unprocessableContent)
         }
         #expect(try harness.service.documents(harness.josCase).isEmpty)
     }

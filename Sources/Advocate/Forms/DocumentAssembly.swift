@@ -111,7 +111,7 @@ public enum OfficeConverter {
             throw AdvocateError(
                 "making \(target.rawValue.uppercased()) files needs LibreOffice, which is not installed (or not on the PATH). Install it with: sudo apt-get install libreoffice-writer-nogui (Debian, Ubuntu), or from libreoffice.org")
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-pdf-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("advocate-convert-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

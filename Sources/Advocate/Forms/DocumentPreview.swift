@@ -140,7 +140,7 @@ private struct OpenDocumentText {
             case .text(let text): out += text
             case .element(let e):
                 switch e.name {
-                case "text:s": out += String(repeating: " ", count: Int(e.attribute("text:c") ?? "1") ?? 1)
+                case "text:s": out += String(repeating: " ", count: min(max(Int(e.attribute("text:c") ?? "1") ?? 1, 0), 100))
                 case "text:tab": out += " "
                 case "text:line-break": out += "\n"
                 case "text:note", "office:annotation": continue

@@ -50,6 +50,16 @@ public final class FormLibrary: @unchecked Sendable {
         return template
     }
 
+    /// A template in `Forms/` by its name only, never a path: what the web app and the API accept,
+    /// so a request cannot name another file on the server.
+    public func template(named name: String) throws(AdvocateError) -> FormTemplate {
+        guard let path = paths.first(where: { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension == name }) else {
+            let names = paths.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
+            throw AdvocateError("no form '\(name)' in Forms/\(suggestion(name, names))", kind: .invalid)
+        }
+        return try template(path)
+    }
+
     /// The workflows that fill a form, by a `fill:` effect or a step's `form:`.
     public func workflows(using form: String) -> [WorkflowDefinition] {
         workspace.latestWorkflows.map(\.definition).filter { $0.formsUsed.contains(form) }

@@ -55,9 +55,10 @@ struct APIRoutes {
         do {
             parsed = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))
         } catch {
-            // The parser's note gives the line and column; it quotes none of the body.
-            let position = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-            throw AdvocateError("the request body is not valid JSON" + (position.map { " (\($0))" } ?? ""), kind: .invalid)
+            // Only the line and column from the parser's note: the note itself may quote the body.
+            let note = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+            let position = note.range(of: #"line [0-9]+, column [0-9]+"#, options: .regularExpression).map { " (at \(note[$0]))" } ?? ""
+            throw AdvocateError("the request body is not valid JSON" + position, kind: .invalid)
         }
         guard let object = parsed as? [String: Any] else { throw AdvocateError("the request body must be a JSON object", kind: .invalid) }
         return object
@@ -152,7 +153,7 @@ struct APIRoutes {
         let id = try context.parameters.require("id")
         let body = try await APIRoutes.body(request, context)
         guard let form = body["form"] as? String, !form.isEmpty else { throw AdvocateError("'form' is required: the name of a template in Forms/", kind: .invalid) }
-        let template = try app.service.forms.template(form)
+        let template = try app.service.forms.template(named: form)
         let format: DocumentFormat
         if let name = body["format"] as? String {
             guard let chosen = DocumentFormat(rawValue: name) else { throw AdvocateError("'format' must be docx, odt, html or pdf", kind: .invalid) }

@@ -22,7 +22,7 @@ struct CaseListQuery {
         advocate = value("advocate")
         due = value("due") ?? ""
         includeClosed = query["closed"] == "1" || query["closed"] == "true"
-        page = max(1, value("page").flatMap { Int($0) } ?? 1)
+        page = min(max(1, value("page").flatMap { Int($0) } ?? 1), 1_000_000)
     }
 
     func filter(today: CivilDate) -> StoreTransaction.SummaryFilter {

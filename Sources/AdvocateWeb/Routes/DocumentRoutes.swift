@@ -4,7 +4,8 @@ internal import Hummingbird
 
 /// Making a document from a case: choose a form, preview its text, then make it in the format
 /// wanted (DOCX, ODT or PDF). The document is stored, sealed, with the case and listed on the
-/// case page for download. Every step is an audited read or write through `CaseService`.
+/// case page for download; one carrying the unlocked safe address is downloaded at once and not
+/// stored. Every read of the case goes through `CaseService` and is audited.
 struct DocumentRoutes {
     let app: WebServices
 
@@ -45,7 +46,7 @@ struct DocumentRoutes {
     /// What was asked for: the form and options, from the query (preview) or the posted form (make).
     private func request(form: String?, explain: String?, language: String?, format: String? = nil, includeSafeAddress: Bool = false) throws -> DocumentRequest {
         guard let form, !form.isEmpty else { throw AdvocateError("Choose a form first.", kind: .invalid) }
-        let template = try app.service.forms.template(form)
+        let template = try app.service.forms.template(named: form)
         let own = DocumentFormat(rawValue: template.format.rawValue)!
         let chosen = try format.map { name in
             guard let chosen = DocumentFormat(rawValue: name) else { throw AdvocateError("Choose DOCX, ODT or PDF.", kind: .invalid) }
@@ -68,7 +69,7 @@ struct DocumentRoutes {
         let include = query["safe_address"] == "1" && mayIncludeSafeAddress(session, caseId: id)
         let asked = try self.request(form: query["form"].map(String.init), explain: query["explain"].map(String.init), language: query["language"].map(String.init), includeSafeAddress: include)
         let (preview, missing) = try app.service.previewDocument(id, asked, actor: session.actor)
-        let template = try app.service.forms.template(asked.form)
+        let template = try app.service.forms.template(named: asked.form)
         let outputs = DocumentFormat.choices(for: template.format, withOffice: OfficeConverter.office() != nil)
         let blocks: [[String: Any]] = preview.blocks.map { block in
             switch block {
@@ -96,6 +97,11 @@ struct DocumentRoutes {
         let form = context.form
         let include = form["safe_address"] == "1" && mayIncludeSafeAddress(session, caseId: id)
         let asked = try request(form: form["form"], explain: form["explain"], language: form["language"], format: form["format"], includeSafeAddress: include)
+        if include {
+            // With the safe address, the file goes to this person now and is not kept with the case.
+            let (fileName, bytes) = try app.service.makeDocumentOnce(id, asked, actor: session.actor)
+            return DocumentDownload.response(bytes, fileName: "\(id)-\(fileName)", format: asked.format)
+        }
         let document = try app.service.makeDocument(id, asked, actor: session.actor)
         return Response.redirect(to: "/cases/\(id)?made=\(document.sequence)#documents", type: .normal)
     }
@@ -110,11 +116,14 @@ enum DocumentDownload {
         let documents = try app.service.documents(id, actor: session.actor)
         guard let document = documents.first(where: { $0.sequence == sequence }) else { throw AdvocateError("case \(id) has no document \(sequence)", kind: .notFound) }
         let bytes = try app.service.documentContent(id, sequence: sequence, actor: session.actor)
-        let type = DocumentFormat(rawValue: document.format)?.mediaType ?? "application/octet-stream"
-        let safeName = document.fileName.filter { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+        return response(bytes, fileName: "\(sequence)-\(document.fileName)", format: DocumentFormat(rawValue: document.format))
+    }
+
+    static func response(_ bytes: [UInt8], fileName: String, format: DocumentFormat?) -> Response {
+        let safeName = fileName.filter { $0.isLetter || $0.isNumber || "-_.".contains($0) }
         return Response(
             status: .ok,
-            headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(id)-\(sequence)-\(safeName)\""],
+            headers: [.contentType: format?.mediaType ?? "application/octet-stream", .contentDisposition: "attachment; filename=\"\(safeName)\""],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

@@ -19,7 +19,7 @@ struct SignInRoutes {
         router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
     }
 
-    /// The sign-in form, with a fresh token for its double-submit cookie.
+    /// The sign-in form, with the token for its double-submit cookie (the browser's own, or a new one).
     func signInPage(context: WebContext, status: HTTPResponse.Status = .ok, error: String? = nil, name: String = "") throws -> Response {
         if context.session != nil, error == nil { return Response.redirect(to: "/", type: .found) }
         var context = context
