@@ -11,13 +11,16 @@ extension CaseService {
     }
 
     public func details(_ caseId: String, actor: Actor? = nil) throws(AdvocateError) -> CaseDetails {
-        try transaction { tx, _ in
-            let stored = try load(caseId, tx: tx)
-            try authorize(actor, caseId: caseId, assignedTo: stored.advocateId)
-            try record(actor, "case.read", caseId: caseId, in: tx)
-            let machine = try machine(hash: stored.definitionHash, tx: tx)
-            return CaseDetails(stored: stored, definition: machine.definition, agenda: try tx.agenda(caseId: caseId))
-        }
+        try transaction { tx, _ in try readDetails(caseId, actor: actor, tx: tx) }
+    }
+
+    /// Loads a case for `actor`, checks access and writes the audited read, in `tx`.
+    private func readDetails(_ caseId: String, actor: Actor?, tx: StoreTransaction) throws -> CaseDetails {
+        let stored = try load(caseId, tx: tx)
+        try authorize(actor, caseId: caseId, assignedTo: stored.advocateId)
+        try record(actor, "case.read", caseId: caseId, in: tx)
+        let machine = try machine(hash: stored.definitionHash, tx: tx)
+        return CaseDetails(stored: stored, definition: machine.definition, agenda: try tx.agenda(caseId: caseId))
     }
 
     /// Everything a case page shows, read in one transaction and logged as one read.
@@ -29,13 +32,7 @@ extension CaseService {
 
     public func view(_ caseId: String, actor: Actor? = nil) throws(AdvocateError) -> CaseView {
         try transaction { tx, _ in
-            let stored = try load(caseId, tx: tx)
-            try authorize(actor, caseId: caseId, assignedTo: stored.advocateId)
-            try record(actor, "case.read", caseId: caseId, in: tx)
-            let machine = try machine(hash: stored.definitionHash, tx: tx)
-            return CaseView(
-                details: CaseDetails(stored: stored, definition: machine.definition, agenda: try tx.agenda(caseId: caseId)), history: try tx.journal(caseId),
-                documents: try tx.documents(caseId: caseId))
+            CaseView(details: try readDetails(caseId, actor: actor, tx: tx), history: try tx.journal(caseId), documents: try tx.documents(caseId: caseId))
         }
     }
 

@@ -60,8 +60,7 @@ enum Output {
     }
 
     static func json(_ object: Any) {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) else { return }
-        print(String(decoding: data, as: UTF8.self))
+        print(String(decoding: JSONShapes.encode(object, pretty: true), as: UTF8.self))
     }
 
     static func warning(_ message: String) {

@@ -40,4 +40,9 @@ struct SignedIn: Sendable {
     var channel: Actor.Channel = .web
 
     var actor: Actor { Actor(account: account, channel: channel) }
+
+    /// Whether this session unlocked `caseId`'s safe address and the unlock has not run out.
+    func hasUnlocked(_ caseId: String, now: Int64) -> Bool {
+        unlockedCase == caseId && (unlockedUntil ?? 0) > now
+    }
 }

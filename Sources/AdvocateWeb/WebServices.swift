@@ -77,8 +77,7 @@ final class WebServices: Sendable {
     // MARK: Responses
 
     func jsonError(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        let body = try! JSONSerialization.data(withJSONObject: ["error": message], options: [.sortedKeys])
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        APIRoutes.json(["error": message], status: status)
     }
 }
 

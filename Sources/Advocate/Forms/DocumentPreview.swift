@@ -110,7 +110,7 @@ private struct OpenDocumentText {
             case "text:p": blocks.append(.paragraph(text(child)))
             case "text:list-item": blocks += self.blocks(child).map { if case .paragraph(let t) = $0 { .listItem(t) } else { $0 } }
             case "table:table":
-                let rows = rows(child).map { row in
+                let rows = tableRows(child, row: "table:table-row", groups: ["table:table-header-rows", "table:table-rows", "table:table-row-group"]).map { row in
                     row.elements.filter { $0.name == "table:table-cell" }.map { cell in
                         cell.elements.filter { $0.name == "text:p" || $0.name == "text:h" }.map(text).joined(separator: "\n")
                     }
@@ -121,16 +121,6 @@ private struct OpenDocumentText {
             }
         }
         return blocks
-    }
-
-    private func rows(_ table: XMLTreeElement) -> [XMLTreeElement] {
-        table.elements.flatMap { element -> [XMLTreeElement] in
-            switch element.name {
-            case "table:table-row": [element]
-            case "table:table-header-rows", "table:table-rows", "table:table-row-group": rows(element)
-            default: []
-            }
-        }
     }
 
     private func text(_ element: XMLTreeElement) -> String {
@@ -165,7 +155,7 @@ private struct WebText {
             case "p", "address", "blockquote", "pre", "dt", "dd", "figcaption", "caption": blocks.append(.paragraph(text(child)))
             case "li": blocks.append(.listItem(text(child)))
             case "table":
-                blocks.append(.table(rows(child).map { row in row.elements.filter { ["td", "th"].contains($0.name.lowercased()) }.map(text) }))
+                blocks.append(.table(tableRows(child, row: "tr", groups: ["thead", "tbody", "tfoot"], caseInsensitive: true).map { row in row.elements.filter { ["td", "th"].contains($0.name.lowercased()) }.map(text) }))
             default:
                 // A container (div, section, body) holding text directly reads as a paragraph.
                 let inner = self.blocks(child)
@@ -180,16 +170,6 @@ private struct WebText {
         return blocks
     }
 
-    private func rows(_ table: XMLTreeElement) -> [XMLTreeElement] {
-        table.elements.flatMap { element -> [XMLTreeElement] in
-            switch element.name.lowercased() {
-            case "tr": [element]
-            case "thead", "tbody", "tfoot": rows(element)
-            default: []
-            }
-        }
-    }
-
     private func text(_ element: XMLTreeElement) -> String {
         var out = ""
         for child in element.children {
@@ -202,5 +182,14 @@ private struct WebText {
             }
         }
         return out.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).joined(separator: " ")
+    }
+}
+
+/// A table's rows, in order, through the groups that may hold them (a header, a body).
+private func tableRows(_ table: XMLTreeElement, row: String, groups: Set<String>, caseInsensitive: Bool = false) -> [XMLTreeElement] {
+    table.elements.flatMap { element -> [XMLTreeElement] in
+        let name = caseInsensitive ? element.name.lowercased() : element.name
+        if name == row { return [element] }
+        return groups.contains(name) ? tableRows(element, row: row, groups: groups, caseInsensitive: caseInsensitive) : []
     }
 }

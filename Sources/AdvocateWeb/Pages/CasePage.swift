@@ -24,7 +24,7 @@ struct CasePage {
 
     /// Whether this session unlocked this case's safe address and the unlock has not run out.
     var safeAddressUnlocked: Bool {
-        session.unlockedCase == details.stored.id && (session.unlockedUntil ?? 0) > app.now
+        session.hasUnlocked(details.stored.id, now: app.now)
     }
 
     func data(eventErrors: (event: String, errors: [String: String], values: FormFields)?) -> [String: Any] {

@@ -43,8 +43,10 @@ struct DocumentRoutes {
             context: context, current: "cases")
     }
 
-    /// What was asked for: the form and options, from the query (preview) or the posted form (make).
-    private func request(form: String?, explain: String?, language: String?, format: String? = nil, includeSafeAddress: Bool = false) throws -> DocumentRequest {
+    /// What was asked for, from the query (preview) or the posted form (make), with its template.
+    private func request(form: String?, explain: String?, language: String?, format: String? = nil, includeSafeAddress: Bool = false) throws -> (
+        DocumentRequest, FormTemplate
+    ) {
         guard let form, !form.isEmpty else { throw AdvocateError("Choose a form first.", kind: .invalid) }
         let template = try app.service.forms.template(named: form)
         let own = DocumentFormat(rawValue: template.format.rawValue)!
@@ -53,12 +55,8 @@ struct DocumentRoutes {
             return chosen
         } ?? own
         let language = UILanguage(rawValue: language ?? "") ?? .en
-        return DocumentRequest(form: template.name, format: chosen, explainTerms: explain == "1", language: language.rawValue, includeSafeAddress: includeSafeAddress)
-    }
-
-    /// The session may put the safe address into a document only while it has it unlocked.
-    private func mayIncludeSafeAddress(_ session: SignedIn, caseId: String) -> Bool {
-        session.unlockedCase == caseId && (session.unlockedUntil ?? 0) > app.now
+        let asked = DocumentRequest(form: template.name, format: chosen, explainTerms: explain == "1", language: language.rawValue, includeSafeAddress: includeSafeAddress)
+        return (asked, template)
     }
 
     func preview(_ request: Request, context: WebContext) throws -> Response {
@@ -66,10 +64,12 @@ struct DocumentRoutes {
         let text = UIText.for(context.language)
         let id = try context.parameters.require("id")
         let query = request.uri.queryParameters
-        let include = query["safe_address"] == "1" && mayIncludeSafeAddress(session, caseId: id)
-        let asked = try self.request(form: query["form"].map(String.init), explain: query["explain"].map(String.init), language: query["language"].map(String.init), includeSafeAddress: include)
+        // The session may put the safe address into a document only while it has it unlocked.
+        let unlocked = session.hasUnlocked(id, now: app.now)
+        let include = query["safe_address"] == "1" && unlocked
+        let (asked, template) = try self.request(
+            form: query["form"].map(String.init), explain: query["explain"].map(String.init), language: query["language"].map(String.init), includeSafeAddress: include)
         let (preview, missing) = try app.service.previewDocument(id, asked, actor: session.actor)
-        let template = try app.service.forms.template(named: asked.form)
         let outputs = DocumentFormat.choices(for: template.format, withOffice: OfficeConverter.office() != nil)
         let blocks: [[String: Any]] = preview.blocks.map { block in
             switch block {
@@ -83,7 +83,7 @@ struct DocumentRoutes {
             "document-preview", title: text["preview"] + ": " + asked.form,
             data: [
                 "caseId": id, "form": asked.form, "explain": asked.explainTerms, "language": asked.language, "includeSafeAddress": include,
-                "mayIncludeSafeAddress": mayIncludeSafeAddress(session, caseId: id), "blocks": blocks, "missing": missing.joined(separator: ", "),
+                "mayIncludeSafeAddress": unlocked, "blocks": blocks, "missing": missing.joined(separator: ", "),
                 "hasMissing": !missing.isEmpty,
                 "formats": outputs.enumerated().map { index, format in ["value": format.rawValue, "label": format.rawValue.uppercased(), "checked": index == 0] },
                 "officeMissing": outputs.count == 1 && template.format != .html,
@@ -95,8 +95,8 @@ struct DocumentRoutes {
         let session = try signedIn(context)
         let id = try context.parameters.require("id")
         let form = context.form
-        let include = form["safe_address"] == "1" && mayIncludeSafeAddress(session, caseId: id)
-        let asked = try request(form: form["form"], explain: form["explain"], language: form["language"], format: form["format"], includeSafeAddress: include)
+        let include = form["safe_address"] == "1" && session.hasUnlocked(id, now: app.now)
+        let (asked, _) = try request(form: form["form"], explain: form["explain"], language: form["language"], format: form["format"], includeSafeAddress: include)
         if include {
             // With the safe address, the file goes to this person now and is not kept with the case.
             let (fileName, bytes) = try app.service.makeDocumentOnce(id, asked, actor: session.actor)
