@@ -36,6 +36,29 @@ extension CaseService {
         }
     }
 
+    /// A case view, or word that the caller's copy is still current.
+    public enum CaseRead: Sendable {
+        /// Nothing changed since the revision the caller kept.
+        case kept(revision: Int64)
+        case fresh(CaseView, revision: Int64)
+    }
+
+    /// Like ``view(_:actor:)``, for a caller that keeps what it built from a view: access is
+    /// checked and the read is logged every time, and the case is read only when `isKept`
+    /// says the caller has nothing built at the store's current revision.
+    public func view(_ caseId: String, actor: Actor?, isKept: (Int64) -> Bool) throws(AdvocateError) -> CaseRead {
+        try transaction { tx, _ in
+            let revision = try tx.caseRevision()
+            guard isKept(revision) else {
+                let view = CaseView(details: try readDetails(caseId, actor: actor, tx: tx), history: try tx.journal(caseId), documents: try tx.documents(caseId: caseId))
+                return .fresh(view, revision: revision)
+            }
+            try authorize(actor, caseId: caseId, in: tx)
+            try record(actor, "case.read", caseId: caseId, in: tx)
+            return .kept(revision: revision)
+        }
+    }
+
     /// The workflow a case runs on, for reading a form against its events before sending one.
     /// It holds nothing about the client, so reading it is not an audited read of the case.
     public func definition(ofCase caseId: String, actor: Actor? = nil) throws(AdvocateError) -> WorkflowDefinition {
@@ -87,7 +110,7 @@ extension CaseService {
     public func agenda(from: CivilDate, days: Int, overdue: Bool, overdueOnly: Bool = false, actor: Actor? = nil) throws(AdvocateError) -> [AgendaEntry] {
         if actor?.account?.role == .admin { throw AdvocateError("admin accounts see no cases", kind: .forbidden) }
         let mine = actor?.account.flatMap { $0.role == .advocate ? $0.id : nil }
-        return try transaction { tx, _ in
+        return try reading { tx in
             let through = from.adding(days: max(0, days - 1))
             let rows = try tx.agenda(
                 from: overdueOnly ? nil : from, through: overdueOnly ? nil : through, overdueBefore: overdue || overdueOnly ? from : nil, advocateId: mine)

@@ -10,6 +10,8 @@ public struct Workspace: Sendable {
     public private(set) var references = References()
     /// The glossary from `Glossary/`, with the overlay's local terms.
     public private(set) var glossary = Glossary(entries: [], categories: [])
+    /// Translations of workflows (`Workflows/translations/ID.LANG.yaml`), by workflow id, then language.
+    public private(set) var translations: [String: [String: WorkflowTranslation]] = [:]
     /// Every problem found while loading, warnings included.
     public private(set) var diagnostics: [Diagnostic] = []
 
@@ -75,11 +77,34 @@ public struct Workspace: Sendable {
             forms: Set(formFiles.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }), glossaryTerms: glossary.allKeys,
             calendars: Set(calendars.keys))
         for path in Workspace.files(in: root + "/Workflows", extensions: ["yaml", "yml"]) { load(path) }
+        for path in Workspace.files(in: root + "/Workflows/translations", extensions: ["yaml", "yml"]) { loadTranslation(path) }
     }
 
-    /// Checks one more file against this workspace's forms, glossary and calendars, and keeps it if it loads.
+    /// A workflow's words in `language`: its translation where there is one, else its own.
+    public func words(for definition: WorkflowDefinition, language: String) -> WorkflowWords {
+        WorkflowWords(definition: definition, translation: translations[definition.id]?[language])
+    }
+
+    /// Checks a translation against the newest version of its workflow, and keeps it if it loads.
+    @discardableResult
+    mutating func loadTranslation(_ path: String) -> [Diagnostic] {
+        let id = TranslationLoader.nameParts(of: path)?.workflow ?? ""
+        do {
+            let versions = workflows.map(\.definition).filter { $0.id == id }.sorted { $0.version > $1.version }
+            let (translation, warnings) = try TranslationLoader.load(path: path, versions: versions)
+            diagnostics += warnings
+            translations[translation.workflow, default: [:]][translation.language] = translation
+            return warnings
+        } catch {
+            diagnostics += error.items
+            return error.items
+        }
+    }
+
+    /// Checks one more file (a workflow, or a translation under `translations/`) against this workspace, and keeps it if it loads.
     @discardableResult
     public mutating func load(_ path: String) -> [Diagnostic] {
+        if path.split(separator: "/").dropLast().last == "translations" { return loadTranslation(path) }
         let source: SourceFile
         do { source = try SourceFile.read(path) } catch {
             diagnostics.append(error)

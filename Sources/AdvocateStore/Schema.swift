@@ -138,6 +138,26 @@ enum Schema {
                     UPDATE document SET size = length(content);
                     """)
         }
+        // A counter that every change a page can show moves (a case, its documents, the accounts),
+        // whichever process makes it: pages built from the store can be kept until it moves.
+        // Triggers, so no write path can forget it.
+        migrator.registerMigration("v4-revision") { db in
+            var sql = """
+                CREATE TABLE revision (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+                INSERT INTO revision (id, value) VALUES (1, 0);
+
+                """
+            for table in ["case", "document", "account"] {
+                for change in ["INSERT", "UPDATE", "DELETE"] {
+                    sql += """
+                        CREATE TRIGGER revision_\(table)_\(change.lowercased()) AFTER \(change) ON "\(table)"
+                            BEGIN UPDATE revision SET value = value + 1; END;
+
+                        """
+                }
+            }
+            try db.execute(sql: sql)
+        }
         return migrator
     }
 }

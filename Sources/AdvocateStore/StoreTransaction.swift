@@ -232,6 +232,18 @@ public final class StoreTransaction {
         return try Row.fetchAll(db, sql: #"SELECT * FROM "case""# + whereClause + " ORDER BY number", arguments: arguments).map(storedCase)
     }
 
+    /// Whether any case has a timer or follow-up due at or before `now`.
+    public func hasCasesToWake(at now: Date) throws -> Bool {
+        try Bool.fetchOne(
+            db.cachedStatement(sql: #"SELECT 1 FROM "case" WHERE next_wake IS NOT NULL AND next_wake <= ? LIMIT 1"#),
+            arguments: [Int64(now.timeIntervalSince1970.rounded(.down))]) ?? false
+    }
+
+    /// A number that moves whenever a case, a document or an account changes, by any process.
+    public func caseRevision() throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT value FROM revision WHERE id = 1")) ?? 0
+    }
+
     /// Cases with a timer or follow-up due at or before `now`.
     public func casesToWake(at now: Date) throws -> [String] {
         try String.fetchAll(

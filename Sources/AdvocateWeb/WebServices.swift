@@ -12,6 +12,7 @@ final class WebServices: Sendable {
     let configuration: WebConfiguration
     let pages: Pages
     let throttle: SignInThrottle
+    let pageCache = PageCache()
     /// Workflow titles by id, for lists (the workspace does not change while the app runs).
     let workflowTitles: [String: String]
 
@@ -36,6 +37,7 @@ final class WebServices: Sendable {
         let now = now
         if now - found.lastSeen > configuration.sessionIdleSeconds || now - found.createdAt > configuration.sessionLifetimeSeconds {
             try store.write { try $0.deleteSession(tokenHash: hash) }
+            pageCache.forget(session: hash)
             return nil
         }
         // Writing on every request would serialise all reads behind the writer; a minute is fine-grained enough.
@@ -68,6 +70,7 @@ final class WebServices: Sendable {
 
     func signOut(_ session: SignedIn) throws {
         try service.store.write { try $0.deleteSession(tokenHash: session.tokenHash) }
+        pageCache.forget(session: session.tokenHash)
     }
 
     func sessionCookie(_ token: String, maxAge: Int? = nil) -> Cookie {

@@ -206,7 +206,7 @@ struct WebAppTests {
             try await browser.get("/cases/\(harness.mariasCase)")
             let page = try await browser.post("/cases/\(harness.mariasCase)/events/full_hearing_set", [("hearing.date", "next Tuesday")])
             #expect(page.status == .unprocessableContent)
-            #expect(page.body.contains(#"id="f-hearing-date" name="hearing.date" value="next Tuesday""#))
+            #expect(page.body.contains(#"id="f-full_hearing_set-hearing-date" name="hearing.date" value="next Tuesday""#))
             #expect(page.body.contains(#"aria-invalid="true""#))
             #expect(page.body.contains("must be a date and time"))
         }

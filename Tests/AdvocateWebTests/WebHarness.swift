@@ -115,7 +115,7 @@ final class Browser: @unchecked Sendable {
 }
 
 /// Structure checks a screen reader depends on: a language, one h1 and headings in order,
-/// a label for every control, alt text on every image, and an accessible name on every SVG.
+/// a label for every control, ids used once, alt text on every image, and an accessible name on every SVG.
 enum PageStructure {
     static func problems(_ html: String) throws -> [String] {
         let tree = try #require(try HTMLDocument(bytes: Array(html.utf8)).tree())
@@ -139,6 +139,9 @@ enum PageStructure {
                 problems.append("<\(control.name) name=\(control.attribute("name") ?? "?")> has no label")
             }
         }
+        // A label points at one id: a repeated id leaves the second control without its label.
+        let ids = elements.compactMap { $0.attribute("id") }
+        for (id, count) in Dictionary(ids.map { ($0, 1) }, uniquingKeysWith: +) where count > 1 { problems.append("id \(id) is used \(count) times") }
         for image in elements where image.name == "img" && image.attribute("alt") == nil { problems.append("<img> without alt") }
         for svg in elements where svg.name == "svg" && svg.attribute("aria-label") == nil && svg.attribute("aria-hidden") == nil {
             problems.append("<svg> without an accessible name")

@@ -15,9 +15,13 @@ struct CasePage {
     let app: WebServices
     let language: UILanguage
     let text: UIText
+    /// The day overdue marks are counted from (read once per request, with the page's cache key).
+    let today: CivilDate
 
     var state: CaseState { details.stored.state }
     var definition: WorkflowDefinition { details.definition }
+    /// The workflow's titles and texts in the page's language.
+    var words: WorkflowWords { app.service.workspace.words(for: definition, language: language.rawValue) }
 
     /// Why an advocate may show a safe address; the choice goes to the audit log.
     static let unlockReasons = ["court-filing", "safety-planning", "client-request", "emergency"]
@@ -29,12 +33,12 @@ struct CasePage {
 
     func data(eventErrors: (event: String, errors: [String: String], values: FormFields)?) -> [String: Any] {
         let stored = details.stored
-        let today = app.service.today()
+        let words = self.words
         let facts: [[String: Any]] = definition.fields.compactMap { field in
             guard let value = state.data[field.name], !value.isNull else { return nil }
             let locked = field.safeAddress && !safeAddressUnlocked
             return [
-                "label": field.label, "value": locked ? "" : FieldForm.display(value, field: field, text: text, language: language), "locked": locked,
+                "label": words.label(ofField: field.name), "value": locked ? "" : FieldForm.display(value, field: field, text: text, language: language), "locked": locked,
                 "personal": field.personal,
             ]
         }
@@ -43,14 +47,15 @@ struct CasePage {
             let current = state.tracks[track.name]
             let stateDefinition = track.states.first { $0.name == current }
             return [
-                "name": track.name, "title": track.title, "state": stateDefinition?.title ?? current ?? "", "client": stateDefinition?.client ?? "",
-                "svg": TrackDiagram.svg(track, current: current, visited: visitedStates(track)),
+                "name": track.name, "title": words.title(ofTrack: track), "state": stateDefinition.map { words.title(ofState: $0, in: track) } ?? current ?? "",
+                "client": stateDefinition.map { words.client($0, in: track) } ?? "",
+                "svg": TrackDiagram.svg(track, words: words, current: current, visited: visitedStates(track), now: text["diagram_now"]),
             ]
         }
         let steps: [[String: Any]] = state.items.sorted { ($0.due?.moment ?? .distantFuture) < ($1.due?.moment ?? .distantFuture) }.map { item in
             let overdue = item.due.map { $0.date < today } ?? false
             return [
-                "key": item.key, "keyPath": item.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? item.key, "title": item.title, "who": item.who, "kind": item.kind.rawValue,
+                "key": item.key, "keyPath": item.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? item.key, "title": words.title(of: item), "who": item.who, "kind": item.kind.rawValue,
                 "due": item.due.map { Dates.long($0, language: language) } ?? text["no_date"],
                 "dueISO": item.due?.iso ?? "", "reasons": item.due?.reasons ?? [], "hasReasons": !(item.due?.reasons.isEmpty ?? true), "overdue": overdue,
                 "checklist": stepDefinition(item)?.checklist ?? [], "hasChecklist": !(stepDefinition(item)?.checklist.isEmpty ?? true),
@@ -63,11 +68,12 @@ struct CasePage {
                 definition.field(payload.field).map { field in
                     FieldForm.control(
                         field, required: payload.required && payload.defaultValue == nil,
-                        value: values[field.name] ?? (field.safeAddress ? nil : state.data[field.name].map(FieldForm.formValue)), error: errors[field.name], text: text)
+                        value: values[field.name] ?? (field.safeAddress ? nil : state.data[field.name].map(FieldForm.formValue)), error: errors[field.name], text: text,
+                        form: event.name, label: words.label(ofField: field.name))
                 }
             }
             return [
-                "name": event.name, "title": event.title, "fields": fields, "hasFields": !fields.isEmpty, "open": !errors.isEmpty, "error": errors["_"] ?? "",
+                "name": event.name, "title": words.title(ofEvent: event.name), "fields": fields, "hasFields": !fields.isEmpty, "open": !errors.isEmpty, "error": errors["_"] ?? "",
                 "hasError": errors["_"] != nil,
             ]
         }
@@ -81,7 +87,7 @@ struct CasePage {
             ]
         }
         var data: [String: Any] = [
-            "id": stored.id, "workflow": definition.title, "version": stored.workflowVersion, "closed": stored.closed, "facts": facts,
+            "id": stored.id, "workflow": words.title, "version": stored.workflowVersion, "closed": stored.closed, "facts": facts,
             "hasSafeAddress": hasSafeAddress, "unlocked": safeAddressUnlocked, "tracks": tracks, "steps": steps, "hasSteps": !steps.isEmpty, "events": events,
             "hasEvents": !events.isEmpty, "history": historyRows, "documents": documentRows, "hasDocuments": !documentRows.isEmpty,
             "isSupervisor": session.account.role == .supervisor,
@@ -122,10 +128,10 @@ struct CasePage {
         switch input {
         case .open(let data): return text["history_opened"] + " (\(data.count))"
         case .event(let name, let payload):
-            let title = definition.events[name]?.title ?? name
-            let fields = payload.keys.sorted().map { definition.field($0)?.label ?? $0 }
+            let title = words.title(ofEvent: name)
+            let fields = payload.keys.sorted().map { words.label(ofField: $0) }
             return fields.isEmpty ? title : title + " — " + text["history_set"] + " " + fields.joined(separator: ", ")
-        case .completeStep(let key): return text["history_done"] + " " + (definition.steps[key]?.title ?? key)
+        case .completeStep(let key): return text["history_done"] + " " + (words.translation?.steps[key] ?? definition.steps[key]?.title ?? key)
         case .tick: return text["history_tick"]
         }
     }
@@ -134,21 +140,24 @@ struct CasePage {
     static func handout(details: CaseService.CaseDetails, app: WebServices, language: UILanguage, text: UIText) -> [String: Any] {
         let state = details.stored.state
         let definition = details.definition
+        let words = app.service.workspace.words(for: definition, language: language.rawValue)
         var paragraphs: [[String: Any]] = []
-        var allText = definition.summary
+        var allText = words.summary
         for track in definition.tracks {
             guard let current = state.tracks[track.name], let node = track.states.first(where: { $0.name == current }) else { continue }
-            paragraphs.append(["title": track.title, "text": node.client])
-            allText += "\n" + node.client
+            let client = words.client(node, in: track)
+            paragraphs.append(["title": words.title(ofTrack: track), "text": client])
+            allText += "\n" + client
         }
         let dates: [[String: Any]] = state.items.filter { $0.who.contains("client") && $0.due != nil }.map { item in
-            ["title": item.title, "due": Dates.long(item.due!, language: language)]
+            ["title": words.title(of: item), "due": Dates.long(item.due!, language: language)]
         }
         var courtDates: [[String: Any]] = []
         for field in definition.fields where field.courtDate {
+            let label = words.label(ofField: field.name)
             switch state.data[field.name] {
-            case .date(let d)?: courtDates.append(["title": field.label, "due": Dates.long(d, language: language)])
-            case .dateTime(let t)?: courtDates.append(["title": field.label, "due": Dates.long(t, language: language)])
+            case .date(let d)?: courtDates.append(["title": label, "due": Dates.long(d, language: language)])
+            case .dateTime(let t)?: courtDates.append(["title": label, "due": Dates.long(t, language: language)])
             default: break
             }
         }
@@ -158,7 +167,7 @@ struct CasePage {
             ["term": entry.term(in: glossaryLanguage), "definition": entry.definition(in: glossaryLanguage)]
         }
         return [
-            "workflow": definition.title, "summary": definition.summary, "paragraphs": paragraphs, "dates": courtDates + dates, "hasDates": !(courtDates + dates).isEmpty,
+            "workflow": words.title, "summary": words.summary, "paragraphs": paragraphs, "dates": courtDates + dates, "hasDates": !(courtDates + dates).isEmpty,
             "terms": terms, "hasTerms": !terms.isEmpty, "caseId": details.stored.id,
         ]
     }
@@ -168,11 +177,15 @@ extension LocalDateTime {
     static var distantFuture: LocalDateTime { LocalDateTime(totalMinutes: Int.max / 4) }
 }
 
-/// A track drawn as inline SVG: states left to right by distance from the start, the current
-/// one filled, with arrows for transitions. Only presentation attributes and classes, no
-/// inline styles, so the page's Content-Security-Policy holds.
+/// A track drawn as inline SVG: states left to right by distance from the start, the ends in the
+/// last column, the current one filled, with arrows for transitions. An arrow to a later column is straight; one within a
+/// column bends out to the right; one back to an earlier column is a dashed arc under the boxes.
+/// Only presentation attributes and classes, no inline styles, so the page's Content-Security-Policy holds.
 enum TrackDiagram {
-    static func svg(_ track: TrackDefinition, current: String?, visited: Set<String>) -> String {
+    static let width = 150, height = 44, gapX = 40, gapY = 18
+
+    /// `words` gives the titles in the page's language; `now` marks the current state for screen readers.
+    static func svg(_ track: TrackDefinition, words: WorkflowWords, current: String?, visited: Set<String>, now: String) -> String {
         // Columns by breadth-first distance from the start; unreachable states go last.
         var level: [String: Int] = [track.start: 0]
         var queue = [track.start]
@@ -187,36 +200,54 @@ enum TrackDiagram {
                 queue.append(target)
             }
         }
+        // Ends go in a last column of their own: many states can end a track, and arrows from
+        // each of them back to an early column would cross the whole drawing.
+        let lastWorking = track.states.filter { !$0.terminal }.compactMap { level[$0.name] }.max() ?? 0
+        for state in track.states where state.terminal { level[state.name] = lastWorking + 1 }
         let deepest = (level.values.max() ?? 0) + 1
         for state in track.states where level[state.name] == nil { level[state.name] = deepest }
         var rows: [Int: Int] = [:]
         var position: [String: (x: Int, y: Int)] = [:]
-        let width = 150, height = 44, gapX = 40, gapY = 18
         for state in track.states {
             let column = level[state.name]!
             let row = rows[column, default: 0]
             rows[column] = row + 1
             position[state.name] = (column * (width + gapX) + 10, row * (height + gapY) + 10)
         }
-        let totalWidth = ((level.values.max() ?? 0) + 1) * (width + gapX) + 10
-        let totalHeight = (rows.values.max() ?? 1) * (height + gapY) + 10
-        var out = "<svg class=\"track-diagram\" viewBox=\"0 0 \(totalWidth) \(totalHeight)\" role=\"img\" aria-label=\"\(XMLText.escape(track.title))\" xmlns=\"http://www.w3.org/2000/svg\">"
-        out += "<defs><marker id=\"arrow-\(XMLText.escape(track.name))\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#595959\"/></marker></defs>"
+        let boxesBottom = (rows.values.max() ?? 1) * (height + gapY)
+        var arcs = 0
+        var edges = ""
+        let marker = "marker-end=\"url(#arrow-\(XMLText.escape(track.name)))\""
         for state in track.states {
-            for target in Set(targets[state.name] ?? []) where target != state.name {
+            var seen: Set<String> = []
+            for target in targets[state.name] ?? [] where target != state.name && seen.insert(target).inserted {
                 guard let from = position[state.name], let to = position[target] else { continue }
-                let forward = to.x > from.x
-                let x1 = forward ? from.x + width : from.x, x2 = forward ? to.x : to.x + width
-                out += "<path class=\"edge\" d=\"M \(x1) \(from.y + height / 2) L \(x2) \(to.y + height / 2)\" marker-end=\"url(#arrow-\(XMLText.escape(track.name)))\"/>"
+                if to.x > from.x {
+                    edges += "<path class=\"edge\" d=\"M \(from.x + width) \(from.y + height / 2) L \(to.x) \(to.y + height / 2)\" \(marker)/>"
+                } else if to.x == from.x {
+                    let bend = from.x + width + gapX / 2
+                    edges += "<path class=\"edge\" d=\"M \(from.x + width) \(from.y + height / 2) C \(bend) \(from.y + height / 2), \(bend) \(to.y + height / 2), \(to.x + width) \(to.y + height / 2)\" \(marker)/>"
+                } else {
+                    // Each arc goes a little lower than the last, so two arcs never draw over each other.
+                    arcs += 1
+                    let depth = boxesBottom + 6 + arcs * 10
+                    edges += "<path class=\"edge back\" d=\"M \(from.x + width / 2) \(from.y + height) C \(from.x + width / 2) \(depth), \(to.x + width / 2) \(depth), \(to.x + width / 2) \(to.y + height)\" \(marker)/>"
+                }
             }
         }
+        let totalWidth = ((level.values.max() ?? 0) + 1) * (width + gapX) + 10
+        let totalHeight = boxesBottom + 10 + arcs * 10
+        var out = "<svg class=\"track-diagram\" viewBox=\"0 0 \(totalWidth) \(totalHeight)\" role=\"img\" aria-label=\"\(XMLText.escape(words.title(ofTrack: track)))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        out += "<defs><marker id=\"arrow-\(XMLText.escape(track.name))\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"#595959\"/></marker></defs>"
+        out += edges
         for state in track.states {
             let (x, y) = position[state.name]!
             var classes = "state"
             if state.name == current { classes += " current" } else if visited.contains(state.name) { classes += " done" }
             if state.terminal { classes += " terminal" }
-            let label = state.title.count > 22 ? String(state.title.prefix(21)) + "…" : state.title
-            out += "<g class=\"\(classes)\"><title>\(XMLText.escape(state.title))\(state.name == current ? " (now)" : "")</title>"
+            let title = words.title(ofState: state, in: track)
+            let label = title.count > 22 ? String(title.prefix(21)) + "…" : title
+            out += "<g class=\"\(classes)\"><title>\(XMLText.escape(title))\(state.name == current ? " (\(XMLText.escape(now)))" : "")</title>"
             out += "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"\(height)\" rx=\"6\"/>"
             out += "<text x=\"\(x + width / 2)\" y=\"\(y + height / 2 + 4)\" text-anchor=\"middle\">\(XMLText.escape(label))</text></g>"
         }

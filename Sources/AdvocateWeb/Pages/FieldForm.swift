@@ -6,10 +6,13 @@ internal import AdvocateCore
 /// Form controls for typed workflow fields, and reading them back with a message per field.
 enum FieldForm {
     /// Template data for one control. `value` is what was typed (re-shown after an error).
-    static func control(_ field: FieldDefinition, required: Bool, value: String?, error: String?, text: UIText) -> [String: Any] {
-        let id = controlId(field)
+    /// `form` tells apart the controls of several forms on one page (each event's), so no two share an id.
+    static func control(_ field: FieldDefinition, required: Bool, value: String?, error: String?, text: UIText, form: String? = nil, label: String? = nil)
+        -> [String: Any]
+    {
+        let id = controlId(field, form: form)
         var control: [String: Any] = [
-            "id": id, "name": field.name, "label": field.label, "help": field.help, "required": required, "value": value ?? "",
+            "id": id, "name": field.name, "label": label ?? field.label, "help": field.help, "required": required, "value": value ?? "",
             "hasError": error != nil, "error": error ?? "", "personal": field.personal, "safeAddress": field.safeAddress,
         ]
         switch field.kind {
@@ -35,8 +38,8 @@ enum FieldForm {
     }
 
     /// The control's HTML id: `f-` and the field name with dots as dashes.
-    static func controlId(_ field: FieldDefinition) -> String {
-        "f-" + field.name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
+    static func controlId(_ field: FieldDefinition, form: String? = nil) -> String {
+        "f-" + (form.map { $0 + "-" } ?? "") + field.name.map { $0.isLetter || $0.isNumber ? String($0) : "-" }.joined()
     }
 
     /// Typed values for the given fields, or a message for each field that is wrong.

@@ -30,13 +30,32 @@ struct Pages: Sendable {
     func render(_ template: String, title: String, data: [String: Any], context: WebContext, status: HTTPResponse.Status = .ok, current: String? = nil)
         throws -> Response
     {
-        let text = UIText.for(context.language)
+        try page(content: try content(template, data: data, context: context), title: title, context: context, status: status, current: current)
+    }
+
+    /// A page's content without the layout, for content kept in a ``PageCache``.
+    func content(_ template: String, data: [String: Any], context: WebContext) throws -> String {
         var values = data
-        values["t"] = text.table
+        values["t"] = UIText.for(context.language).table
         values["csrf"] = context.session?.csrfToken ?? context.signInToken ?? ""
         guard let content = library.render(values, withTemplate: template) else {
             throw WebSetupError("no page template named '\(template)'")
         }
+        return content
+    }
+
+    /// Content inside the layout, with the navigation and the signed-in person.
+    func page(content: String, title: String, context: WebContext, status: HTTPResponse.Status = .ok, current: String? = nil) throws -> Response {
+        Pages.response(try body(content: content, title: title, context: context, current: current), status: status)
+    }
+
+    static func response(_ body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: body))
+    }
+
+    /// The whole page's bytes: what a ``PageCache`` keeps.
+    func body(content: String, title: String, context: WebContext, current: String? = nil) throws -> ByteBuffer {
+        let text = UIText.for(context.language)
         var layout: [String: Any] = ["t": text.table, "title": title, "content": content, "lang": context.language.rawValue]
         if let session = context.session {
             let role = session.account.role
@@ -54,7 +73,7 @@ struct Pages: Sendable {
             layout["csrf"] = session.csrfToken
         }
         guard let page = library.render(layout, withTemplate: "layout") else { throw WebSetupError("the layout template is missing") }
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
+        return ByteBuffer(string: page)
     }
 
     /// A page that says what went wrong and what to do, and never shows private data.

@@ -15,6 +15,15 @@ struct AgendaRoutes {
         guard let session = context.session else { throw HTTPError(.unauthorized) }
         let text = UIText.for(context.language)
         let today = app.service.today()
+        let key = PageCache.Key(page: "agenda", session: session.tokenHash, role: session.account.role.rawValue, language: context.language.rawValue, day: today, revision: try app.service.caseRevision())
+        return Pages.response(
+            try app.pageCache.page(key) {
+                let content = try agendaContent(today: today, session: session, context: context, text: text)
+                return try app.pages.body(content: content, title: text["agenda"], context: context, current: "agenda")
+            })
+    }
+
+    private func agendaContent(today: CivilDate, session: SignedIn, context: WebContext, text: UIText) throws -> String {
         let entries = try app.service.agenda(from: today, days: 7, overdue: true, actor: session.actor)
         let overdue = entries.filter(\.overdue)
         let todays = entries.filter { !$0.overdue && $0.row.due?.date == today }
@@ -26,8 +35,7 @@ struct AgendaRoutes {
             ]
         }
         let sections = [section("overdue", overdue, empty: "nothing_overdue"), section("today", todays, empty: "nothing_today"), section("week", week, empty: "nothing_week")]
-        return try app.pages.render(
-            "agenda", title: text["agenda"], data: ["sections": sections, "today": Dates.long(today, language: context.language)], context: context, current: "agenda")
+        return try app.pages.content("agenda", data: ["sections": sections, "today": Dates.long(today, language: context.language)], context: context)
     }
 
     /// The agenda's items as HTML. An advocate's week can hold hundreds of items, and Mustache
@@ -50,7 +58,10 @@ struct AgendaRoutes {
             } else if court {
                 out += "<span class=\"badge badge-court\">\(XMLText.escape(text["court_date"]))</span> "
             }
-            out += "<a href=\"/cases/\(caseId)\">\(XMLText.escape(entry.row.title))</a> · \(caseId) · \(XMLText.escape(app.workflowTitles[entry.workflowId] ?? entry.workflowId))"
+            let translation = app.service.workspace.translations[entry.workflowId]?[language.rawValue]
+            let title = entry.row.kind == "step" ? translation?.steps[entry.row.key] : court ? translation?.fields[String(entry.row.key.dropFirst("court:".count))] : nil
+            let workflow = translation?.title ?? app.workflowTitles[entry.workflowId] ?? entry.workflowId
+            out += "<a href=\"/cases/\(caseId)\">\(XMLText.escape(title ?? entry.row.title))</a> · \(caseId) · \(XMLText.escape(workflow))"
             out += "<p><span class=\"due\"><time datetime=\"\(due?.iso ?? "")\">\(XMLText.escape(due.map { Dates.long($0, language: language) } ?? ""))</time></span> · \(XMLText.escape(entry.row.who))</p>"
             let reasons = due?.reasons ?? []
             if !reasons.isEmpty { out += "<p class=\"reasons\">\(XMLText.escape(reasons.joined(separator: "; ")))</p>" }

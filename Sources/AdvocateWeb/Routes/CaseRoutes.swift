@@ -132,8 +132,47 @@ struct CaseRoutes {
         let session = try signedIn(context)
         let text = UIText.for(context.language)
         let id = try context.parameters.require("id")
+        if eventErrors == nil, message == nil, made == nil {
+            return try keptOrFresh(id, session: session, context: context, text: text)
+        }
         let view = try app.service.view(id, actor: session.actor)
-        let page = CasePage(details: view.details, documents: view.documents, history: view.history, session: session, app: app, language: context.language, text: text)
+        let body = try render(view, session: session, context: context, text: text, eventErrors: eventErrors, message: message, made: made)
+        return Pages.response(body, status: status)
+    }
+
+    /// The plain case page, kept per session until something in the store changes; the read
+    /// is checked and logged every time all the same. A page showing the unlocked safe address
+    /// is never kept: the unlock runs out, and the address must not outlive it anywhere.
+    private func keptOrFresh(_ id: String, session: SignedIn, context: WebContext, text: UIText) throws -> Response {
+        let today = app.service.today()
+        let unlocked = session.hasUnlocked(id, now: app.now)
+        func key(_ revision: Int64) -> PageCache.Key {
+            PageCache.Key(
+                page: "case/" + id, session: session.tokenHash, role: session.account.role.rawValue, language: context.language.rawValue, day: today,
+                revision: revision)
+        }
+        var kept: ByteBuffer?
+        let read = try app.service.view(id, actor: session.actor) { revision in
+            kept = unlocked ? nil : app.pageCache.kept(key(revision))
+            return kept != nil
+        }
+        switch read {
+        case .kept: return Pages.response(kept!)
+        case .fresh(let view, let revision):
+            let body = try render(view, session: session, context: context, text: text, today: today)
+            if !unlocked { app.pageCache.keep(body, for: key(revision)) }
+            return Pages.response(body)
+        }
+    }
+
+    private func render(
+        _ view: CaseService.CaseView, session: SignedIn, context: WebContext, text: UIText,
+        eventErrors: (event: String, errors: [String: String], values: FormFields)? = nil, message: String? = nil, made: Int? = nil, today: CivilDate? = nil
+    ) throws -> ByteBuffer {
+        let id = view.details.stored.id
+        let page = CasePage(
+            details: view.details, documents: view.documents, history: view.history, session: session, app: app, language: context.language, text: text,
+            today: today ?? app.service.today())
         var data = page.data(eventErrors: eventErrors)
         data["message"] = message ?? ""
         data["hasMessage"] = message != nil
@@ -141,7 +180,8 @@ struct CaseRoutes {
         if let made, let document = view.documents.first(where: { $0.sequence == made }) {
             data["made"] = ["sequence": document.sequence, "name": document.fileName]
         }
-        return try app.pages.render("case", title: text["case"] + " " + id, data: data, context: context, status: status, current: "cases")
+        let content = try app.pages.content("case", data: data, context: context)
+        return try app.pages.body(content: content, title: text["case"] + " " + id, context: context, current: "cases")
     }
 
     func sendEvent(context: WebContext) throws -> Response {

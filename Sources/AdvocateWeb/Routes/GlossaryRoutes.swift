@@ -122,7 +122,8 @@ struct WorkflowRoutes {
         router.get("/workflows") { _, context in
             let text = UIText.for(context.language)
             let workflows = app.service.workspace.latestWorkflows.map { loaded in
-                ["id": loaded.definition.id, "title": loaded.definition.title, "summary": loaded.definition.summary, "version": loaded.definition.version]
+                let words = app.service.workspace.words(for: loaded.definition, language: context.language.rawValue)
+                return ["id": loaded.definition.id, "title": words.title, "summary": words.summary, "version": loaded.definition.version] as [String: Any]
             }
             return try app.pages.render("workflows", title: text["workflows"], data: ["workflows": workflows], context: context, current: "workflows")
         }
@@ -132,15 +133,16 @@ struct WorkflowRoutes {
                 throw HTTPError(.notFound, message: text["no_such_workflow"])
             }
             let definition = loaded.definition
+            let words = app.service.workspace.words(for: definition, language: context.language.rawValue)
             let tracks = definition.tracks.map { track in
                 [
-                    "title": track.title, "svg": TrackDiagram.svg(track, current: nil, visited: []),
-                    "states": track.states.map { ["title": $0.title, "client": $0.client, "terminal": $0.terminal] },
+                    "title": words.title(ofTrack: track), "svg": TrackDiagram.svg(track, words: words, current: nil, visited: [], now: text["diagram_now"]),
+                    "states": track.states.map { ["title": words.title(ofState: $0, in: track), "client": words.client($0, in: track), "terminal": $0.terminal] },
                 ] as [String: Any]
             }
             return try app.pages.render(
-                "workflow", title: definition.title,
-                data: ["id": definition.id, "title": definition.title, "summary": definition.summary, "version": definition.version, "tracks": tracks],
+                "workflow", title: words.title,
+                data: ["id": definition.id, "title": words.title, "summary": words.summary, "version": definition.version, "tracks": tracks],
                 context: context, current: "workflows")
         }
     }

@@ -1,0 +1,125 @@
+internal import Foundation
+internal import Yams
+public import AdvocateCore
+
+/// Reads a workflow's translation (`Workflows/translations/ID.LANG.yaml`) and checks it against
+/// the workflow: a name no version of the workflow has is an error (one translation serves cases
+/// pinned to older versions too), and a text the newest version has but the translation lacks
+/// is a warning, since the English is shown in its place.
+public enum TranslationLoader {
+    static let keys = ["workflow", "language", "title", "summary", "tracks", "steps", "events", "fields"]
+
+    /// `versions`: every version of the workflow, the newest first.
+    public static func load(path: String, versions: [WorkflowDefinition]) throws(Diagnostics) -> (WorkflowTranslation, [Diagnostic]) {
+        let file: SourceFile
+        do { file = try SourceFile.read(path) } catch { throw Diagnostics([error]) }
+        let root: Node
+        do { root = try file.composeYAML() } catch { throw Diagnostics([error]) }
+        var reader = YAMLReader(file: file)
+        let translation = read(root, versions: versions, &reader)
+        guard let translation, !reader.diagnostics.contains(where: { $0.severity == .error }) else { throw Diagnostics(reader.diagnostics) }
+        return (translation, reader.diagnostics)
+    }
+
+    /// The workflow id and language a file name promises: `protective-order.es.yaml`.
+    public static func nameParts(of path: String) -> (workflow: String, language: String)? {
+        let name = String(path.split(separator: "/").last ?? "")
+        let parts = name.split(separator: ".").map(String.init)
+        guard parts.count == 3, ["yaml", "yml"].contains(parts[2].lowercased()) else { return nil }
+        return (parts[0], parts[1])
+    }
+
+    private static func read(_ root: Node, versions: [WorkflowDefinition], _ reader: inout YAMLReader) -> WorkflowTranslation? {
+        guard let top = reader.mapping(root, allowed: keys, required: ["workflow", "language"], what: "a translation"), top["workflow"] != nil, top["language"] != nil
+        else { return nil }
+        let id = reader.string(top["workflow"], "workflow") ?? ""
+        let language = reader.string(top["language"], "language") ?? ""
+        if let expected = nameParts(of: reader.file.path) {
+            if id != expected.workflow { reader.error("the workflow '\(id)' must match the file name '\(expected.workflow)'", top["workflow"]) }
+            if language != expected.language { reader.error("the language '\(language)' must match the file name '\(expected.language)'", top["language"]) }
+        } else {
+            reader.error("name a translation file WORKFLOW.LANGUAGE.yaml, such as \(id).es.yaml", root)
+        }
+        guard let workflow = versions.first else {
+            reader.error("no workflow '\(id)' in Workflows/ to translate", top["workflow"])
+            return nil
+        }
+        let title = text(top["title"], "title", &reader)
+        let summary = text(top["summary"], "summary", &reader)
+        if title == nil { reader.warning("no translated title; the English is shown", root) }
+        if summary == nil { reader.warning("no translated summary; the English is shown", root) }
+
+        var tracks: [String: WorkflowTranslation.Track] = [:]
+        let trackEntries = top["tracks"].flatMap { reader.mapping($0, what: "tracks") } ?? Entries()
+        let allTracks = versions.flatMap(\.tracks)
+        for (name, keyNode, value) in trackEntries.list {
+            let versionsOfTrack = allTracks.filter { $0.name == name }
+            guard !versionsOfTrack.isEmpty else {
+                reader.error("the workflow has no track '\(name)'\(suggestion(name, workflow.tracks.map(\.name)))", keyNode)
+                continue
+            }
+            let newest = workflow.track(name)
+            guard let entries = reader.mapping(value, allowed: ["title", "states"], what: "track '\(name)'") else { continue }
+            var states: [String: WorkflowTranslation.State] = [:]
+            let stateEntries = entries["states"].flatMap { reader.mapping($0, what: "the states of '\(name)'") } ?? Entries()
+            for (stateName, stateKey, stateValue) in stateEntries.list {
+                guard let state = versionsOfTrack.lazy.compactMap({ $0.state(stateName) }).first else {
+                    reader.error("track '\(name)' has no state '\(stateName)'\(suggestion(stateName, versionsOfTrack.flatMap { $0.states.map(\.name) }))", stateKey)
+                    continue
+                }
+                guard let texts = reader.mapping(stateValue, allowed: ["title", "client"], what: "state '\(stateName)'") else { continue }
+                let translated = WorkflowTranslation.State(title: text(texts["title"], "title", &reader), client: text(texts["client"], "client", &reader))
+                if translated.client == nil, !state.client.isEmpty {
+                    reader.warning("no translated client text for state '\(stateName)'; the English is shown", stateKey)
+                }
+                states[stateName] = translated
+            }
+            for state in newest?.states ?? [] where states[state.name] == nil {
+                reader.warning("no translation for state '\(state.name)' of track '\(name)'; the English is shown", keyNode)
+            }
+            tracks[name] = WorkflowTranslation.Track(title: text(entries["title"], "title", &reader), states: states)
+        }
+        for track in workflow.tracks where tracks[track.name] == nil {
+            reader.warning("no translation for track '\(track.name)'; the English is shown", top["tracks"] ?? root)
+        }
+        let steps = names(top["steps"], known: versions.map { Set($0.steps.keys) }, what: "step", &reader)
+        let events = names(top["events"], known: versions.map { Set($0.events.keys) }, what: "event", &reader)
+        let fields = names(top["fields"], known: versions.map { Set($0.fields.map(\.name)) }, what: "field", &reader)
+        return WorkflowTranslation(workflow: id, language: language, title: title, summary: summary, tracks: tracks, steps: steps, events: events, fields: fields)
+    }
+
+    /// A text, or nil for an empty or null value (which would otherwise show as a blank or as
+    /// "~"), so the English is shown in its place.
+    private static func text(_ node: Node?, _ what: String, _ reader: inout YAMLReader) -> String? {
+        guard let node, let text = reader.string(node, what) else { return nil }
+        if case .scalar(let scalar) = node, scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(text) {
+            reader.warning("\(what) is empty; the English is shown", node)
+            return nil
+        }
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            reader.warning("\(what) is empty; the English is shown", node)
+            return nil
+        }
+        return text
+    }
+
+    /// A mapping of names to texts, each name checked against every version's; the newest version's
+    /// names left out are one warning.
+    private static func names(_ node: Node?, known versions: [Set<String>], what: String, _ reader: inout YAMLReader) -> [String: String] {
+        let known = versions.reduce(into: Set<String>()) { $0.formUnion($1) }
+        var result: [String: String] = [:]
+        let entries = node.flatMap { reader.mapping($0, what: "\(what)s") } ?? Entries()
+        for (name, keyNode, value) in entries.list {
+            guard known.contains(name) else {
+                reader.error("the workflow has no \(what) '\(name)'\(suggestion(name, known.sorted()))", keyNode)
+                continue
+            }
+            if let text = text(value, "\(what) '\(name)'", &reader) { result[name] = text }
+        }
+        let missing = (versions.first ?? []).subtracting(result.keys).sorted()
+        if !missing.isEmpty {
+            reader.warning("no translated \(what) \(missing.count == 1 ? "title" : "titles") for \(missing.map { "'\($0)'" }.joined(separator: ", ")); the English is shown", node)
+        }
+        return result
+    }
+}
