@@ -118,7 +118,8 @@ public enum TranslationLoader {
         }
         let missing = (versions.first ?? []).subtracting(result.keys).sorted()
         if !missing.isEmpty {
-            reader.warning("no translated \(what) \(missing.count == 1 ? "title" : "titles") for \(missing.map { "'\($0)'" }.joined(separator: ", ")); the English is shown", node)
+            let noun = what == "field" ? "label" : "title"
+            reader.warning("no translated \(what) \(noun)\(missing.count == 1 ? "" : "s") for \(missing.map { "'\($0)'" }.joined(separator: ", ")); the English is shown", node)
         }
         return result
     }
