@@ -60,12 +60,14 @@ public final class CaseService: @unchecked Sendable {
     }
 
     /// Runs `body` on a snapshot, after writing any timer that has come due. A read takes no
-    /// write lock, so page views run side by side instead of queueing behind the writer.
+    /// write lock, so page views run side by side instead of queueing behind the writer. In the
+    /// common case, with no timer due, one snapshot answers both; otherwise the timers are
+    /// written and `body` runs again on a fresh snapshot.
     func reading<T>(_ body: (StoreTransaction) throws -> T) throws(AdvocateError) -> T {
         do {
-            if try store.read({ try $0.hasCasesToWake(at: clock.now()) }) {
-                try transaction { _, _ in }
-            }
+            let (due, value) = try store.read { tx in (try tx.hasCasesToWake(at: clock.now()), try body(tx)) }
+            guard due else { return value }
+            try transaction { _, _ in }
             return try store.read(body)
         } catch {
             throw AdvocateError.from(error)
@@ -75,15 +77,7 @@ public final class CaseService: @unchecked Sendable {
     /// A number that moves whenever a case, a document or an account changes (due timers are
     /// written first): what was built from the store at one revision stays true until it moves.
     public func caseRevision() throws(AdvocateError) -> Int64 {
-        do {
-            // One snapshot answers both questions in the common case, when no timer is due.
-            let (due, revision) = try store.read { tx in (try tx.hasCasesToWake(at: clock.now()), try tx.caseRevision()) }
-            guard due else { return revision }
-            try transaction { _, _ in }
-            return try store.read { try $0.caseRevision() }
-        } catch {
-            throw AdvocateError.from(error)
-        }
+        try reading { try $0.caseRevision() }
     }
 
     // MARK: Machines

@@ -92,11 +92,8 @@ public enum TranslationLoader {
     /// "~"), so the English is shown in its place.
     private static func text(_ node: Node?, _ what: String, _ reader: inout YAMLReader) -> String? {
         guard let node, let text = reader.string(node, what) else { return nil }
-        if case .scalar(let scalar) = node, scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(text) {
-            reader.warning("\(what) is empty; the English is shown", node)
-            return nil
-        }
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        let null = if case .scalar(let scalar) = node { scalar.style == .plain && ["~", "null", "Null", "NULL"].contains(text) } else { false }
+        if null || text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             reader.warning("\(what) is empty; the English is shown", node)
             return nil
         }

@@ -76,16 +76,22 @@ public struct WorkflowWords: Sendable {
         translation?.tracks[track.name]?.states[state.name]?.client ?? state.client
     }
 
+    /// A step's title by id; `fallback` (the title a case stored, or the definition's) where the translation has none.
+    public func title(ofStep id: String, fallback: String) -> String {
+        translation?.steps[id] ?? fallback
+    }
+
     /// An open item's title: a step's is translated; reminders and follow-ups keep the title they were made with.
     public func title(of item: AgendaItem) -> String {
-        item.kind == .step ? translation?.steps[item.key] ?? item.title : item.title
+        item.kind == .step ? title(ofStep: item.key, fallback: item.title) : item.title
     }
 
     public func title(ofEvent name: String) -> String {
         translation?.events[name] ?? definition.events[name]?.title ?? name
     }
 
-    public func label(ofField name: String) -> String {
-        translation?.fields[name] ?? definition.field(name)?.label ?? name
+    /// A field's label; `fallback` (a label a case stored) comes before the definition's.
+    public func label(ofField name: String, fallback: String? = nil) -> String {
+        translation?.fields[name] ?? fallback ?? definition.field(name)?.label ?? name
     }
 }

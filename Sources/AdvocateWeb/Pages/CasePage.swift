@@ -131,7 +131,7 @@ struct CasePage {
             let title = words.title(ofEvent: name)
             let fields = payload.keys.sorted().map { words.label(ofField: $0) }
             return fields.isEmpty ? title : title + " — " + text["history_set"] + " " + fields.joined(separator: ", ")
-        case .completeStep(let key): return text["history_done"] + " " + (words.translation?.steps[key] ?? definition.steps[key]?.title ?? key)
+        case .completeStep(let key): return text["history_done"] + " " + words.title(ofStep: key, fallback: definition.steps[key]?.title ?? key)
         case .tick: return text["history_tick"]
         }
     }

@@ -44,6 +44,7 @@ struct AgendaRoutes {
     func itemsHTML(_ entries: [CaseService.AgendaEntry], today: CivilDate, language: UILanguage, text: UIText) -> String {
         var out = ""
         out.reserveCapacity(entries.count * 400)
+        var wordsByWorkflow: [String: WorkflowWords] = [:]
         for entry in entries {
             let due = entry.row.due
             let court = entry.row.kind == "court-date"
@@ -58,10 +59,15 @@ struct AgendaRoutes {
             } else if court {
                 out += "<span class=\"badge badge-court\">\(XMLText.escape(text["court_date"]))</span> "
             }
-            let translation = app.service.workspace.translations[entry.workflowId]?[language.rawValue]
-            let title = entry.row.kind == "step" ? translation?.steps[entry.row.key] : court ? translation?.fields[String(entry.row.key.dropFirst("court:".count))] : nil
-            let workflow = translation?.title ?? app.workflowTitles[entry.workflowId] ?? entry.workflowId
-            out += "<a href=\"/cases/\(caseId)\">\(XMLText.escape(title ?? entry.row.title))</a> · \(caseId) · \(XMLText.escape(workflow))"
+            if wordsByWorkflow[entry.workflowId] == nil, let loaded = app.service.workspace.workflow(entry.workflowId) {
+                wordsByWorkflow[entry.workflowId] = app.service.workspace.words(for: loaded.definition, language: language.rawValue)
+            }
+            let words = wordsByWorkflow[entry.workflowId]
+            let row = entry.row
+            let title =
+                row.kind == "step" ? words?.title(ofStep: row.key, fallback: row.title)
+                : court ? words?.label(ofField: String(row.key.dropFirst("court:".count)), fallback: row.title) : nil
+            out += "<a href=\"/cases/\(caseId)\">\(XMLText.escape(title ?? row.title))</a> · \(caseId) · \(XMLText.escape(words?.title ?? entry.workflowId))"
             out += "<p><span class=\"due\"><time datetime=\"\(due?.iso ?? "")\">\(XMLText.escape(due.map { Dates.long($0, language: language) } ?? ""))</time></span> · \(XMLText.escape(entry.row.who))</p>"
             let reasons = due?.reasons ?? []
             if !reasons.isEmpty { out += "<p class=\"reasons\">\(XMLText.escape(reasons.joined(separator: "; ")))</p>" }
