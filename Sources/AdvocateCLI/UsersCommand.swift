@@ -6,7 +6,7 @@ import Foundation
 struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users", abstract: "Add and manage the accounts that sign in to the web app.",
-        subcommands: [Add.self, List.self, Password.self, Disable.self, Enable.self, Token.self])
+        subcommands: [Add.self, List.self, Password.self, Role.self, Disable.self, Enable.self, Token.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -35,7 +35,7 @@ struct UsersCommand: ParsableCommand {
 
         func run() throws {
             try Output.run {
-                let accounts = try options.service().store.read { try $0.accounts() }
+                let accounts = try options.service().accounts(actor: .commandLine)
                 if json {
                     Output.json(accounts.map { ["id": $0.id, "name": $0.name, "role": $0.role.rawValue, "language": $0.language, "disabled": $0.disabled] as [String: Any] })
                     return
@@ -59,11 +59,25 @@ struct UsersCommand: ParsableCommand {
                 let service = try options.service()
                 let account = try UsersCommand.account(named: name, in: service)
                 let password = try UsersCommand.newPassword(name: name, fromStandardInput: passwordStdin)
-                try service.store.write { tx in
-                    try tx.setPassword(accountId: account.id, hash: Passwords.hash(password))
-                    try tx.audit(Actor.commandLine.auditRecord("account.password", detail: account.id))
-                }
+                try service.setPassword(accountId: account.id, hash: Passwords.hash(password), actor: .commandLine)
                 print("the password of \(account.name) is changed")
+            }
+        }
+    }
+
+    struct Role: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give an account another role; it applies from its next request.")
+        @OptionGroup var options: StoreOptions
+        @Argument(help: "The account name.") var name: String
+        @Option(help: "advocate, supervisor or admin.") var role: String
+
+        func run() throws {
+            try Output.run {
+                guard let role = AccountRole(rawValue: role) else { throw AdvocateError("--role must be advocate, supervisor or admin") }
+                let service = try options.service()
+                let account = try UsersCommand.account(named: name, in: service)
+                try service.setRole(accountId: account.id, role, actor: .commandLine)
+                print("\(account.name) is now \(role.rawValue == "admin" ? "an" : "a") \(role.rawValue)")
             }
         }
     }
@@ -113,24 +127,15 @@ struct UsersCommand: ParsableCommand {
     }
 
     static func addAccount(_ service: CaseService, name: String, role: AccountRole, language: String, password: String) throws -> Account {
-        guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-@".contains($0) }) else {
-            throw AdvocateError("an account name is 1 to 64 letters, digits, and . _ - @")
-        }
-        return try service.store.write { tx in
-            let account = try tx.addAccount(name: name, role: role, passwordHash: Passwords.hash(password), language: language)
-            try tx.audit(Actor.commandLine.auditRecord("account.add", detail: "\(account.id) \(role.rawValue)"))
-            return account
-        }
+        if let problem = CaseService.problem(withAccountName: name) { throw AdvocateError(problem) }
+        return try service.addAccount(name: name, role: role, language: language, passwordHash: Passwords.hash(password), actor: .commandLine)
     }
 
     static func setDisabled(_ name: String, _ disabled: Bool, _ options: StoreOptions) throws {
         try Output.run {
             let service = try options.service()
             let account = try UsersCommand.account(named: name, in: service)
-            try service.store.write { tx in
-                try tx.setDisabled(accountId: account.id, disabled)
-                try tx.audit(Actor.commandLine.auditRecord(disabled ? "account.disable" : "account.enable", detail: account.id))
-            }
+            try service.setDisabled(accountId: account.id, disabled, actor: .commandLine)
             print("\(account.name) is \(disabled ? "disabled" : "enabled")")
         }
     }

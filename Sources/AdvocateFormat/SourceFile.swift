@@ -19,6 +19,13 @@ struct SourceFile {
     static func read(_ path: String) throws(Diagnostic) -> SourceFile {
         let url = URL(fileURLWithPath: path)
         let data: Data
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw Diagnostic(file: path, line: 1, column: 1, message: "no such file; check the path")
+        }
+        if isFolder.boolValue {
+            throw Diagnostic(file: path, line: 1, column: 1, message: "this is a folder; name the files in it, or pass the project folder with --home")
+        }
         do {
             let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
             guard size <= maximumSize else {

@@ -7,7 +7,7 @@ public import AdvocateCore
 /// pinned to older versions too), and a text the newest version has but the translation lacks
 /// is a warning, since the English is shown in its place.
 public enum TranslationLoader {
-    static let keys = ["workflow", "language", "title", "summary", "tracks", "steps", "events", "fields"]
+    static let keys = ["workflow", "language", "title", "summary", "tracks", "steps", "events", "fields", "reminders", "referrals", "follow_up"]
 
     /// `versions`: every version of the workflow, the newest first.
     public static func load(path: String, versions: [WorkflowDefinition]) throws(Diagnostics) -> (WorkflowTranslation, [Diagnostic]) {
@@ -82,10 +82,76 @@ public enum TranslationLoader {
         for track in workflow.tracks where tracks[track.name] == nil {
             reader.warning("no translation for track '\(track.name)'; the English is shown", top["tracks"] ?? root)
         }
-        let steps = names(top["steps"], known: versions.map { Set($0.steps.keys) }, what: "step", &reader)
-        let events = names(top["events"], known: versions.map { Set($0.events.keys) }, what: "event", &reader)
-        let fields = names(top["fields"], known: versions.map { Set($0.fields.map(\.name)) }, what: "field", &reader)
-        return WorkflowTranslation(workflow: id, language: language, title: title, summary: summary, tracks: tracks, steps: steps, events: events, fields: fields)
+        let steps = texts(top["steps"], known: versions.map { Set($0.steps.keys) }, what: "step", &reader)
+        let events = texts(top["events"], known: versions.map { Set($0.events.keys) }, what: "event", &reader)
+        var translation = WorkflowTranslation(workflow: id, language: language, title: title, summary: summary, tracks: tracks, steps: steps, events: events, fields: [:])
+        readFields(top["fields"], versions: versions, into: &translation, &reader)
+        let reminders = versions.map { Set($0.reminders.values.map(\.text)) }
+        translation.reminders = texts(top["reminders"], known: reminders, what: "reminder", &reader)
+        let referrals = versions.map { Set($0.referralNames) }
+        translation.referrals = texts(top["referrals"], known: referrals, what: "referral", &reader)
+        if let node = top["follow_up"], let followUp = text(node, "follow_up", &reader) {
+            if followUp.contains("{to}") {
+                translation.followUp = followUp
+            } else {
+                reader.error("follow_up must say where the program's name goes, with {to}", node)
+            }
+        } else if !(referrals.first ?? []).isEmpty {
+            reader.warning("no translated follow_up title (with {to} for the program); the English is shown", root)
+        }
+        return translation
+    }
+
+    /// `fields:` maps each field to its label, or to `label`, `help` and (for an enum) `choices`.
+    private static func readFields(_ node: Node?, versions: [WorkflowDefinition], into translation: inout WorkflowTranslation, _ reader: inout YAMLReader) {
+        let allFields = versions.flatMap(\.fields)
+        let entries = node.flatMap { reader.mapping($0, what: "fields") } ?? Entries()
+        var labelled: Set<String> = []
+        for (name, keyNode, value) in entries.list {
+            let versionsOfField = allFields.filter { $0.name == name }
+            guard let newest = versionsOfField.first else {
+                reader.error("the workflow has no field '\(name)'\(suggestion(name, Set(allFields.map(\.name)).sorted()))", keyNode)
+                continue
+            }
+            guard case .mapping = value else {
+                if let label = text(value, "field '\(name)'", &reader) {
+                    translation.fields[name] = label
+                    labelled.insert(name)
+                }
+                if !newest.help.isEmpty { reader.warning("no translated help for field '\(name)'; the English is shown", keyNode) }
+                if case .enumeration = newest.type { reader.warning("no translated choices for field '\(name)'; the English values are shown", keyNode) }
+                continue
+            }
+            guard let parts = reader.mapping(value, allowed: ["label", "help", "choices"], what: "field '\(name)'") else { continue }
+            if let label = text(parts["label"], "the label of '\(name)'", &reader) {
+                translation.fields[name] = label
+                labelled.insert(name)
+            }
+            if let help = text(parts["help"], "the help of '\(name)'", &reader) {
+                translation.fieldHelp[name] = help
+            } else if !newest.help.isEmpty {
+                reader.warning("no translated help for field '\(name)'; the English is shown", keyNode)
+            }
+            let values = versionsOfField.map { field -> Set<String> in
+                if case .enumeration(let options) = field.type { return Set(options) }
+                return []
+            }
+            if let choices = parts["choices"] {
+                guard values.contains(where: { !$0.isEmpty }) else {
+                    reader.error("field '\(name)' is not an enum, so it has no choices to translate", choices)
+                    continue
+                }
+                translation.choices[name] = texts(
+                    choices, known: values, what: "choice", unknown: { "field '\(name)' has no choice '\($0)'" },
+                    missingMessage: { "no translation for the choice \($0) of field '\(name)'" }, &reader)
+            } else if !(values.first ?? []).isEmpty {
+                reader.warning("no translated choices for field '\(name)'; the English values are shown", keyNode)
+            }
+        }
+        let missing = Set((versions.first?.fields ?? []).map(\.name)).subtracting(labelled).sorted()
+        if !missing.isEmpty {
+            reader.warning("no translated field label\(missing.count == 1 ? "" : "s") for \(missing.map { "'\($0)'" }.joined(separator: ", ")); the English is shown", node)
+        }
     }
 
     /// A text, or nil for an empty or null value (which would otherwise show as a blank or as
@@ -102,21 +168,25 @@ public enum TranslationLoader {
 
     /// A mapping of names to texts, each name checked against every version's; the newest version's
     /// names left out are one warning.
-    private static func names(_ node: Node?, known versions: [Set<String>], what: String, _ reader: inout YAMLReader) -> [String: String] {
+    private static func texts(
+        _ node: Node?, known versions: [Set<String>], what: String, unknown: ((String) -> String)? = nil, missingMessage: ((String) -> String)? = nil,
+        _ reader: inout YAMLReader
+    ) -> [String: String] {
         let known = versions.reduce(into: Set<String>()) { $0.formUnion($1) }
         var result: [String: String] = [:]
         let entries = node.flatMap { reader.mapping($0, what: "\(what)s") } ?? Entries()
         for (name, keyNode, value) in entries.list {
             guard known.contains(name) else {
-                reader.error("the workflow has no \(what) '\(name)'\(suggestion(name, known.sorted()))", keyNode)
+                reader.error((unknown?(name) ?? "the workflow has no \(what) '\(name)'") + suggestion(name, known.sorted()), keyNode)
                 continue
             }
             if let text = text(value, "\(what) '\(name)'", &reader) { result[name] = text }
         }
         let missing = (versions.first ?? []).subtracting(result.keys).sorted()
         if !missing.isEmpty {
-            let noun = what == "field" ? "label" : "title"
-            reader.warning("no translated \(what) \(noun)\(missing.count == 1 ? "" : "s") for \(missing.map { "'\($0)'" }.joined(separator: ", ")); the English is shown", node)
+            let noun = ["step", "event"].contains(what) ? "title" : "text"
+            let list = missing.map { "'\($0)'" }.joined(separator: ", ")
+            reader.warning((missingMessage?(list) ?? "no translated \(what) \(noun)\(missing.count == 1 ? "" : "s") for \(list)") + "; the English is shown", node)
         }
         return result
     }

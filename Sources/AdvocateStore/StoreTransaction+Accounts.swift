@@ -79,6 +79,10 @@ extension StoreTransaction {
         }
     }
 
+    public func setRole(accountId: String, _ role: AccountRole) throws {
+        try db.execute(sql: "UPDATE account SET role = ? WHERE id = ?", arguments: [role.rawValue, accountId])
+    }
+
     public func setLanguage(accountId: String, _ language: String) throws {
         try db.execute(sql: "UPDATE account SET language = ? WHERE id = ?", arguments: [language, accountId])
     }

@@ -71,6 +71,7 @@ public func buildRouter(service: CaseService, configuration: WebConfiguration = 
     GlossaryRoutes(app: app).register(on: router)
     WorkflowRoutes(app: app).register(on: router)
     AuditRoutes(app: app).register(on: router)
+    AccountRoutes(app: app).register(on: router)
     APIRoutes(app: app).register(on: router)
     return router
 }

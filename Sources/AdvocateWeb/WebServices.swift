@@ -13,12 +13,9 @@ final class WebServices: Sendable {
     let pages: Pages
     let throttle: SignInThrottle
     let pageCache = PageCache()
-    /// Workflow titles by id, for lists (the workspace does not change while the app runs).
-    let workflowTitles: [String: String]
 
     init(service: CaseService, configuration: WebConfiguration) throws {
         self.service = service
-        self.workflowTitles = Dictionary(service.workspace.latestWorkflows.map { ($0.definition.id, $0.definition.title) }, uniquingKeysWith: { a, _ in a })
         self.configuration = configuration
         self.pages = try Pages()
         self.throttle = SignInThrottle(limit: configuration.signInAttempts, window: configuration.throttleWindowSeconds)
@@ -91,11 +88,24 @@ public enum Passwords {
         ProcessInfo.processInfo.environment["ADVOCATE_BCRYPT_COST"].flatMap(UInt8.init).map { min(max($0, 4), 31) } ?? 12
     }
 
+    public enum Weakness: Sendable {
+        case tooShort, containsName
+    }
+
     /// Why a new password is refused, or nil when it is acceptable.
-    public static func problem(with password: String, name: String) -> String? {
-        if password.count < 12 { return "use at least 12 characters (a few unrelated words work well)" }
-        if password.lowercased().contains(name.lowercased()) { return "do not include the account name in the password" }
+    public static func weakness(of password: String, name: String) -> Weakness? {
+        if password.count < 12 { return .tooShort }
+        if !name.isEmpty, password.lowercased().contains(name.lowercased()) { return .containsName }
         return nil
+    }
+
+    /// ``weakness(of:name:)`` in words, for the command line.
+    public static func problem(with password: String, name: String) -> String? {
+        switch weakness(of: password, name: name) {
+        case nil: nil
+        case .tooShort: "use at least 12 characters (a few unrelated words work well)"
+        case .containsName: "do not include the account name in the password"
+        }
     }
 
     public static func hash(_ password: String, cost: UInt8 = Passwords.cost) -> String { Bcrypt.hash(password, cost: cost) }

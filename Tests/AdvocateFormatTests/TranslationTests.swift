@@ -1,4 +1,4 @@
-import AdvocateCore
+@testable import AdvocateCore
 import AdvocateFormat
 import Foundation
 import TestSupport
@@ -26,6 +26,70 @@ struct TranslationTests {
             #expect(Set(translation.steps.keys) == Set(definition.steps.keys))
             #expect(Set(translation.events.keys) == Set(definition.events.keys))
             #expect(Set(translation.fields.keys) == Set(definition.fields.map(\.name)))
+            #expect(Set(translation.reminders.keys) == Set(definition.reminders.values.map(\.text)), "\(definition.id)")
+            #expect(Set(translation.referrals.keys) == Set(definition.referralNames), "\(definition.id)")
+            for field in definition.fields {
+                if !field.help.isEmpty { #expect(translation.fieldHelp[field.name] != nil, "help of \(definition.id) \(field.name)") }
+                if case .enumeration(let values) = field.type {
+                    #expect(Set(translation.choices[field.name]?.keys ?? [:].keys) == Set(values), "choices of \(definition.id) \(field.name)")
+                }
+            }
+        }
+    }
+
+    @Test("reminders, follow-ups and choices read in the translation's words; their stored values stay English")
+    func remindersFollowUpsAndChoices() throws {
+        let workspace = TestSupport.workspace
+        let definition = try #require(workspace.workflow("services")?.definition)
+        let spanish = workspace.words(for: definition, language: "es")
+        let english = workspace.words(for: definition, language: "en")
+        let reminder = try #require(definition.reminders.values.first { $0.who == "client" })
+        let item = AgendaItem(key: "reminder:\(reminder.id)", kind: .reminder, title: reminder.text, who: "client", due: nil)
+        #expect(spanish.title(of: item) == workspace.translations["services"]?["es"]?.reminders[reminder.text])
+        #expect(english.title(of: item) == reminder.text)
+        let followUp = AgendaItem(key: "follow-up:shelter#1", kind: .followUp, title: FollowUp.title(to: "Emergency shelter"), who: "advocate", due: nil)
+        #expect(spanish.title(of: followUp) == "Hacer seguimiento: todavía no responde Refugio de emergencia")
+        #expect(english.title(of: followUp) == "Follow up: no answer yet from Emergency shelter")
+        let kinds = try #require(definition.fields.first { if case .enumeration = $0.type { true } else { false } })
+        guard case .enumeration(let values) = kinds.type else { return }
+        let choices = try #require(workspace.translations["services"]?["es"]?.choices[kinds.name])
+        for value in values { #expect(spanish.label(ofChoice: value, field: kinds.name) == choices[value]) }
+        #expect(values.contains { spanish.label(ofChoice: $0, field: kinds.name) != $0 })
+        #expect(english.label(ofChoice: values[0], field: kinds.name) == values[0])
+    }
+
+    @Test("a choice, reminder or program the workflow does not have is an error at its line")
+    func unknownChoicesAndReminders() throws {
+        let definition = try #require(TestSupport.workspace.workflow("services")?.definition)
+        let folder = TestSupport.temporaryFolder() + "/translations"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/services.es.yaml"
+        try """
+            workflow: services
+            language: es
+            fields:
+              counseling.kind:
+                label: Tipo
+                choices:
+                  invented kind: inventado
+            reminders:
+              "Your first counselling visit is tomorrow.": Mañana.
+            referrals:
+              Emergency shelters: Refugio
+            follow_up: Seguimiento
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        do {
+            _ = try TranslationLoader.load(path: path, versions: [definition])
+            Issue.record("expected errors")
+        } catch {
+            let errors = error.errors.map(\.description)
+            #expect(errors.contains { $0.hasPrefix("\(path):7:7: error: field 'counseling.kind' has no choice 'invented kind'") }, "\(errors)")
+            #expect(
+                errors.contains(
+                    "\(path):9:3: error: the workflow has no reminder 'Your first counselling visit is tomorrow.' (did you mean 'Your first counseling visit is tomorrow.'?)"),
+                "\(errors)")
+            #expect(errors.contains("\(path):11:3: error: the workflow has no referral 'Emergency shelters' (did you mean 'Emergency shelter'?)"), "\(errors)")
+            #expect(errors.contains("\(path):12:12: error: follow_up must say where the program's name goes, with {to}"), "\(errors)")
         }
     }
 

@@ -48,6 +48,7 @@ struct APITests {
         let harness = try WebHarness()
         let maria = try harness.token("maria")
         let sam = try harness.token("sam")
+        let ada = try harness.token("ada")
         try await harness.test { browser in
             let document = try await APITests.document(browser.client)
             let api = APIClient(client: browser.client, document: document)
@@ -84,6 +85,15 @@ struct APITests {
             let audit = try await api.call("GET", "/api/audit", "/api/audit?case=\(id)", token: sam)
             let actions = (audit["records"] as? [[String: Any]] ?? []).map { "\($0["channel"] ?? "") \($0["action"] ?? "")" }
             #expect(actions.contains("api case.open") && actions.contains("api case.event") && actions.contains("api document.create"))
+            try await api.call("GET", "/api/accounts", token: ada)
+            let account = try await api.call(
+                "POST", "/api/accounts", token: ada, body: ["name": "lucia", "role": "advocate", "language": "es", "password": "lantern orchard pebble"], expect: .created)
+            let accountId = try #require(account["id"] as? String)
+            let promoted = try await api.call("POST", "/api/accounts/{id}/role", "/api/accounts/\(accountId)/role", token: ada, body: ["role": "supervisor"])
+            #expect(promoted["role"] as? String == "supervisor")
+            try await api.call("POST", "/api/accounts/{id}/disable", "/api/accounts/\(accountId)/disable", token: ada)
+            let enabled = try await api.call("POST", "/api/accounts/{id}/enable", "/api/accounts/\(accountId)/enable", token: ada)
+            #expect(enabled["disabled"] as? Bool == false)
             _ = try await api.raw("GET", "/api/openapi.yaml", token: nil)
             api.exercised.insert("GET /api/openapi.yaml")
             let documented = try APITests.operations(document)

@@ -58,7 +58,7 @@ struct EncryptionTests {
         let other = TestSupport.temporaryFolder() + "/other.key"
         _ = try CaseStore(path: TestSupport.temporaryFolder() + "/other.sqlite", keyFile: other)
         #expect(throws: StoreError.self) { try CaseStore(path: path, keyFile: other) }
-        FileManager.default.createFile(atPath: key, contents: saved, attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(atPath: key, contents: saved, attributes: [.posixPermissions: 0o644])
         let loose = #expect(throws: StoreError.self) { try CaseStore(path: path) }
         #expect(loose?.description.contains("chmod 600") == true)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)

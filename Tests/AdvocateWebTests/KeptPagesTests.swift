@@ -111,6 +111,20 @@ struct KeptPagesTests {
         }
     }
 
+    @Test("an advocate who works in Spanish fills a new case in Spanish: labels, help and choices")
+    func spanishNewCase() async throws {
+        let harness = try WebHarness()
+        let spanish = try #require(harness.service.workspace.translations["criminal-case"]?["es"])
+        try await harness.test { browser in
+            try await browser.signIn("jo")
+            let page = try await browser.get("/cases/new/criminal-case").body
+            #expect(page.contains(try #require(spanish.fields["client.contact_preference"])))
+            #expect(page.contains(#"<option value="phone call">"# + (try #require(spanish.choices["client.contact_preference"]?["phone call"])) + "</option>"))
+            #expect(page.contains(try #require(spanish.fieldHelp["restitution.losses"])))
+            #expect(try PageStructure.problems(page) == [])
+        }
+    }
+
     @Test("an advocate who works in Spanish sees the workflow's Spanish titles on the case page")
     func spanishCasePage() async throws {
         let harness = try WebHarness()

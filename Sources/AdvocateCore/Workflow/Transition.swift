@@ -389,7 +389,7 @@ private struct Run {
                 var referral = state.referrals[index]
                 referral.followUps += 1
                 let item = AgendaItem(
-                    key: "follow-up:\(referral.id)#\(referral.followUps)", kind: .followUp, title: "Follow up: no answer yet from \(referral.to)",
+                    key: "follow-up:\(referral.id)#\(referral.followUps)", kind: .followUp, title: FollowUp.title(to: referral.to),
                     who: "advocate", track: nil, state: nil,
                     due: DueDate(moment: referral.nextFollowUp, hasTime: false, reasons: ["\(referral.followUp) after the referral with no answer"]))
                 state.items.append(item)

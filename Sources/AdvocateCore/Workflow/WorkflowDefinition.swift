@@ -289,6 +289,18 @@ public enum EffectDefinition: Sendable {
 }
 
 extension WorkflowDefinition {
+    /// The partner programs its `refer` effects name.
+    public var referralNames: [String] {
+        var names: [String] = []
+        for track in tracks {
+            for state in track.states {
+                let effects = state.onEnter + state.transitions.values.flatMap { $0.flatMap(\.effects) } + state.timers.flatMap(\.effects)
+                for case .refer(_, let to, _) in effects where !names.contains(to) { names.append(to) }
+            }
+        }
+        return names
+    }
+
     /// The fields marked personal (safe addresses included): the store seals their values.
     public var personalFieldNames: Set<String> { Set(fields.lazy.filter(\.personal).map(\.name)) }
 }

@@ -33,6 +33,17 @@ public struct WorkflowTranslation: Sendable {
     public var events: [String: String]
     /// Field labels by field name.
     public var fields: [String: String]
+    /// Field help by field name.
+    public var fieldHelp: [String: String] = [:]
+    /// An enum field's choices as people read them, by field name and then the stored (English) value.
+    public var choices: [String: [String: String]] = [:]
+    /// Reminder texts by their English text (reminders have no names; the English text is the key,
+    /// as a case keeps the text it was scheduled with).
+    public var reminders: [String: String] = [:]
+    /// Partner programs by the name a `refer` effect gives them.
+    public var referrals: [String: String] = [:]
+    /// A follow-up's title, with `{to}` where the program's name goes.
+    public var followUp: String?
 
     public init(
         workflow: String, language: String, title: String?, summary: String?, tracks: [String: Track], steps: [String: String],
@@ -81,10 +92,20 @@ public struct WorkflowWords: Sendable {
         translation?.steps[id] ?? fallback
     }
 
-    /// An open item's title: a step's is translated; reminders and follow-ups keep the title they were made with.
+    /// An open item's title. A reminder's title is its text, translated by that text; a
+    /// follow-up's names the program.
     public func title(of item: AgendaItem) -> String {
-        item.kind == .step ? title(ofStep: item.key, fallback: item.title) : item.title
+        switch item.kind {
+        case .step: return title(ofStep: item.key, fallback: item.title)
+        case .reminder: return translation?.reminders[item.title] ?? item.title
+        case .followUp:
+            guard let template = translation?.followUp, let to = FollowUp.program(inTitle: item.title) else { return item.title }
+            return template.replacing("{to}", with: referral(to))
+        }
     }
+
+    /// A partner program's name.
+    public func referral(_ name: String) -> String { translation?.referrals[name] ?? name }
 
     public func title(ofEvent name: String) -> String {
         translation?.events[name] ?? definition.events[name]?.title ?? name
@@ -93,5 +114,27 @@ public struct WorkflowWords: Sendable {
     /// A field's label; `fallback` (a label a case stored) comes before the definition's.
     public func label(ofField name: String, fallback: String? = nil) -> String {
         translation?.fields[name] ?? fallback ?? definition.field(name)?.label ?? name
+    }
+
+    public func help(ofField name: String) -> String {
+        translation?.fieldHelp[name] ?? definition.field(name)?.help ?? ""
+    }
+
+    /// An enum value as people read it; the stored value stays the English one.
+    public func label(ofChoice value: String, field name: String) -> String {
+        translation?.choices[name]?[value] ?? value
+    }
+}
+
+/// The title of a referral's follow-up, written and read in one place so a translation can find
+/// the program's name in a title a case stored.
+public enum FollowUp {
+    static let prefix = "Follow up: no answer yet from "
+
+    public static func title(to program: String) -> String { prefix + program }
+
+    /// The program a follow-up title names, or nil for another title.
+    public static func program(inTitle title: String) -> String? {
+        title.hasPrefix(prefix) ? String(title.dropFirst(prefix.count)) : nil
     }
 }

@@ -33,6 +33,11 @@ struct APIRoutes {
         router.get("/api/glossary") { request, context in try glossarySearch(request, context) }
         router.get("/api/glossary/{slug}") { _, context in try glossaryTerm(context) }
         router.get("/api/audit") { request, context in try audit(request, context) }
+        router.get("/api/accounts") { _, context in try accounts(context) }
+        router.post("/api/accounts") { request, context in try await addAccount(request, context) }
+        router.post("/api/accounts/{id}/role") { request, context in try await setRole(request, context) }
+        router.post("/api/accounts/{id}/disable") { _, context in try setDisabled(true, context) }
+        router.post("/api/accounts/{id}/enable") { _, context in try setDisabled(false, context) }
     }
 
     // MARK: Requests and responses
@@ -246,4 +251,53 @@ enum OpenAPIDocument {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = FileManager.default.contents(atPath: url.path) else { return [] }
         return [UInt8](data)
     }()
+}
+
+// MARK: Accounts (admins)
+
+extension APIRoutes {
+    static func account(_ account: Account) -> [String: Any] {
+        ["id": account.id, "name": account.name, "role": account.role.rawValue, "language": account.language, "disabled": account.disabled]
+    }
+
+    func accounts(_ context: WebContext) throws -> Response {
+        let list = try app.service.accounts(actor: try session(context).actor)
+        return APIRoutes.json(["accounts": list.map(APIRoutes.account)])
+    }
+
+    func addAccount(_ request: Request, _ context: WebContext) async throws -> Response {
+        let actor = try session(context).actor
+        _ = try app.service.accounts(actor: actor)
+        let body = try await APIRoutes.body(request, context)
+        guard let name = body["name"] as? String else { throw AdvocateError("'name' is required", kind: .invalid) }
+        guard let role = (body["role"] as? String).flatMap(AccountRole.init) else { throw AdvocateError("'role' must be advocate, supervisor or admin", kind: .invalid) }
+        let language = body["language"] as? String ?? "en"
+        guard let password = body["password"] as? String else { throw AdvocateError("'password' is required", kind: .invalid) }
+        if let problem = Passwords.problem(with: password, name: name) { throw AdvocateError("password refused: \(problem)", kind: .invalid) }
+        if let problem = CaseService.problem(withAccountName: name) { throw AdvocateError(problem, kind: .invalid) }
+        let hash = try await AccountRoutes.hash(password)
+        let account = try app.service.addAccount(name: name, role: role, language: language, passwordHash: hash, actor: actor)
+        return APIRoutes.json(APIRoutes.account(account), status: .created)
+    }
+
+    func setRole(_ request: Request, _ context: WebContext) async throws -> Response {
+        let actor = try session(context).actor
+        let id = try context.parameters.require("id")
+        let body = try await APIRoutes.body(request, context)
+        guard let role = (body["role"] as? String).flatMap(AccountRole.init) else { throw AdvocateError("'role' must be advocate, supervisor or admin", kind: .invalid) }
+        try app.service.setRole(accountId: id, role, actor: actor)
+        return try accountResponse(id, actor)
+    }
+
+    func setDisabled(_ disabled: Bool, _ context: WebContext) throws -> Response {
+        let actor = try session(context).actor
+        let id = try context.parameters.require("id")
+        try app.service.setDisabled(accountId: id, disabled, actor: actor)
+        return try accountResponse(id, actor)
+    }
+
+    private func accountResponse(_ id: String, _ actor: Actor) throws -> Response {
+        guard let account = try app.service.accounts(actor: actor).first(where: { $0.id == id }) else { throw AdvocateError("no account '\(id)'", kind: .notFound) }
+        return APIRoutes.json(APIRoutes.account(account))
+    }
 }

@@ -38,7 +38,7 @@ struct CasePage {
             guard let value = state.data[field.name], !value.isNull else { return nil }
             let locked = field.safeAddress && !safeAddressUnlocked
             return [
-                "label": words.label(ofField: field.name), "value": locked ? "" : FieldForm.display(value, field: field, text: text, language: language), "locked": locked,
+                "label": words.label(ofField: field.name), "value": locked ? "" : FieldForm.display(value, field: field, text: text, language: language, words: words), "locked": locked,
                 "personal": field.personal,
             ]
         }
@@ -69,7 +69,7 @@ struct CasePage {
                     FieldForm.control(
                         field, required: payload.required && payload.defaultValue == nil,
                         value: values[field.name] ?? (field.safeAddress ? nil : state.data[field.name].map(FieldForm.formValue)), error: errors[field.name], text: text,
-                        form: event.name, label: words.label(ofField: field.name))
+                        words: words, form: event.name)
                 }
             }
             return [

@@ -7,12 +7,13 @@ internal import AdvocateCore
 enum FieldForm {
     /// Template data for one control. `value` is what was typed (re-shown after an error).
     /// `form` tells apart the controls of several forms on one page (each event's), so no two share an id.
-    static func control(_ field: FieldDefinition, required: Bool, value: String?, error: String?, text: UIText, form: String? = nil, label: String? = nil)
+    /// `words` gives the label, the help and an enum's choices in the page's language.
+    static func control(_ field: FieldDefinition, required: Bool, value: String?, error: String?, text: UIText, words: WorkflowWords, form: String? = nil)
         -> [String: Any]
     {
         let id = controlId(field, form: form)
         var control: [String: Any] = [
-            "id": id, "name": field.name, "label": label ?? field.label, "help": field.help, "required": required, "value": value ?? "",
+            "id": id, "name": field.name, "label": words.label(ofField: field.name), "help": words.help(ofField: field.name), "required": required, "value": value ?? "",
             "hasError": error != nil, "error": error ?? "", "personal": field.personal, "safeAddress": field.safeAddress,
         ]
         switch field.kind {
@@ -20,7 +21,7 @@ enum FieldForm {
         case .enum:
             if case .enumeration(let options) = field.type {
                 control["select"] = true
-                control["options"] = options.map { ["value": $0, "label": $0, "selected": $0 == value] as [String: Any] }
+                control["options"] = options.map { ["value": $0, "label": words.label(ofChoice: $0, field: field.name), "selected": $0 == value] as [String: Any] }
             }
         case .bool:
             control["select"] = true
@@ -62,8 +63,9 @@ enum FieldForm {
     }
 
     /// A value as a person reads it.
-    static func display(_ value: Value, field: FieldDefinition?, text: UIText, language: UILanguage) -> String {
+    static func display(_ value: Value, field: FieldDefinition?, text: UIText, language: UILanguage, words: WorkflowWords? = nil) -> String {
         switch value {
+        case .string(let s) where field?.kind == .enum: return words.map { $0.label(ofChoice: s, field: field!.name) } ?? s
         case .bool(let b): return b ? text["yes"] : text["no"]
         case .date(let d): return Dates.long(d, language: language)
         case .dateTime(let t): return Dates.long(t, language: language)

@@ -67,6 +67,7 @@ struct Pages: Sendable {
             nav.append(["href": "/glossary", "label": text["glossary"], "current": current == "glossary"])
             nav.append(["href": "/workflows", "label": text["workflows"], "current": current == "workflows"])
             if role == .supervisor { nav.append(["href": "/audit", "label": text["audit"], "current": current == "audit"]) }
+            if role == .admin { nav.append(["href": "/admin/accounts", "label": text["accounts"], "current": current == "accounts"]) }
             layout["nav"] = nav
             layout["hasNav"] = true
             layout["user"] = ["name": session.account.name, "role": text["role_" + role.rawValue]]

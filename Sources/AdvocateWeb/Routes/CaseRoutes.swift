@@ -46,13 +46,14 @@ struct CaseRoutes {
         let names = Dictionary(accounts.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let rows: [[String: Any]] = cases.map { summary in
             let definition = app.service.workspace.workflow(summary.workflowId)?.definition
-            let states = summary.states.keys.sorted().map { track in
-                let name = summary.states[track]!
-                let title = definition?.tracks.first { $0.name == track }?.states.first { $0.name == name }?.title ?? name
-                return title
+            let words = definition.map { app.service.workspace.words(for: $0, language: context.language.rawValue) }
+            let states = summary.states.keys.sorted().map { trackName in
+                let name = summary.states[trackName]!
+                guard let words, let track = definition?.track(trackName), let state = track.state(name) else { return name }
+                return words.title(ofState: state, in: track)
             }
             return [
-                "id": summary.id, "workflow": app.workflowTitles[summary.workflowId] ?? summary.workflowId, "states": states.joined(separator: "; "),
+                "id": summary.id, "workflow": words?.title ?? summary.workflowId, "states": states.joined(separator: "; "),
                 "advocate": summary.advocateId.flatMap { names[$0] } ?? text["unassigned"], "closed": summary.closed,
                 "nextDue": summary.nextDueDay.map { Dates.long(CivilDate(dayNumber: $0), language: context.language) } ?? "",
                 "overdue": (summary.nextDueDay ?? Int.max) < today.dayNumber,
@@ -72,7 +73,9 @@ struct CaseRoutes {
             "cases", title: text["cases"],
             data: [
                 "rows": rows, "total": total, "hasRows": !rows.isEmpty, "pages": pages, "hasPages": !pages.isEmpty,
-                "workflows": app.service.workspace.latestWorkflows.map { ["id": $0.definition.id, "title": $0.definition.title, "selected": $0.definition.id == workflow] },
+                "workflows": app.service.workspace.latestWorkflows.map {
+                    ["id": $0.definition.id, "title": app.service.workspace.words(for: $0.definition, language: context.language.rawValue).title, "selected": $0.definition.id == workflow]
+                },
                 "states": allStates.map { ["name": $0, "selected": $0 == state] },
                 "showAdvocates": session.account.role == .supervisor,
                 "advocates": accounts.filter { $0.role == .advocate }.map { ["id": $0.id, "name": $0.name, "selected": $0.id == advocate] },
@@ -87,7 +90,10 @@ struct CaseRoutes {
     func chooseWorkflow(context: WebContext) throws -> Response {
         _ = try signedIn(context)
         let text = UIText.for(context.language)
-        let workflows = app.service.workspace.latestWorkflows.map { ["id": $0.definition.id, "title": $0.definition.title, "summary": $0.definition.summary] }
+        let workflows = app.service.workspace.latestWorkflows.map { loaded in
+            let words = app.service.workspace.words(for: loaded.definition, language: context.language.rawValue)
+            return ["id": loaded.definition.id, "title": words.title, "summary": words.summary]
+        }
         return try app.pages.render("choose-workflow", title: text["new_case"], data: ["workflows": workflows], context: context, current: "cases")
     }
 
@@ -103,13 +109,16 @@ struct CaseRoutes {
         if session.account.role == .admin { throw AdvocateError(text["admins_no_cases"], kind: .forbidden) }
         let loaded = try workflow(context)
         let definition = loaded.definition
+        let words = app.service.workspace.words(for: definition, language: context.language.rawValue)
         let controls = definition.fields.map { field in
-            FieldForm.control(field, required: field.required, value: values[field.name], error: errors[field.name], text: text)
+            FieldForm.control(field, required: field.required, value: values[field.name], error: errors[field.name], text: text, words: words)
         }
-        let summary = errors.isEmpty ? [] : definition.fields.filter { errors[$0.name] != nil }.map { ["id": FieldForm.controlId($0), "label": $0.label, "error": errors[$0.name]!] }
+        let summary = errors.isEmpty ? [] : definition.fields.filter { errors[$0.name] != nil }.map {
+            ["id": FieldForm.controlId($0), "label": words.label(ofField: $0.name), "error": errors[$0.name]!]
+        }
         return try app.pages.render(
-            "new-case", title: text["new_case"] + ": " + definition.title,
-            data: ["workflow": ["id": definition.id, "title": definition.title, "summary": definition.summary], "fields": controls, "errors": summary, "hasErrors": !errors.isEmpty],
+            "new-case", title: text["new_case"] + ": " + words.title,
+            data: ["workflow": ["id": definition.id, "title": words.title, "summary": words.summary], "fields": controls, "errors": summary, "hasErrors": !errors.isEmpty],
             context: context, status: status, current: "cases")
     }
 
