@@ -46,17 +46,32 @@ extension CaseService {
     /// Like ``view(_:actor:)``, for a caller that keeps what it built from a view: access is
     /// checked and the read is logged every time, and the case is read only when `isKept`
     /// says the caller has nothing built at the store's current revision.
-    public func view(_ caseId: String, actor: Actor?, isKept: (Int64) -> Bool) throws(AdvocateError) -> CaseRead {
-        try transaction { tx, _ in
+    ///
+    /// A kept view checks access on a snapshot, without the write lock, and its audit line goes
+    /// in with others arriving at the same moment (``AuditBatch``); it returns once the line is
+    /// stored.
+    public func view(_ caseId: String, actor: Actor?, isKept: (Int64) -> Bool) async throws(AdvocateError) -> CaseRead {
+        let revision = try reading { tx -> Int64? in
             let revision = try tx.caseRevision()
-            guard isKept(revision) else {
+            guard isKept(revision) else { return nil }
+            try authorize(actor, caseId: caseId, in: tx)
+            return revision
+        }
+        guard let revision else {
+            return try transaction { tx, _ in
+                let revision = try tx.caseRevision()
                 let view = CaseView(details: try readDetails(caseId, actor: actor, tx: tx), history: try tx.journal(caseId), documents: try tx.documents(caseId: caseId))
                 return .fresh(view, revision: revision)
             }
-            try authorize(actor, caseId: caseId, in: tx)
-            try record(actor, "case.read", caseId: caseId, in: tx)
-            return .kept(revision: revision)
         }
+        if let actor {
+            do {
+                try await auditBatch.append(actor.auditRecord("case.read", caseId: caseId))
+            } catch {
+                throw AdvocateError.from(error)
+            }
+        }
+        return .kept(revision: revision)
     }
 
     /// The workflow a case runs on, for reading a form against its events before sending one.

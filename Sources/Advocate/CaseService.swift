@@ -20,12 +20,14 @@ public final class CaseService: @unchecked Sendable {
     /// Case states already decoded, by case id, with the version they belong to.
     private var states: [String: (version: Int, state: CaseState)] = [:]
     private static let cachedStates = 10_000
+    let auditBatch: AuditBatch
 
     public init(workspace: Workspace, store: CaseStore, clock: LocalClock = .system) {
         self.workspace = workspace
         self.store = store
         self.clock = clock
         self.forms = FormLibrary(workspace: workspace)
+        self.auditBatch = AuditBatch(store: store)
     }
 
     /// A case that timers moved: what they did, and paperwork they asked for that could not be filled.
