@@ -13,10 +13,12 @@ final class WebServices: Sendable {
     let pages: Pages
     let throttle: SignInThrottle
     let pageCache = PageCache()
+    let sessionCache: SessionCache
 
     init(service: CaseService, configuration: WebConfiguration) throws {
         self.service = service
         self.configuration = configuration
+        self.sessionCache = SessionCache(freshness: .milliseconds(configuration.sessionRecheckMilliseconds))
         self.pages = try Pages()
         self.throttle = SignInThrottle(limit: configuration.signInAttempts, window: configuration.throttleWindowSeconds)
     }
@@ -30,15 +32,25 @@ final class WebServices: Sendable {
     func session(token: String) throws -> SignedIn? {
         let hash = Tokens.hash(token)
         let store = service.store
-        guard let found = try store.read({ try $0.session(tokenHash: hash) }) else { return nil }
+        let found: WebSession
+        if let kept = sessionCache.fresh(hash) {
+            found = kept
+        } else {
+            guard let read = try store.read({ try $0.session(tokenHash: hash) }) else { return nil }
+            found = read
+            sessionCache.keep(read, for: hash)
+        }
         let now = now
         if now - found.lastSeen > configuration.sessionIdleSeconds || now - found.createdAt > configuration.sessionLifetimeSeconds {
             try store.write { try $0.deleteSession(tokenHash: hash) }
-            pageCache.forget(session: hash)
+            forget(session: hash)
             return nil
         }
         // Writing on every request would serialise all reads behind the writer; a minute is fine-grained enough.
-        if now - found.lastSeen >= 60 { try store.write { try $0.touchSession(tokenHash: hash, now: now) } }
+        if now - found.lastSeen >= 60 {
+            try store.write { try $0.touchSession(tokenHash: hash, now: now) }
+            sessionCache.forget(hash)
+        }
         return SignedIn(account: found.account, tokenHash: hash, csrfToken: found.csrfToken, unlockedCase: found.unlockedCase, unlockedUntil: found.unlockedUntil)
     }
 
@@ -67,7 +79,14 @@ final class WebServices: Sendable {
 
     func signOut(_ session: SignedIn) throws {
         try service.store.write { try $0.deleteSession(tokenHash: session.tokenHash) }
-        pageCache.forget(session: session.tokenHash)
+        forget(session: session.tokenHash)
+    }
+
+    /// Drops what this process keeps for a session (its kept pages, its cached row) after the
+    /// session changed or ended.
+    func forget(session tokenHash: String) {
+        sessionCache.forget(tokenHash)
+        pageCache.forget(session: tokenHash)
     }
 
     func sessionCookie(_ token: String, maxAge: Int? = nil) -> Cookie {

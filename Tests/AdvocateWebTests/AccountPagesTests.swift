@@ -191,3 +191,23 @@ struct AccountPagesTests {
         }
     }
 }
+
+@Suite("Sessions read again")
+struct SessionRecheckTests {
+    @Test("an account disabled from another process is signed out once the session is read again")
+    func disabledElsewhere() async throws {
+        for recheck: Int64 in [0, 50] {
+            let harness = try WebHarness(configuration: WebConfiguration(sessionRecheckMilliseconds: recheck))
+            let maria = try #require(try harness.service.accounts(actor: .commandLine).first { $0.name == "maria" })
+            try await harness.test { browser in
+                try await browser.signIn("maria")
+                #expect(try await browser.get("/agenda").status == .ok)
+                // What `advocate users disable maria` does, in a terminal beside the server.
+                try harness.service.setDisabled(accountId: maria.id, true, actor: .commandLine)
+                if recheck > 0 { try await Task.sleep(for: .milliseconds(recheck * 3)) }
+                let after = try await browser.get("/agenda")
+                #expect(after.status == .found && after.location?.hasPrefix("/login") == true, "recheck \(recheck) ms")
+            }
+        }
+    }
+}

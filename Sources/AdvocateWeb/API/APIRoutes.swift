@@ -286,6 +286,7 @@ extension APIRoutes {
         let body = try await APIRoutes.body(request, context)
         guard let role = (body["role"] as? String).flatMap(AccountRole.init) else { throw AdvocateError("'role' must be advocate, supervisor or admin", kind: .invalid) }
         try app.service.setRole(accountId: id, role, actor: actor)
+        app.sessionCache.forgetAll()
         return try accountResponse(id, actor)
     }
 
@@ -293,6 +294,7 @@ extension APIRoutes {
         let actor = try session(context).actor
         let id = try context.parameters.require("id")
         try app.service.setDisabled(accountId: id, disabled, actor: actor)
+        app.sessionCache.forgetAll()
         return try accountResponse(id, actor)
     }
 

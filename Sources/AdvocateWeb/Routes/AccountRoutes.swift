@@ -93,6 +93,7 @@ struct AccountRoutes {
             throw AdvocateError(UIText.for(context.language)["choose_one"], kind: .invalid)
         }
         try app.service.setRole(accountId: try context.parameters.require("id"), role, actor: session.actor)
+        app.sessionCache.forgetAll()
         return Response.redirect(to: "/admin/accounts?done=role", type: .normal)
     }
 
@@ -100,6 +101,7 @@ struct AccountRoutes {
         let session = try signedIn(context)
         let id = try context.parameters.require("id")
         try app.service.setDisabled(accountId: id, disabled, actor: session.actor)
+        app.sessionCache.forgetAll()
         return Response.redirect(to: "/admin/accounts?done=\(disabled ? "disabled" : "enabled")", type: .normal)
     }
 
@@ -135,6 +137,7 @@ struct AccountRoutes {
         if password != (context.form["again"] ?? "") { errors["again"] = text["passwords_differ"] }
         guard errors.isEmpty else { return try passwordPage(context: context, errors: errors, status: .unprocessableContent) }
         try app.service.setPassword(accountId: account.id, hash: try await AccountRoutes.hash(password), actor: session.actor)
+        app.sessionCache.forgetAll()
         // The store signed the account out everywhere; its kept pages go too.
         if account.id == session.account.id { app.pageCache.forget(session: session.tokenHash) }
         return Response.redirect(to: account.id == session.account.id ? "/login" : "/admin/accounts?done=password", type: .normal)

@@ -233,6 +233,7 @@ struct CaseRoutes {
             return try show(context: context, message: text["unlock_reason_needed"], status: .unprocessableContent)
         }
         try app.service.unlockSafeAddress(id, sessionTokenHash: session.tokenHash, until: app.now + app.configuration.unlockSeconds, reason: reason, actor: session.actor)
+        app.sessionCache.forget(session.tokenHash)
         return Response.redirect(to: "/cases/\(id)#facts", type: .normal)
     }
 
