@@ -38,10 +38,18 @@ extension CaseService {
     }
 
     /// The same, with the purpose the audit line gives for the read.
-    func documentEnvironment(_ caseId: String, includeSafeAddress: Bool, purpose: String, actor: Actor?) throws(AdvocateError) -> Environment {
+    func documentEnvironment(_ caseId: String, includeSafeAddress: Bool, unlockedBy: String? = nil, purpose: String, actor: Actor?) throws(AdvocateError) -> Environment {
         try transaction { tx, _ in
             let stored = try load(caseId, tx: tx)
             try authorize(actor, caseId: caseId, assignedTo: stored.advocateId)
+            if includeSafeAddress, let account = actor?.account {
+                let now = Int64(clock.now().timeIntervalSince1970)
+                guard let hash = unlockedBy, let session = try tx.session(tokenHash: hash), session.account.id == account.id, session.unlockedCase == caseId,
+                    (session.unlockedUntil ?? 0) > now
+                else {
+                    throw AdvocateError("unlock the safe address on the case page first; it stays unlocked for a few minutes", kind: .forbidden)
+                }
+            }
             try record(actor, includeSafeAddress ? "case.read-with-safe-address" : "case.read", caseId: caseId, detail: purpose, in: tx)
             let machine = try machine(hash: stored.definitionHash, tx: tx)
             return documentEnvironment(caseId, state: stored.state, machine: machine, now: now(for: machine), includeSafeAddress: includeSafeAddress)
@@ -90,16 +98,23 @@ public struct DocumentRequest: Sendable {
     public var explainTerms: Bool
     /// The language of that section, `en` or `es`.
     public var language: String
-    /// Let the case's confidential safe address into the document. Callers check that the
-    /// person asking has unlocked it; the read is written to the audit log as such.
+    /// Let the case's confidential safe address into the document. The read is written to the
+    /// audit log as such.
     public var includeSafeAddress: Bool
+    /// For a person signed in to the web app: the web session (its token's hash) that unlocked
+    /// the safe address. The service checks the unlock itself, so a caller that forgot to
+    /// cannot let the address out. The command line needs none.
+    public var unlockedBy: String?
 
-    public init(form: String, format: DocumentFormat, explainTerms: Bool = false, language: String = "en", includeSafeAddress: Bool = false) {
+    public init(
+        form: String, format: DocumentFormat, explainTerms: Bool = false, language: String = "en", includeSafeAddress: Bool = false, unlockedBy: String? = nil
+    ) {
         self.form = form
         self.format = format
         self.explainTerms = explainTerms
         self.language = language
         self.includeSafeAddress = includeSafeAddress
+        self.unlockedBy = unlockedBy
     }
 }
 
@@ -179,7 +194,7 @@ extension CaseService {
     private func fill(_ caseId: String, _ request: DocumentRequest, purpose: String, actor: Actor?) throws(AdvocateError) -> (FormTemplate, [UInt8], [String]) {
         let template = try forms.template(named: request.form)
         guard template.isUsable else { throw AdvocateError("the form \(template.name) has errors; 'advocate forms check' lists them") }
-        let environment = try documentEnvironment(caseId, includeSafeAddress: request.includeSafeAddress, purpose: purpose, actor: actor)
+        let environment = try documentEnvironment(caseId, includeSafeAddress: request.includeSafeAddress, unlockedBy: request.unlockedBy, purpose: purpose, actor: actor)
         var (bytes, missing) = try template.fillReportingMissing(environment, options: FillOptions(allowMissing: true))
         if request.explainTerms {
             bytes = try forms.explainTerms(in: bytes, template: template, language: request.language)

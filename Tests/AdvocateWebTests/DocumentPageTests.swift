@@ -73,6 +73,22 @@ struct DocumentPageTests {
         #expect(try harness.service.auditLog(.commandLine, caseId: id).contains { $0.action == "case.read-with-safe-address" })
     }
 
+    @Test("the service itself refuses the safe address to a signed-in person without a live unlock")
+    func serviceChecksTheUnlock() throws {
+        let harness = try WebHarness()
+        let maria = Actor(account: try harness.service.store.read { try $0.account(named: "maria")!.account }, channel: .web)
+        let asked = DocumentRequest(form: "protective-order-petition", format: .docx, includeSafeAddress: true)
+        #expect(throws: AdvocateError.self) { try harness.service.makeDocumentOnce(harness.mariasCase, asked, actor: maria) }
+        var forged = asked
+        forged.unlockedBy = "0000not-a-session"
+        #expect(throws: AdvocateError.self) { try harness.service.previewDocument(harness.mariasCase, forged, actor: maria) }
+        #expect(!(try harness.service.auditLog(.commandLine, caseId: harness.mariasCase).contains { $0.action == "case.read-with-safe-address" }))
+        // The command line holds the store and its key: it needs no unlock.
+        let (_, bytes) = try harness.service.makeDocumentOnce(harness.mariasCase, asked, actor: .commandLine)
+        let preview = try DocumentPreview(bytes: bytes, format: .docx, name: "petition.docx")
+        #expect("\(preview.blocks)".contains("Quiet Court"))
+    }
+
     @Test("another advocate's case cannot be previewed or filled, and an unknown form is a clear error")
     func accessAndBadForms() async throws {
         let harness = try WebHarness()

@@ -95,11 +95,16 @@ public struct WorkflowWords: Sendable {
     /// An open item's title. A reminder's title is its text, translated by that text; a
     /// follow-up's names the program.
     public func title(of item: AgendaItem) -> String {
-        switch item.kind {
-        case .step: return title(ofStep: item.key, fallback: item.title)
-        case .reminder: return translation?.reminders[item.title] ?? item.title
+        title(of: item.kind, key: item.key, stored: item.title)
+    }
+
+    /// The same for an item known by its kind, key and the title it was stored with.
+    public func title(of kind: AgendaItem.Kind, key: String, stored: String) -> String {
+        switch kind {
+        case .step: return title(ofStep: key, fallback: stored)
+        case .reminder: return translation?.reminders[stored] ?? stored
         case .followUp:
-            guard let template = translation?.followUp, let to = FollowUp.program(inTitle: item.title) else { return item.title }
+            guard let template = translation?.followUp, let to = FollowUp.program(inTitle: stored) else { return stored }
             return template.replacing("{to}", with: referral(to))
         }
     }

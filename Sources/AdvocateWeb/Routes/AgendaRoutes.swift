@@ -54,19 +54,17 @@ struct AgendaRoutes {
             if court { out += " court" }
             if due?.date == today { out += " today" }
             out += "\">"
-            if entry.overdue {
-                out += "<span class=\"badge badge-overdue\">\(XMLText.escape(text["overdue"]))</span> "
-            } else if court {
-                out += "<span class=\"badge badge-court\">\(XMLText.escape(text["court_date"]))</span> "
-            }
+            // An overdue court date keeps its court badge: missing a hearing is the worst kind of overdue.
+            if entry.overdue { out += "<span class=\"badge badge-overdue\">\(XMLText.escape(text["overdue"]))</span> " }
+            if court { out += "<span class=\"badge badge-court\">\(XMLText.escape(text["court_date"]))</span> " }
             if wordsByWorkflow[entry.workflowId] == nil, let loaded = app.service.workspace.workflow(entry.workflowId) {
                 wordsByWorkflow[entry.workflowId] = app.service.workspace.words(for: loaded.definition, language: language.rawValue)
             }
             let words = wordsByWorkflow[entry.workflowId]
             let row = entry.row
             let title =
-                row.kind == "step" ? words?.title(ofStep: row.key, fallback: row.title)
-                : court ? words?.label(ofField: String(row.key.dropFirst("court:".count)), fallback: row.title) : nil
+                court ? words?.label(ofField: String(row.key.dropFirst("court:".count)), fallback: row.title)
+                : AgendaItem.Kind(rawValue: row.kind).flatMap { kind in words?.title(of: kind, key: row.key, stored: row.title) }
             out += "<a href=\"/cases/\(caseId)\">\(XMLText.escape(title ?? row.title))</a> · \(caseId) · \(XMLText.escape(words?.title ?? entry.workflowId))"
             out += "<p><span class=\"due\"><time datetime=\"\(due?.iso ?? "")\">\(XMLText.escape(due.map { Dates.long($0, language: language) } ?? ""))</time></span> · \(XMLText.escape(entry.row.who))</p>"
             let reasons = due?.reasons ?? []

@@ -44,7 +44,9 @@ struct DocumentRoutes {
     }
 
     /// What was asked for, from the query (preview) or the posted form (make), with its template.
-    private func request(form: String?, explain: String?, language: String?, format: String? = nil, includeSafeAddress: Bool = false) throws -> (
+    private func request(
+        form: String?, explain: String?, language: String?, format: String? = nil, includeSafeAddress: Bool = false, session: SignedIn
+    ) throws -> (
         DocumentRequest, FormTemplate
     ) {
         guard let form, !form.isEmpty else { throw AdvocateError("Choose a form first.", kind: .invalid) }
@@ -55,7 +57,8 @@ struct DocumentRoutes {
             return chosen
         } ?? own
         let language = UILanguage(rawValue: language ?? "") ?? .en
-        let asked = DocumentRequest(form: template.name, format: chosen, explainTerms: explain == "1", language: language.rawValue, includeSafeAddress: includeSafeAddress)
+        let asked = DocumentRequest(form: template.name, format: chosen, explainTerms: explain == "1", language: language.rawValue, includeSafeAddress: includeSafeAddress,
+            unlockedBy: includeSafeAddress ? session.tokenHash : nil)
         return (asked, template)
     }
 
@@ -68,7 +71,8 @@ struct DocumentRoutes {
         let unlocked = session.hasUnlocked(id, now: app.now)
         let include = query["safe_address"] == "1" && unlocked
         let (asked, template) = try self.request(
-            form: query["form"].map(String.init), explain: query["explain"].map(String.init), language: query["language"].map(String.init), includeSafeAddress: include)
+            form: query["form"].map(String.init), explain: query["explain"].map(String.init), language: query["language"].map(String.init), includeSafeAddress: include,
+            session: session)
         let (preview, missing) = try app.service.previewDocument(id, asked, actor: session.actor)
         let outputs = DocumentFormat.choices(for: template.format, withOffice: OfficeConverter.office() != nil)
         let blocks: [[String: Any]] = preview.blocks.map { block in
@@ -96,7 +100,7 @@ struct DocumentRoutes {
         let id = try context.parameters.require("id")
         let form = context.form
         let include = form["safe_address"] == "1" && session.hasUnlocked(id, now: app.now)
-        let (asked, _) = try request(form: form["form"], explain: form["explain"], language: form["language"], format: form["format"], includeSafeAddress: include)
+        let (asked, _) = try request(form: form["form"], explain: form["explain"], language: form["language"], format: form["format"], includeSafeAddress: include, session: session)
         if include {
             // With the safe address, the file goes to this person now and is not kept with the case.
             let (fileName, bytes) = try app.service.makeDocumentOnce(id, asked, actor: session.actor)
