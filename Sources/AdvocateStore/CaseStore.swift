@@ -39,7 +39,7 @@ public final class CaseStore: Sendable {
             // The agenda reads thousands of rows: keep pages in memory, and for a command, map the
             // file too. A server is left unmapped: its readers live long while writes go on, and
             // each checkpoint that grows the file makes every reader remap it, which stops all
-            // cores to flush their page tables (a third of the case page's throughput, measured).
+            // cores to flush their page tables (a quarter of the case page's time, measured).
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA mmap_size = \(concurrentReads ? 0 : 1 << 30)")
         }
