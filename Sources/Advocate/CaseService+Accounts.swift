@@ -1,4 +1,5 @@
 public import AdvocateStore
+internal import Foundation
 
 /// Managing the accounts that sign in: admins in the web app, and the person at the command
 /// line. Every change is written to the audit log in the same transaction. Passwords arrive
@@ -12,6 +13,25 @@ extension CaseService {
         } catch {
             throw AdvocateError.from(error)
         }
+    }
+
+    /// One account, for admins and the command line (404 when there is none).
+    public func account(id: String, actor: Actor) throws(AdvocateError) -> Account {
+        try requireAccountManager(actor)
+        let found: Account?
+        do {
+            found = try store.read { try $0.account(id: id) }
+        } catch {
+            throw AdvocateError.from(error)
+        }
+        guard let found else { throw AdvocateError("no account '\(id)'", kind: .notFound) }
+        return found
+    }
+
+    /// Runs `observer` after every change this service makes to an account, so that whoever
+    /// keeps copies of accounts (the web app's sessions) drops them at once.
+    public func onAccountChange(_ observer: @escaping @Sendable () -> Void) {
+        accountChanges.add(observer)
     }
 
     /// Adds an account; the name must be new and well formed.
@@ -28,6 +48,18 @@ extension CaseService {
         } catch {
             throw AdvocateError.from(error)
         }
+    }
+
+    /// The language of the pages, chosen by the signed-in person for their own account.
+    public func setLanguage(_ language: String, actor: Actor) throws(AdvocateError) {
+        guard let account = actor.account else { throw AdvocateError("only a signed-in account has a page language", kind: .invalid) }
+        guard ["en", "es"].contains(language) else { throw AdvocateError("the language must be en or es", kind: .invalid) }
+        do {
+            try store.write { try $0.setLanguage(accountId: account.id, language) }
+        } catch {
+            throw AdvocateError.from(error)
+        }
+        accountChanges.notify()
     }
 
     /// Gives an account another role. It takes effect on the account's next request.
@@ -85,5 +117,25 @@ extension CaseService {
         } catch {
             throw AdvocateError.from(error)
         }
+        accountChanges.notify()
+    }
+}
+
+/// The observers of ``CaseService/onAccountChange(_:)``.
+final class AccountChanges: @unchecked Sendable {
+    private let lock = NSLock()
+    private var observers: [@Sendable () -> Void] = []
+
+    func add(_ observer: @escaping @Sendable () -> Void) {
+        lock.lock()
+        observers.append(observer)
+        lock.unlock()
+    }
+
+    func notify() {
+        lock.lock()
+        let current = observers
+        lock.unlock()
+        for observer in current { observer() }
     }
 }

@@ -21,6 +21,7 @@ public final class CaseService: @unchecked Sendable {
     private var states: [String: (version: Int, state: CaseState)] = [:]
     private static let cachedStates = 10_000
     let auditBatch: AuditBatch
+    let accountChanges = AccountChanges()
 
     public init(workspace: Workspace, store: CaseStore, clock: LocalClock = .system) {
         self.workspace = workspace

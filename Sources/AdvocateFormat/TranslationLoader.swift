@@ -113,17 +113,16 @@ public enum TranslationLoader {
                 reader.error("the workflow has no field '\(name)'\(suggestion(name, Set(allFields.map(\.name)).sorted()))", keyNode)
                 continue
             }
-            guard case .mapping = value else {
-                if let label = text(value, "field '\(name)'", &reader) {
-                    translation.fields[name] = label
-                    labelled.insert(name)
-                }
-                if !newest.help.isEmpty { reader.warning("no translated help for field '\(name)'; the English is shown", keyNode) }
-                if case .enumeration = newest.type { reader.warning("no translated choices for field '\(name)'; the English values are shown", keyNode) }
-                continue
+            // A bare text is the label alone; a mapping may add help and choices.
+            let parts: Entries
+            let label: (node: Node?, what: String)
+            if case .mapping = value {
+                guard let mapping = reader.mapping(value, allowed: ["label", "help", "choices"], what: "field '\(name)'") else { continue }
+                (parts, label) = (mapping, (mapping["label"], "the label of '\(name)'"))
+            } else {
+                (parts, label) = (Entries(), (value, "field '\(name)'"))
             }
-            guard let parts = reader.mapping(value, allowed: ["label", "help", "choices"], what: "field '\(name)'") else { continue }
-            if let label = text(parts["label"], "the label of '\(name)'", &reader) {
+            if let label = text(label.node, label.what, &reader) {
                 translation.fields[name] = label
                 labelled.insert(name)
             }

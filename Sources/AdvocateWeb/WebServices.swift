@@ -18,7 +18,10 @@ final class WebServices: Sendable {
     init(service: CaseService, configuration: WebConfiguration) throws {
         self.service = service
         self.configuration = configuration
-        self.sessionCache = SessionCache(freshness: .milliseconds(configuration.sessionRecheckMilliseconds))
+        let sessionCache = SessionCache(freshness: .milliseconds(configuration.sessionRecheckMilliseconds))
+        self.sessionCache = sessionCache
+        // Any session may belong to a changed account.
+        service.onAccountChange { sessionCache.forgetAll() }
         self.pages = try Pages()
         self.throttle = SignInThrottle(limit: configuration.signInAttempts, window: configuration.throttleWindowSeconds)
     }

@@ -286,20 +286,13 @@ extension APIRoutes {
         let body = try await APIRoutes.body(request, context)
         guard let role = (body["role"] as? String).flatMap(AccountRole.init) else { throw AdvocateError("'role' must be advocate, supervisor or admin", kind: .invalid) }
         try app.service.setRole(accountId: id, role, actor: actor)
-        app.sessionCache.forgetAll()
-        return try accountResponse(id, actor)
+        return APIRoutes.json(APIRoutes.account(try app.service.account(id: id, actor: actor)))
     }
 
     func setDisabled(_ disabled: Bool, _ context: WebContext) throws -> Response {
         let actor = try session(context).actor
         let id = try context.parameters.require("id")
         try app.service.setDisabled(accountId: id, disabled, actor: actor)
-        app.sessionCache.forgetAll()
-        return try accountResponse(id, actor)
-    }
-
-    private func accountResponse(_ id: String, _ actor: Actor) throws -> Response {
-        guard let account = try app.service.accounts(actor: actor).first(where: { $0.id == id }) else { throw AdvocateError("no account '\(id)'", kind: .notFound) }
-        return APIRoutes.json(APIRoutes.account(account))
+        return APIRoutes.json(APIRoutes.account(try app.service.account(id: id, actor: actor)))
     }
 }

@@ -46,19 +46,14 @@ struct AccountRoutes {
         }
         let chosenRole = values["role"] ?? AccountRole.advocate.rawValue
         let chosenLanguage = values["language"] ?? context.language.rawValue
-        let fields: [(String, String)] = [("name", "account_name"), ("role", "role"), ("language", "page_language"), ("password", "password"), ("again", "password_again")]
-        let summary = fields.compactMap { name, label in errors[name].map { ["id": "new-" + name, "label": text[label], "error": $0] } }
-        return try app.pages.render(
-            "accounts", title: text["accounts"],
-            data: [
-                "rows": rows, "message": done.flatMap { AccountRoutes.doneMessages[$0] }.map { text[$0] } ?? "",
-                "name": values["name"] ?? "", "errors": summary, "hasErrors": !summary.isEmpty,
-                "error": Dictionary(uniqueKeysWithValues: fields.map { ($0.0, errors[$0.0] ?? "") }),
-                "invalid": Dictionary(uniqueKeysWithValues: fields.map { ($0.0, errors[$0.0] != nil) }),
-                "roles": AccountRole.allCases.map { ["value": $0.rawValue, "label": text["role_" + $0.rawValue], "selected": $0.rawValue == chosenRole] },
-                "languages": UILanguage.allCases.map { ["value": $0.rawValue, "label": text["language_" + $0.rawValue], "selected": $0.rawValue == chosenLanguage] },
-            ],
-            context: context, status: status, current: "accounts")
+        var data = AccountRoutes.fieldErrors(
+            [("name", "account_name"), ("role", "role"), ("language", "page_language"), ("password", "password"), ("again", "password_again")], errors, text: text)
+        data["rows"] = rows
+        data["message"] = done.flatMap { AccountRoutes.doneMessages[$0] }.map { text[$0] } ?? ""
+        data["name"] = values["name"] ?? ""
+        data["roles"] = AccountRole.allCases.map { ["value": $0.rawValue, "label": text["role_" + $0.rawValue], "selected": $0.rawValue == chosenRole] }
+        data["languages"] = UILanguage.allCases.map { ["value": $0.rawValue, "label": text["language_" + $0.rawValue], "selected": $0.rawValue == chosenLanguage] }
+        return try app.pages.render("accounts", title: text["accounts"], data: data, context: context, status: status, current: "accounts")
     }
 
     func add(context: WebContext) async throws -> Response {
@@ -93,7 +88,6 @@ struct AccountRoutes {
             throw AdvocateError(UIText.for(context.language)["choose_one"], kind: .invalid)
         }
         try app.service.setRole(accountId: try context.parameters.require("id"), role, actor: session.actor)
-        app.sessionCache.forgetAll()
         return Response.redirect(to: "/admin/accounts?done=role", type: .normal)
     }
 
@@ -101,46 +95,53 @@ struct AccountRoutes {
         let session = try signedIn(context)
         let id = try context.parameters.require("id")
         try app.service.setDisabled(accountId: id, disabled, actor: session.actor)
-        app.sessionCache.forgetAll()
         return Response.redirect(to: "/admin/accounts?done=\(disabled ? "disabled" : "enabled")", type: .normal)
     }
 
     func passwordPage(context: WebContext, errors: [String: String] = [:], status: HTTPResponse.Status = .ok) throws -> Response {
         let session = try signedIn(context)
         let text = UIText.for(context.language)
-        let id = try context.parameters.require("id")
-        guard let account = try app.service.accounts(actor: session.actor).first(where: { $0.id == id }) else {
-            throw AdvocateError(text["no_such_account"], kind: .notFound)
-        }
-        let fields: [(String, String)] = [("password", "password"), ("again", "password_again")]
-        let summary = fields.compactMap { name, label in errors[name].map { ["id": "new-" + name, "label": text[label], "error": $0] } }
+        let account = try account(context: context, session: session, text: text)
+        var data = AccountRoutes.fieldErrors([("password", "password"), ("again", "password_again")], errors, text: text)
+        data["id"] = account.id
+        data["name"] = account.name
         return try app.pages.render(
-            "account-password", title: text["set_password"] + ": " + account.name,
-            data: [
-                "id": account.id, "name": account.name, "errors": summary, "hasErrors": !summary.isEmpty,
-                "error": Dictionary(uniqueKeysWithValues: fields.map { ($0.0, errors[$0.0] ?? "") }),
-                "invalid": Dictionary(uniqueKeysWithValues: fields.map { ($0.0, errors[$0.0] != nil) }),
-            ],
-            context: context, status: status, current: "accounts")
+            "account-password", title: text["set_password"] + ": " + account.name, data: data, context: context, status: status, current: "accounts")
     }
 
     func setPassword(context: WebContext) async throws -> Response {
         let session = try signedIn(context)
         let text = UIText.for(context.language)
-        let id = try context.parameters.require("id")
-        guard let account = try app.service.accounts(actor: session.actor).first(where: { $0.id == id }) else {
-            throw AdvocateError(text["no_such_account"], kind: .notFound)
-        }
+        let account = try account(context: context, session: session, text: text)
         let password = context.form["password"] ?? ""
         var errors: [String: String] = [:]
         if let problem = AccountRoutes.passwordProblem(password, name: account.name, text: text) { errors["password"] = problem }
         if password != (context.form["again"] ?? "") { errors["again"] = text["passwords_differ"] }
         guard errors.isEmpty else { return try passwordPage(context: context, errors: errors, status: .unprocessableContent) }
         try app.service.setPassword(accountId: account.id, hash: try await AccountRoutes.hash(password), actor: session.actor)
-        app.sessionCache.forgetAll()
-        // The store signed the account out everywhere; its kept pages go too.
-        if account.id == session.account.id { app.pageCache.forget(session: session.tokenHash) }
+        // The store signed the account out everywhere; this session's kept pages go too.
+        if account.id == session.account.id { app.forget(session: session.tokenHash) }
         return Response.redirect(to: account.id == session.account.id ? "/login" : "/admin/accounts?done=password", type: .normal)
+    }
+
+    /// The account the path names, or a 404 in the page's language.
+    private func account(context: WebContext, session: SignedIn, text: UIText) throws -> Account {
+        do {
+            return try app.service.account(id: try context.parameters.require("id"), actor: session.actor)
+        } catch let error as AdvocateError where error.kind == .notFound {
+            throw AdvocateError(text["no_such_account"], kind: .notFound)
+        }
+    }
+
+    /// What a form's template needs to show its problems: a summary of links at the top, and
+    /// each field's message and `aria-invalid` beside it. `fields` are (form name, label key).
+    static func fieldErrors(_ fields: [(name: String, label: String)], _ errors: [String: String], text: UIText) -> [String: Any] {
+        let summary = fields.compactMap { field in errors[field.name].map { ["id": "new-" + field.name, "label": text[field.label], "error": $0] } }
+        return [
+            "errors": summary, "hasErrors": !summary.isEmpty,
+            "error": Dictionary(uniqueKeysWithValues: fields.map { ($0.name, errors[$0.name] ?? "") }),
+            "invalid": Dictionary(uniqueKeysWithValues: fields.map { ($0.name, errors[$0.name] != nil) }),
+        ]
     }
 
     /// The password rules, in the page's language.

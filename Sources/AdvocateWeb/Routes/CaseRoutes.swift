@@ -16,11 +16,7 @@ struct CaseRoutes {
         router.get("/cases/new/{workflow}") { _, context in try newCase(context: context) }
         router.post("/cases/new/{workflow}") { _, context in try createCase(context: context) }
         router.get("/cases/{id}") { request, context in
-            let made = request.uri.queryParameters["made"].flatMap { Int(String($0)) }
-            if made == nil, let session = context.session {
-                return try await keptOrFresh(try context.parameters.require("id"), session: session, context: context, text: UIText.for(context.language))
-            }
-            return try show(context: context, made: made)
+            try await page(context: context, made: request.uri.queryParameters["made"].flatMap { Int(String($0)) })
         }
         router.post("/cases/{id}/events/{event}") { _, context in try sendEvent(context: context) }
         router.post("/cases/{id}/steps/{key}/done") { _, context in try completeStep(context: context) }
@@ -153,7 +149,14 @@ struct CaseRoutes {
     /// The plain case page, kept per session until something in the store changes; the read
     /// is checked and logged every time all the same. A page showing the unlocked safe address
     /// is never kept: the unlock runs out, and the address must not outlive it anywhere.
-    /// The case page, from the session's kept copy when nothing on it has changed.
+    /// The case page as a link opens it: the session's kept copy when nothing on it has changed.
+    /// A page that says what was just made is built fresh.
+    func page(context: WebContext, made: Int?) async throws -> Response {
+        let session = try signedIn(context)
+        guard made == nil else { return try show(context: context, made: made) }
+        return try await keptOrFresh(try context.parameters.require("id"), session: session, context: context, text: UIText.for(context.language))
+    }
+
     private func keptOrFresh(_ id: String, session: SignedIn, context: WebContext, text: UIText) async throws -> Response {
         let today = app.service.today()
         let unlocked = session.hasUnlocked(id, now: app.now)
@@ -162,13 +165,13 @@ struct CaseRoutes {
                 page: "case/" + id, session: session.tokenHash, role: session.account.role.rawValue, language: context.language.rawValue, day: today,
                 revision: revision)
         }
-        let kept = KeptBody()
+        var kept: ByteBuffer?
         let read = try await app.service.view(id, actor: session.actor) { revision in
-            kept.body = unlocked ? nil : app.pageCache.kept(key(revision))
-            return kept.body != nil
+            kept = unlocked ? nil : app.pageCache.kept(key(revision))
+            return kept != nil
         }
         switch read {
-        case .kept: return Pages.response(kept.body!)
+        case .kept: return Pages.response(kept!)
         case .fresh(let view, let revision):
             let body = try render(view, session: session, context: context, text: text, today: today)
             if !unlocked { app.pageCache.keep(body, for: key(revision)) }
@@ -258,9 +261,4 @@ struct CaseRoutes {
         let data = CasePage.handout(details: details, app: app, language: clientLanguage, text: text)
         return try app.pages.render("handout", title: text["handout_title"], data: data, context: handoutContext)
     }
-}
-
-/// The kept page found while the service checked access, handed back out of its closure.
-private final class KeptBody: @unchecked Sendable {
-    var body: ByteBuffer?
 }

@@ -67,8 +67,7 @@ struct SignInRoutes {
     func setLanguage(context: WebContext) throws -> Response {
         guard let session = context.session else { return Response.redirect(to: "/login", type: .normal) }
         let language = UILanguage(rawValue: context.form["language"] ?? "") ?? .en
-        try app.service.store.write { try $0.setLanguage(accountId: session.account.id, language.rawValue) }
-        app.sessionCache.forgetAll()
+        try app.service.setLanguage(language.rawValue, actor: session.actor)
         // Only paths of our own go back into the redirect.
         let back = context.form["back"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") && !$0.contains("\\") ? $0 : nil } ?? "/"
         return Response.redirect(to: back, type: .normal)
