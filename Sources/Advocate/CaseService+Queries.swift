@@ -1,6 +1,8 @@
 public import AdvocateCore
 internal import AdvocateFormat
 public import AdvocateStore
+internal import Foundation
+internal import Synchronization
 
 extension CaseService {
     /// A case with the definition it runs on and its dated agenda lines.
@@ -47,20 +49,30 @@ extension CaseService {
     /// checked and the read is logged every time, and the case is read only when `isKept`
     /// says the caller has nothing built at the store's current revision.
     ///
-    /// A kept view checks access on a snapshot, without the write lock, and its audit line goes
-    /// in with others arriving at the same moment (``AuditBatch``); it returns once the line is
+    /// The revision may be up to `revisionMaxAge` old for changes made by another process (see
+    /// ``currentRevision(maxAge:)``). Access granted at the current revision is not read again:
+    /// an assignment or a role that changes moves the revision. A kept view's audit line goes in
+    /// with others arriving at the same moment (``AuditBatch``); it returns once the line is
     /// stored.
-    public func view(_ caseId: String, actor: Actor?, isKept: (Int64) -> Bool) async throws(AdvocateError) -> CaseRead {
-        let revision = try reading { tx -> Int64? in
-            let revision = try tx.caseRevision()
-            guard isKept(revision) else { return nil }
-            try authorize(actor, caseId: caseId, in: tx)
-            return revision
+    public func view(_ caseId: String, actor: Actor?, revisionMaxAge: Duration = .zero, isKept: (Int64) -> Bool) async throws(AdvocateError) -> CaseRead {
+        let known = try currentRevision(maxAge: revisionMaxAge)
+        let revision: Int64?
+        if let actor, isKept(known), accessGrants.contains(actor, caseId: caseId, revision: known) {
+            revision = known
+        } else {
+            revision = try reading { tx -> Int64? in
+                let revision = try tx.caseRevision()
+                guard isKept(revision) else { return nil }
+                try authorize(actor, caseId: caseId, in: tx)
+                if let actor { accessGrants.note(actor, caseId: caseId, revision: revision) }
+                return revision
+            }
         }
         guard let revision else {
             return try transaction { tx, _ in
                 let revision = try tx.caseRevision()
                 let view = CaseView(details: try readDetails(caseId, actor: actor, tx: tx), history: try tx.journal(caseId), documents: try tx.documents(caseId: caseId))
+                if let actor { accessGrants.note(actor, caseId: caseId, revision: revision) }
                 return .fresh(view, revision: revision)
             }
         }
@@ -135,7 +147,15 @@ extension CaseService {
     }
 
     /// Today on the default calendar, for commands that need a date when none is given.
-    public func today() -> CivilDate { clock.localNow(timeZone: nil).date }
+    public func today() -> CivilDate {
+        // Every page asks; the calendar arithmetic is worth doing once a minute, not per request.
+        let now = clock.now()
+        let minute = Int64((now.timeIntervalSince1970 / 60).rounded(.down))
+        if let known = lastDay.withLock({ $0 }), known.minute == minute { return known.day }
+        let day = LocalClock.local(now, in: .current).date
+        lastDay.withLock { $0 = (minute, day) }
+        return day
+    }
 
     /// Moves a case to another version of its workflow, refusing when a track's current state does not exist there.
     public func migrate(_ caseId: String, toVersion version: Int) throws(AdvocateError) -> StoredCase {

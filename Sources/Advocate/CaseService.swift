@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Synchronization
 public import AdvocateCore
 public import AdvocateFormat
 public import AdvocateStore
@@ -22,6 +23,8 @@ public final class CaseService: @unchecked Sendable {
     private static let cachedStates = 10_000
     let auditBatch: AuditBatch
     let accountChanges = AccountChanges()
+    let accessGrants = AccessGrants()
+    let lastDay = Mutex<(minute: Int64, day: CivilDate)?>(nil)
 
     public init(workspace: Workspace, store: CaseStore, clock: LocalClock = .system) {
         self.workspace = workspace

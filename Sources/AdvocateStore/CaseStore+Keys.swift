@@ -77,6 +77,7 @@ extension CaseStore {
             try tx.recordKeyCheck()
             return (cases.count, entries.count, documents.count)
         }
+        forgetPulse()
         // With synchronous FULL the commit is on disk; the checkpoint moves it into the main file too.
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(FULL)") }
         let retired = extended.currentOnly()

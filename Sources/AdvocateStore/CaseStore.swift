@@ -14,6 +14,7 @@ public final class CaseStore: Sendable {
     public var keyRing: KeyRing { ring.withLock { $0 } }
     let ring: Mutex<KeyRing>
     let keyFile: String
+    let pulseMemory = Mutex(PulseMemory())
 
     /// Opens (and creates or upgrades) the store at `path`. The folder must exist.
     ///
@@ -73,12 +74,15 @@ public final class CaseStore: Sendable {
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         do {
             var commitActions: [() -> Void] = []
+            var revision: Int64 = 0
             let result = try pool.write { db in
                 let tx = StoreTransaction(db: db, ring: try currentRing(db))
                 let value = try body(tx)
                 commitActions = tx.commitActions
+                revision = try tx.caseRevision()
                 return value
             }
+            noteCommitted(revision: revision)
             commitActions.forEach { $0() }
             return result
         } catch let error as DatabaseError {

@@ -19,14 +19,15 @@ public struct WebConfiguration: Sendable {
     public var throttleWindowSeconds: Int64
     /// How long an unlocked safe address stays visible.
     public var unlockSeconds: Int64
-    /// How long a session read from the store is trusted before it is read again. Changes this
-    /// server makes apply at once; a change from another process (`advocate users disable`)
-    /// applies within this time. 0 reads the session on every request.
-    public var sessionRecheckMilliseconds: Int64
+    /// How long what a page needs from the store before it can be served from memory (the
+    /// session, and the store's revision) is trusted before it is read again. Changes this
+    /// server makes apply at once; a change from another process (`advocate users disable`,
+    /// `advocate case send`) applies within this time. 0 reads both on every request.
+    public var storeRecheckMilliseconds: Int64
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, sessionIdleSeconds: Int64 = 30 * 60, sessionLifetimeSeconds: Int64 = 12 * 3600,
-        signInAttempts: Int = 5, throttleWindowSeconds: Int64 = 15 * 60, unlockSeconds: Int64 = 10 * 60, sessionRecheckMilliseconds: Int64 = 1000
+        signInAttempts: Int = 5, throttleWindowSeconds: Int64 = 15 * 60, unlockSeconds: Int64 = 10 * 60, storeRecheckMilliseconds: Int64 = 1000
     ) {
         self.host = host
         self.port = port
@@ -36,7 +37,7 @@ public struct WebConfiguration: Sendable {
         self.signInAttempts = signInAttempts
         self.throttleWindowSeconds = throttleWindowSeconds
         self.unlockSeconds = unlockSeconds
-        self.sessionRecheckMilliseconds = sessionRecheckMilliseconds
+        self.storeRecheckMilliseconds = storeRecheckMilliseconds
     }
 }
 

@@ -18,13 +18,16 @@ final class WebServices: Sendable {
     init(service: CaseService, configuration: WebConfiguration) throws {
         self.service = service
         self.configuration = configuration
-        let sessionCache = SessionCache(freshness: .milliseconds(configuration.sessionRecheckMilliseconds))
+        let sessionCache = SessionCache(freshness: .milliseconds(configuration.storeRecheckMilliseconds))
         self.sessionCache = sessionCache
         // Any session may belong to a changed account.
         service.onAccountChange { sessionCache.forgetAll() }
         self.pages = try Pages()
         self.throttle = SignInThrottle(limit: configuration.signInAttempts, window: configuration.throttleWindowSeconds)
     }
+
+    /// How old the store's revision may be when a page is served from memory.
+    var revisionMaxAge: Duration { .milliseconds(configuration.storeRecheckMilliseconds) }
 
     /// Seconds since 1970, from the service's clock (tests move it).
     var now: Int64 { Int64(service.clock.now().timeIntervalSince1970.rounded(.down)) }
@@ -33,15 +36,16 @@ final class WebServices: Sendable {
 
     /// The live session for a cookie token; an idle or expired one is removed.
     func session(token: String) throws -> SignedIn? {
-        let hash = Tokens.hash(token)
         let store = service.store
         let found: WebSession
-        if let kept = sessionCache.fresh(hash) {
-            found = kept
+        let hash: String
+        if let kept = sessionCache.fresh(token: token) {
+            (found, hash) = kept
         } else {
+            hash = Tokens.hash(token)
             guard let read = try store.read({ try $0.session(tokenHash: hash) }) else { return nil }
             found = read
-            sessionCache.keep(read, for: hash)
+            sessionCache.keep(read, token: token, tokenHash: hash)
         }
         let now = now
         if now - found.lastSeen > configuration.sessionIdleSeconds || now - found.createdAt > configuration.sessionLifetimeSeconds {

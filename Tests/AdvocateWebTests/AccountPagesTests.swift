@@ -197,7 +197,7 @@ struct SessionRecheckTests {
     @Test("an account disabled from another process is signed out once the session is read again")
     func disabledElsewhere() async throws {
         for recheck: Int64 in [0, 50] {
-            let harness = try WebHarness(configuration: WebConfiguration(sessionRecheckMilliseconds: recheck))
+            let harness = try WebHarness(configuration: WebConfiguration(storeRecheckMilliseconds: recheck))
             let maria = try #require(try harness.service.accounts(actor: .commandLine).first { $0.name == "maria" })
             try await harness.test { browser in
                 try await browser.signIn("maria")
@@ -209,5 +209,25 @@ struct SessionRecheckTests {
                 #expect(after.status == .found && after.location?.hasPrefix("/login") == true, "recheck \(recheck) ms")
             }
         }
+    }
+}
+
+@Suite("Cookies")
+struct CookieTests {
+    @Test(
+        "the session cookie is found among others, and only by its exact name",
+        arguments: [
+            ("advocate_session=abc", "abc"),
+            ("theme=dark; advocate_session=abc; advocate_signin=xyz", "abc"),
+            ("advocate_session_old=zzz; advocate_session=abc", "abc"),
+            ("advocate_session_old=zzz", nil),
+            ("advocate_session=\"abc\"", "abc"),
+            ("advocate_session=", ""),
+        ] as [(String, String?)])
+    func findsOneCookie(header: String, expected: String?) {
+        var fields = HTTPFields()
+        fields[.cookie] = header
+        let request = Request(head: HTTPRequest(method: .get, scheme: "http", authority: "localhost", path: "/agenda", headerFields: fields), body: .init(buffer: ByteBuffer()))
+        #expect(request.cookie(named: "advocate_session") == expected)
     }
 }

@@ -1,4 +1,5 @@
 import Advocate
+import AdvocateWeb
 import AdvocateCore
 import AdvocateStore
 import Foundation
@@ -73,6 +74,74 @@ struct KeptPagesTests {
             #expect(refusals.isEmpty)
             let agenda = try await browser.get("/agenda").body
             #expect(!agenda.contains(id))
+        }
+    }
+
+    @Test("a case given to another advocate is refused at once, though its page was kept")
+    func reassignedCaseIsRefused() async throws {
+        let harness = try WebHarness()
+        let id = harness.mariasCase
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            #expect(try await browser.get("/cases/\(id)").status == .ok)
+            #expect(try await browser.get("/cases/\(id)").status == .ok)
+            try harness.service.assign(id, to: "jo")
+            #expect(try await browser.get("/cases/\(id)").status == .forbidden)
+            #expect(!(try await browser.get("/agenda").body.contains(id)))
+        }
+    }
+
+    @Test("a change made by another process shows once the store is read again", arguments: [Int64(0), 50])
+    func changeFromAnotherProcess(recheck: Int64) async throws {
+        let harness = try WebHarness(configuration: WebConfiguration(storeRecheckMilliseconds: recheck))
+        let id = harness.mariasCase
+        // `advocate case send` in a terminal: its own connection to the file, its own service.
+        let terminal = CaseService(workspace: TestSupport.workspace, store: try CaseStore(path: harness.path), clock: harness.service.clock)
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            let first = try await browser.get("/cases/\(id)").body
+            let agenda = try await browser.get("/agenda").body
+            _ = try terminal.send(id, event: "petition_filed", payload: ["petition.ex_parte_requested": .bool(true)])
+            if recheck > 0 { try await Task.sleep(for: .milliseconds(recheck * 3)) }
+            let changed = try await browser.get("/cases/\(id)").body
+            #expect(!first.contains("</strong> Ex parte hearing."))
+            #expect(changed.contains("</strong> Ex parte hearing."), "recheck \(recheck) ms")
+            #expect(try await browser.get("/agenda").body != agenda, "recheck \(recheck) ms")
+        }
+    }
+
+    @Test("a timer that comes due fires on the next page, though the store's revision is trusted")
+    func dueTimerFiresOnView() async throws {
+        let harness = try WebHarness(configuration: WebConfiguration(storeRecheckMilliseconds: 600_000))
+        let store = harness.service.store
+        // A shelter referral is followed up after a court day unless the shelter answers.
+        _ = try harness.service.send(harness.josCase, event: "shelter_needed", payload: [:])
+        try await harness.test { browser in
+            try await browser.signIn("jo")
+            let before = try await browser.get("/agenda").body
+            #expect(!before.contains("Follow up"))
+            harness.clock.set(TestSupport.time("2026-11-24T09:00"))
+            let now = harness.service.clock.now()
+            try await browser.signIn("jo")
+            #expect(try store.read { try $0.hasCasesToWake(at: now) }, "the follow-up is due")
+            let after = try await browser.get("/agenda")
+            #expect(after.status == .ok)
+            #expect(try !store.read { try $0.hasCasesToWake(at: now) }, "the page fired the timer")
+        }
+    }
+
+    @Test("the agenda shows each case once a day, with its steps under it")
+    func agendaGroupsStepsByCase() async throws {
+        let harness = try WebHarness()
+        let id = harness.mariasCase
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            let agenda = try await browser.get("/agenda").body
+            let cards = agenda.components(separatedBy: "<li class=\"agenda-case\">").dropFirst().filter { $0.contains("href=\"/cases/\(id)\"") }
+            let safety = try #require(cards.first { $0.contains("Make a safety plan with the client") })
+            #expect(safety.contains("Go through a risk screening with the client"))
+            #expect(safety.components(separatedBy: "href=\"/cases/").count == 2, "one link to the case per card")
+            #expect(agenda.contains("<h3 id=\"day-2026-11-2"), "this week's steps are under a heading per day")
         }
     }
 

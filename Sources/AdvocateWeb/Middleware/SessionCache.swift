@@ -6,9 +6,13 @@ internal import Synchronization
 /// for `freshness`. This process drops an entry at once when it changes the session or its
 /// account (sign-out, an unlock, the page language, an admin's change); a change another process
 /// makes (`advocate users disable` in a terminal) is seen within `freshness`.
+///
+/// Entries are found by the cookie's token, so a kept session costs no hashing; they are
+/// forgotten by the token's hash, which is what the rest of the app knows a session by.
 final class SessionCache: Sendable {
     private struct Entry {
         var session: WebSession
+        var tokenHash: String
         var readAt: ContinuousClock.Instant
     }
 
@@ -21,27 +25,29 @@ final class SessionCache: Sendable {
         self.limit = limit
     }
 
-    /// The session for a token hash, if it was read within `freshness`.
-    func fresh(_ tokenHash: String) -> WebSession? {
+    /// The session for a cookie's token, and the token's hash, if it was read within `freshness`.
+    func fresh(token: String) -> (session: WebSession, tokenHash: String)? {
         guard freshness > .zero else { return nil }
         let now = ContinuousClock.now
         return entries.withLock { entries in
-            guard let entry = entries[tokenHash], now - entry.readAt < freshness else { return nil }
-            return entry.session
+            guard let entry = entries[token], now - entry.readAt < freshness else { return nil }
+            return (entry.session, entry.tokenHash)
         }
     }
 
-    func keep(_ session: WebSession, for tokenHash: String) {
+    func keep(_ session: WebSession, token: String, tokenHash: String) {
         guard freshness > .zero else { return }
         let now = ContinuousClock.now
         entries.withLock { entries in
             if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
-            entries[tokenHash] = Entry(session: session, readAt: now)
+            entries[token] = Entry(session: session, tokenHash: tokenHash, readAt: now)
         }
     }
 
     func forget(_ tokenHash: String) {
-        _ = entries.withLock { $0.removeValue(forKey: tokenHash) }
+        entries.withLock { entries in
+            for (token, entry) in entries where entry.tokenHash == tokenHash { entries.removeValue(forKey: token) }
+        }
     }
 
     /// After a change to accounts: any session may belong to it.

@@ -21,13 +21,13 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = request.cookies[SessionMiddleware.cookieName]?.value, !token.isEmpty {
+        if let token = request.cookie(named: SessionMiddleware.cookieName), !token.isEmpty {
             context.session = try app.session(token: token)
         }
         if context.session == nil, request.uri.path.hasPrefix("/api/"), let bearer = request.headers[.authorization], bearer.hasPrefix("Bearer ") {
             context.session = try app.apiSession(token: String(bearer.dropFirst(7)))
         }
-        context.signInToken = request.cookies[SessionMiddleware.signInCookieName]?.value
+        context.signInToken = request.cookie(named: SessionMiddleware.signInCookieName)
         guard context.session != nil || SessionMiddleware.isPublic(request.uri.path) else {
             if request.uri.path.hasPrefix("/api/") {
                 return app.jsonError(.unauthorized, "sign in first: send 'Authorization: Bearer TOKEN'")
@@ -38,6 +38,23 @@ struct SessionMiddleware: RouterMiddleware {
             return try app.pages.errorPage(.unauthorized, message: UIText.for(.en)["sign_in_first"], context: context)
         }
         return try await next(request, context)
+    }
+}
+
+extension Request {
+    /// One cookie's value. Every request asks for two, and `cookies` parses every cookie with its
+    /// attributes to answer each (a tenth of a small page's time, measured).
+    func cookie(named name: String) -> String? {
+        for field in headers[values: .cookie] {
+            for pair in field.split(separator: ";") {
+                let pair = pair.drop { $0 == " " }
+                guard pair.hasPrefix(name), pair.dropFirst(name.count).first == "=" else { continue }
+                var value = pair.dropFirst(name.count + 1)
+                if value.count >= 2, value.first == "\"", value.last == "\"" { value = value.dropFirst().dropLast() }
+                return String(value)
+            }
+        }
+        return nil
     }
 }
 

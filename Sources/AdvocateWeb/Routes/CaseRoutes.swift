@@ -166,7 +166,7 @@ struct CaseRoutes {
                 revision: revision)
         }
         var kept: ByteBuffer?
-        let read = try await app.service.view(id, actor: session.actor) { revision in
+        let read = try await app.service.view(id, actor: session.actor, revisionMaxAge: app.revisionMaxAge) { revision in
             kept = unlocked ? nil : app.pageCache.kept(key(revision))
             return kept != nil
         }

@@ -2,11 +2,15 @@ internal import Advocate
 internal import AdvocateGlossary
 internal import Foundation
 internal import Hummingbird
+internal import Synchronization
 
 /// The glossary: search (and search-as-you-type through a small JSON route), a page per term
 /// in English and Spanish, and a printable handout.
 struct GlossaryRoutes {
     let app: WebServices
+    /// Suggestions already written, by language and what was typed. The glossary does not change
+    /// while the server runs, and people type the same first letters all day.
+    let suggestions = SuggestionCache()
 
     var glossary: Glossary { app.service.workspace.glossary }
 
@@ -60,11 +64,13 @@ struct GlossaryRoutes {
     func complete(_ request: Request) -> Response {
         let prefix = request.uri.queryParameters["q"].map(String.init) ?? ""
         let language: Glossary.Language = request.uri.queryParameters["lang"] == "es" ? .es : .en
-        let entries = prefix.isEmpty ? [] : glossary.complete(prefix, language: language, limit: 8)
-        // Asked for at every keystroke: written directly rather than through JSONSerialization.
-        let items = entries.map { "{\"slug\":\(GlossaryRoutes.jsonString(GlossaryRoutes.slug($0))),\"term\":\(GlossaryRoutes.jsonString($0.term(in: language)))}" }
-        let body = "[" + items.joined(separator: ",") + "]"
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        let body = suggestions.body(for: prefix, language: language) {
+            let entries = prefix.isEmpty ? [] : glossary.complete(prefix, language: language, limit: 8)
+            // Asked for at every keystroke: written directly rather than through JSONSerialization.
+            let items = entries.map { "{\"slug\":\(GlossaryRoutes.jsonString(GlossaryRoutes.slug($0))),\"term\":\(GlossaryRoutes.jsonString($0.term(in: language)))}" }
+            return ByteBuffer(string: "[" + items.joined(separator: ",") + "]")
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body))
     }
 
     /// `text` as a JSON string literal.
@@ -194,5 +200,25 @@ struct AuditRoutes {
         if let first = value.first, "=+-@".contains(first) { value = "'" + value }
         if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) { return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         return value
+    }
+}
+
+/// The glossary's suggestions as sent, by language and prefix. Short prefixes only (long ones are
+/// rare and would let one client fill the memory), and a bounded number of them.
+final class SuggestionCache: Sendable {
+    private let bodies = Mutex<[String: ByteBuffer]>([:])
+    private static let longestPrefix = 32
+    private static let limit = 4096
+
+    func body(for prefix: String, language: Glossary.Language, make: () -> ByteBuffer) -> ByteBuffer {
+        guard prefix.utf8.count <= Self.longestPrefix else { return make() }
+        let key = (language == .es ? "es:" : "en:") + prefix
+        if let kept = bodies.withLock({ $0[key] }) { return kept }
+        let body = make()
+        bodies.withLock { bodies in
+            if bodies.count >= Self.limit { bodies.removeAll(keepingCapacity: true) }
+            bodies[key] = body
+        }
+        return body
     }
 }
