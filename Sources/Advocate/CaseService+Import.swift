@@ -27,9 +27,12 @@ extension CaseService {
                 var state: CaseState
                 var entries: [JournalEntry]
             }
-            var pending: [String: Pending] = [:]
-            var order: [String] = []
-            var opened: [String] = []
+            // Cases in the order the batch first names them; a name is a reference, `#newN` for an
+            // unnamed open, or a stored case id.
+            var cases: [Pending] = []
+            var slots: [String: Int] = [:]
+            var opened: [Int] = []
+            var machines: [String: Machine] = [:]
             let recordedAt = StoreTransaction.timestamp()
             // The whole batch happens at one time, read once per time zone.
             var nowByZone: [String: LocalDateTime] = [:]
@@ -40,51 +43,71 @@ extension CaseService {
                 nowByZone[zone] = now
                 return now
             }
+            // Once the run passes a case's last item, the case is final: it is written out (sealed)
+            // on another core while the run goes on.
+            var lastItem: [String: Int] = [:]
+            var opens = 0
             for (index, item) in items.enumerated() {
+                switch item {
+                case .open(_, _, let reference, _):
+                    lastItem[reference ?? "#new\(opens)"] = index
+                    opens += 1
+                case .event(let caseId, _, _, _), .done(let caseId, _, _): lastItem[caseId] = index
+                }
+            }
+            let preparer = tx.preparer()
+            for (index, item) in items.enumerated() {
+                let name: String
                 do {
                     switch item {
                     case .open(let workflow, let values, let reference, let at):
                         guard let loaded = workspace.workflow(workflow) else { throw AdvocateError("unknown workflow '\(workflow)'") }
-                        let machine = workspace.machine(for: loaded.definition)
+                        let machine = machines[loaded.definition.contentHash] ?? workspace.machine(for: loaded.definition)
+                        machines[loaded.definition.contentHash] = machine
                         var state = CaseState()
                         let now = at ?? batchNow(machine)
                         let input = CaseInput.open(data: values)
                         _ = try machine.apply(input, to: &state, now: now)
-                        let key = "#new\(opened.count)"
-                        if let reference { guard pending[reference] == nil else { throw AdvocateError("reference '\(reference)' is used twice") } }
-                        let name = reference ?? key
-                        pending[name] = Pending(stored: nil, machine: machine, loaded: loaded, state: state, entries: [JournalEntry(sequence: 1, input: input, at: now, recordedAt: recordedAt)])
-                        order.append(name)
-                        opened.append(name)
+                        name = reference ?? "#new\(opened.count)"
+                        guard slots[name] == nil else { throw AdvocateError("reference '\(name)' is used twice") }
+                        slots[name] = cases.count
+                        opened.append(cases.count)
+                        cases.append(Pending(stored: nil, machine: machine, loaded: loaded, state: state, entries: [JournalEntry(sequence: 1, input: input, at: now, recordedAt: recordedAt)]))
                     case .event(let caseId, _, _, let at), .done(let caseId, _, let at):
-                        if pending[caseId] == nil {
+                        name = caseId
+                        if slots[caseId] == nil {
                             let stored = try load(caseId, tx: tx)
-                            pending[caseId] = Pending(stored: stored, machine: try machine(hash: stored.definitionHash, tx: tx), loaded: nil, state: stored.state, entries: [])
-                            order.append(caseId)
+                            slots[caseId] = cases.count
+                            cases.append(Pending(stored: stored, machine: try machine(hash: stored.definitionHash, tx: tx), loaded: nil, state: stored.state, entries: []))
                         }
-                        var entry = pending[caseId]!
+                        let slot = slots[caseId]!
                         let input: CaseInput
                         if case .event(_, let name, let payload, _) = item { input = .event(name: name, payload: payload) } else if case .done(_, let step, _) = item {
                             input = .completeStep(key: step)
                         } else { continue }
-                        let now = at ?? batchNow(entry.machine)
-                        _ = try entry.machine.apply(input, to: &entry.state, now: now)
-                        entry.entries.append(JournalEntry(sequence: entry.state.sequence, input: input, at: now, recordedAt: recordedAt))
-                        pending[caseId] = entry
+                        let machine = cases[slot].machine
+                        let now = at ?? batchNow(machine)
+                        // In place: a copy of the case would copy its growing journal at every input.
+                        _ = try machine.apply(input, to: &cases[slot].state, now: now)
+                        cases[slot].entries.append(JournalEntry(sequence: cases[slot].state.sequence, input: input, at: now, recordedAt: recordedAt))
                     }
                 } catch {
                     throw AdvocateError("item \(index + 1): \(AdvocateError.from(error).description); nothing was imported")
                 }
+                if lastItem[name] == index, let slot = slots[name] {
+                    let done = cases[slot]
+                    preparer.submit(slot, state: done.state, entries: done.entries, personal: done.machine.definition.personalFieldNames)
+                }
             }
-            var ids: [String: String] = [:]
+            var ids: [Int: String] = [:]
             var savedDefinitions: Set<String> = []
-            for name in order {
-                guard let entry = pending[name] else { continue }
+            for (slot, entry) in cases.enumerated() {
                 let definition = entry.machine.definition
+                let prepared = preparer.take(slot)
                 if let stored = entry.stored {
                     try tx.updateCase(
                         stored.id, expectedVersion: stored.version, state: entry.state, wakeAt: wakeAt(entry.state, entry.machine), entries: entry.entries,
-                        agenda: CaseService.agendaRows(stored.id, entry.state, definition), personal: definition.personalFieldNames)
+                        agenda: CaseService.agendaRows(stored.id, entry.state, definition), personal: definition.personalFieldNames, prepared: prepared)
                 } else if let loaded = entry.loaded {
                     if savedDefinitions.insert(definition.contentHash).inserted {
                         try tx.saveDefinition(hash: definition.contentHash, workflowId: definition.id, version: definition.version, source: loaded.source, path: loaded.path)
@@ -92,9 +115,9 @@ extension CaseService {
                     let id = try tx.createCase(
                         workflowId: definition.id, workflowVersion: definition.version, definitionHash: definition.contentHash, first: entry.entries[0],
                         more: Array(entry.entries.dropFirst()), state: entry.state, wakeAt: wakeAt(entry.state, entry.machine), agenda: [],
-                        personal: definition.personalFieldNames)
+                        personal: definition.personalFieldNames, prepared: prepared)
                     try tx.replaceAgenda(caseId: id, CaseService.agendaRows(id, entry.state, definition))
-                    ids[name] = id
+                    ids[slot] = id
                 }
             }
             return opened.compactMap { ids[$0] }

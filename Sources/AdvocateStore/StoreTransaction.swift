@@ -148,18 +148,20 @@ public final class StoreTransaction {
     /// with the state they led to. Returns the new case's id.
     public func createCase(
         workflowId: String, workflowVersion: Int, definitionHash: String, first: JournalEntry, more: [JournalEntry] = [], state: CaseState, wakeAt: Int64?,
-        agenda: [AgendaRow], personal: Set<String>, advocateId: String? = nil
+        agenda: [AgendaRow], personal: Set<String>, advocateId: String? = nil, prepared: PreparedCase? = nil
     ) throws -> String {
+        let entries = [first] + more
+        let prepared = prepared ?? prepare(state: state, entries: entries, personal: personal)
         let number = (try Int.fetchOne(db, sql: #"SELECT MAX(number) FROM "case""#) ?? 0) + 1
         let id = "C-" + String(repeating: "0", count: max(0, 5 - String(number).count)) + String(number)
         let now = StoreTransaction.timestamp()
         try db.execute(
             sql: #"INSERT INTO "case" (id, number, workflow_id, workflow_version, definition_hash, version, state, opened_at, updated_at, closed, next_wake, advocate_id, states) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#,
             arguments: [
-                id, number, workflowId, workflowVersion, definitionHash, 1 + more.count, StateJSON.encode(state, sealing: sealing(personal)), now, now, state.closed, wakeAt,
+                id, number, workflowId, workflowVersion, definitionHash, entries.count, prepared.state, now, now, state.closed, wakeAt,
                 advocateId, StoreTransaction.statesColumn(state),
             ])
-        try appendJournal(caseId: id, [first] + more, personal: personal)
+        try insertJournal(caseId: id, entries, inputs: prepared.inputs)
         try replaceAgenda(caseId: id, agenda)
         return id
     }
@@ -185,11 +187,12 @@ public final class StoreTransaction {
     /// Saves a case's new state, refusing if another writer changed it since `expectedVersion` was read.
     public func updateCase(
         _ id: String, expectedVersion: Int, state: CaseState, wakeAt: Int64?, entries: [JournalEntry], agenda: [AgendaRow], personal: Set<String>,
-        definition: (hash: String, version: Int)? = nil
+        definition: (hash: String, version: Int)? = nil, prepared: PreparedCase? = nil
     ) throws {
+        let prepared = prepared ?? prepare(state: state, entries: entries, personal: personal)
         var sql = #"UPDATE "case" SET version = version + 1, state = ?, updated_at = ?, closed = ?, next_wake = ?, states = ?"#
         var arguments: StatementArguments = [
-            StateJSON.encode(state, sealing: sealing(personal)), StoreTransaction.timestamp(), state.closed, wakeAt, StoreTransaction.statesColumn(state),
+            prepared.state, StoreTransaction.timestamp(), state.closed, wakeAt, StoreTransaction.statesColumn(state),
         ]
         if let definition {
             sql += ", definition_hash = ?, workflow_version = ?"
@@ -201,7 +204,7 @@ public final class StoreTransaction {
         guard db.changesCount == 1 else {
             throw StoreError(.conflict, "case '\(id)' was changed by someone else while this change was prepared")
         }
-        try appendJournal(caseId: id, entries, personal: personal)
+        try insertJournal(caseId: id, entries, inputs: prepared.inputs)
         try replaceAgenda(caseId: id, agenda)
     }
 
@@ -277,10 +280,15 @@ public final class StoreTransaction {
     }
 
     func appendJournal(caseId: String, _ entries: [JournalEntry], personal: Set<String>) throws {
-        let statement = try db.cachedStatement(sql: "INSERT INTO journal (case_id, seq, input, at, recorded_at) VALUES (?, ?, ?, ?, ?)")
         let sealing = sealing(personal)
-        for entry in entries {
-            try statement.execute(arguments: [caseId, entry.sequence, StateJSON.encode(entry.input, sealing: sealing), entry.at.iso, entry.recordedAt])
+        try insertJournal(caseId: caseId, entries, inputs: entries.map { StateJSON.encode($0.input, sealing: sealing) })
+    }
+
+    /// Inserts journal entries whose inputs are already written as stored (`inputs[i]` for `entries[i]`).
+    private func insertJournal(caseId: String, _ entries: [JournalEntry], inputs: [String]) throws {
+        let statement = try db.cachedStatement(sql: "INSERT INTO journal (case_id, seq, input, at, recorded_at) VALUES (?, ?, ?, ?, ?)")
+        for (entry, input) in zip(entries, inputs) {
+            try statement.execute(arguments: [caseId, entry.sequence, input, entry.at.iso, entry.recordedAt])
         }
     }
 

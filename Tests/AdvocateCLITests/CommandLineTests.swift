@@ -57,6 +57,36 @@ struct CLI {
 
 @Suite("The advocate command, end to end", .serialized)
 struct CommandLineTests {
+    @Test("case import stores a file of inputs, or names the broken line and stores nothing")
+    func importFromAFile() throws {
+        let cli = CLI()
+        let folder = (cli.store as NSString).deletingLastPathComponent
+        let good = folder + "/cases.jsonl"
+        try """
+            {"open": "protective-order", "ref": "a", "set": {"client.name": "Noor Imagined"}}
+            {"case": "a", "event": "petition_filed", "set": {"petition.ex_parte_requested": true}, "at": "2026-11-19T10:00"}
+            {"case": "a", "event": "client_moved", "set": {"client.phone": "555-0142"}}
+
+            """.write(toFile: good, atomically: true, encoding: .utf8)
+        let imported = try cli.run(["case", "import", good])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("Imported 3 items; opened 1 case."))
+        let shown = try cli.run(["case", "show", "C-00001"])
+        #expect(shown.stdout.contains("ex_parte"))
+
+        let broken = folder + "/broken.jsonl"
+        try """
+            {"case": "C-00001", "event": "client_moved", "set": {"client.phone": "555-0143"}}
+            {"case": "C-00001", "event": "client_moved", "set": {"client.phone":
+            """.write(toFile: broken, atomically: true, encoding: .utf8)
+        let refused = [broken + ":2:1: error: not a JSON object"]
+        let before = cli.storeBytes()
+        let result = try cli.run(["case", "import", broken])
+        #expect(result.status != 0)
+        #expect(refused.allSatisfy { result.stderr.contains($0) }, "\(result.stderr)")
+        #expect(cli.storeBytes() == before)
+    }
+
     @Test func deadlineExplainsItself() throws {
         let cli = CLI()
         let text = try cli.run(["deadline", "--from", "2026-11-19", "--days", "7"], withStore: false)
