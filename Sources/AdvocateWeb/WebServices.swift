@@ -26,6 +26,14 @@ final class WebServices: Sendable {
         self.throttle = SignInThrottle(limit: configuration.signInAttempts, window: configuration.throttleWindowSeconds)
     }
 
+    /// Runs work that blocks for a long time (LibreOffice making a PDF) on a dispatch thread, so
+    /// that the few threads serving requests stay free for everyone else meanwhile.
+    func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { done in
+            DispatchQueue.global(qos: .userInitiated).async { done.resume(with: Result { try work() }) }
+        }
+    }
+
     /// How old the store's revision may be when a page is served from memory.
     var revisionMaxAge: Duration { .milliseconds(configuration.storeRecheckMilliseconds) }
 

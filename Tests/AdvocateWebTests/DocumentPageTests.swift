@@ -4,6 +4,7 @@ import AdvocateWeb
 import Foundation
 import HTTPTypes
 import TestSupport
+import HummingbirdTesting
 import Testing
 
 @Suite("Web app: making documents")
@@ -124,5 +125,25 @@ struct DocumentPageTests {
         #expect(document.format == "pdf" && document.fileName == "safety-plan.pdf")
         let bytes = try harness.service.documentContent(harness.mariasCase, sequence: document.sequence)
         #expect(bytes.starts(with: Array("%PDF".utf8)))
+    }
+
+    @Test("PDFs asked for at once are all made, a few LibreOffice runs at a time", .enabled(if: OfficeConverter.office() != nil, "needs LibreOffice"))
+    func pdfsAtOnce() async throws {
+        let harness = try WebHarness()
+        let token = try harness.token("maria")
+        let asked = 2 * OfficeConverter.slotCount + 1
+        try await harness.test { browser in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<asked {
+                    group.addTask {
+                        try await APIClient.send(browser.client, "POST", "/api/cases/\(harness.mariasCase)/documents", token: token, body: ["form": "safety-plan", "format": "pdf"]).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: .created, count: asked))
+        }
+        let pdfs = try harness.service.documents(harness.mariasCase).filter { $0.format == "pdf" }
+        #expect(pdfs.count == asked)
     }
 }

@@ -104,9 +104,17 @@ public enum OfficeConverter {
         return nil
     }
 
+    /// How many LibreOffice conversions run at once; the rest wait their turn. Each takes a core
+    /// and a few hundred megabytes for seconds, and a server must not start one per request.
+    public static let slotCount = max(1, min(4, ProcessInfo.processInfo.activeProcessorCount))
+    static let slots = DispatchSemaphore(value: slotCount)
+
     /// Converts `bytes` (a document of `format`) to `target` (`pdf`, `docx` or `odt`) and returns the result.
+    /// Blocks while other conversions fill every slot.
     public static func convert(_ bytes: [UInt8], format: FormTemplate.Format, to target: DocumentFormat = .pdf) throws(AdvocateError) -> [UInt8] {
         if target.rawValue == format.rawValue { return bytes }
+        slots.wait()
+        defer { slots.signal() }
         guard let office = office() else {
             throw AdvocateError(
                 "making \(target.rawValue.uppercased()) files needs LibreOffice, which is not installed (or not on the PATH). Install it with: sudo apt-get install libreoffice-writer-nogui (Debian, Ubuntu), or from libreoffice.org")

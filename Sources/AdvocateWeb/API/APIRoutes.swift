@@ -168,8 +168,8 @@ struct APIRoutes {
         }
         let language = body["language"] as? String ?? "en"
         guard ["en", "es"].contains(language) else { throw AdvocateError("'language' must be en or es", kind: .invalid) }
-        let document = try app.service.makeDocument(
-            id, DocumentRequest(form: template.name, format: format, explainTerms: body["explain_terms"] as? Bool ?? false, language: language), actor: actor)
+        let asked = DocumentRequest(form: template.name, format: format, explainTerms: body["explain_terms"] as? Bool ?? false, language: language)
+        let document = try await app.offPool { [app] in try app.service.makeDocument(id, asked, actor: actor) }
         var response = APIRoutes.json(JSONShapes.document(document), status: .created)
         response.headers[.location] = "/api/cases/\(id)/documents/\(document.sequence)"
         return response

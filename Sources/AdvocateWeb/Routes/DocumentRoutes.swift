@@ -12,7 +12,7 @@ struct DocumentRoutes {
     func register(on router: Router<WebContext>) {
         router.get("/cases/{id}/documents/new") { _, context in try choose(context: context) }
         router.get("/cases/{id}/documents/preview") { request, context in try preview(request, context: context) }
-        router.post("/cases/{id}/documents") { _, context in try make(context: context) }
+        router.post("/cases/{id}/documents") { _, context in try await make(context: context) }
         router.get("/cases/{id}/documents/{sequence}") { _, context in try DocumentDownload.response(app: app, context: context) }
     }
 
@@ -95,7 +95,7 @@ struct DocumentRoutes {
             context: context, current: "cases")
     }
 
-    func make(context: WebContext) throws -> Response {
+    func make(context: WebContext) async throws -> Response {
         let session = try signedIn(context)
         let id = try context.parameters.require("id")
         let form = context.form
@@ -103,10 +103,10 @@ struct DocumentRoutes {
         let (asked, _) = try request(form: form["form"], explain: form["explain"], language: form["language"], format: form["format"], includeSafeAddress: include, session: session)
         if include {
             // With the safe address, the file goes to this person now and is not kept with the case.
-            let (fileName, bytes) = try app.service.makeDocumentOnce(id, asked, actor: session.actor)
+            let (fileName, bytes) = try await app.offPool { [app] in try app.service.makeDocumentOnce(id, asked, actor: session.actor) }
             return DocumentDownload.response(bytes, fileName: "\(id)-\(fileName)", format: asked.format)
         }
-        let document = try app.service.makeDocument(id, asked, actor: session.actor)
+        let document = try await app.offPool { [app] in try app.service.makeDocument(id, asked, actor: session.actor) }
         return Response.redirect(to: "/cases/\(id)?made=\(document.sequence)#documents", type: .normal)
     }
 }
