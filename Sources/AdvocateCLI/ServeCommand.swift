@@ -18,6 +18,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on (0 picks a free one and says which).") var port = 8080
     @Flag(help: "Mark the session cookie Secure (the app is reached over HTTPS).") var secureCookies = false
     @Option(help: "Minutes without use before a session ends.") var idleMinutes = 30
+    @Option(
+        help: ArgumentHelp(
+            "How long a change made by another process (a command in a terminal) may take to show.",
+            discussion: "Sessions and the store's revision are read again after this many milliseconds; this server's own changes show at once. 0 reads them on every request."
+        )) var recheckMilliseconds: Int64 = 1000
+
+    func validate() throws {
+        guard recheckMilliseconds >= 0 else { throw ValidationError("--recheck-milliseconds must be 0 or more") }
+    }
 
     func run() async throws {
         let service: CaseService
@@ -30,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
             Output.error(AdvocateError.from(error).description)
             throw ExitCode.failure
         }
-        let configuration = WebConfiguration(host: host, port: port, secureCookies: secureCookies, sessionIdleSeconds: Int64(idleMinutes) * 60)
+        let configuration = WebConfiguration(host: host, port: port, secureCookies: secureCookies, sessionIdleSeconds: Int64(idleMinutes) * 60, storeRecheckMilliseconds: recheckMilliseconds)
         if !["127.0.0.1", "localhost", "::1"].contains(host), !secureCookies {
             Output.warning("listening on \(host) without --secure-cookies: put a TLS proxy in front and pass --secure-cookies, or passwords and sessions cross the network in the clear")
         }
