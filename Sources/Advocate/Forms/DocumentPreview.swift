@@ -145,43 +145,85 @@ private struct OpenDocumentText {
 
 /// HTML: headings, paragraphs, list items and tables; whitespace collapsed as a browser would.
 private struct WebText {
+    /// Elements that hold blocks; any other element that holds no block reads as inline text.
+    static let containers: Set<String> = [
+        "html", "body", "main", "div", "section", "article", "header", "footer", "nav", "aside", "ul", "ol", "dl", "form", "fieldset", "figure", "details",
+    ]
+    static let paragraphs: Set<String> = ["p", "address", "blockquote", "pre", "dt", "dd", "figcaption", "caption", "summary", "legend"]
+    static let skipped: Set<String> = ["head", "script", "style", "template", "noscript"]
+
+    /// The blocks of `element` in document order. Text written straight into a container, before,
+    /// between or after its blocks, reads as paragraphs of its own rather than being dropped.
     func blocks(_ element: XMLTreeElement) -> [DocumentPreview.Block] {
         var blocks: [DocumentPreview.Block] = []
-        for child in element.elements {
-            let name = child.name.lowercased()
-            switch name {
-            case "head", "script", "style", "template", "noscript": continue
-            case "h1", "h2", "h3", "h4", "h5", "h6": blocks.append(.heading(level: Int(String(name.last!))!, text: text(child)))
-            case "p", "address", "blockquote", "pre", "dt", "dd", "figcaption", "caption": blocks.append(.paragraph(text(child)))
-            case "li": blocks.append(.listItem(text(child)))
-            case "table":
-                blocks.append(.table(tableRows(child, row: "tr", groups: ["thead", "tbody", "tfoot"], caseInsensitive: true).map { row in row.elements.filter { ["td", "th"].contains($0.name.lowercased()) }.map(text) }))
-            default:
-                // A container (div, section, body) holding text directly reads as a paragraph.
-                let inner = self.blocks(child)
-                if inner.isEmpty, !["br", "hr", "img"].contains(name) {
-                    let loose = text(child)
-                    if !loose.isEmpty { blocks.append(.paragraph(loose)) }
+        var run = ""
+        func endRun() {
+            let text = WebText.normalized(run)
+            if !text.isEmpty { blocks.append(.paragraph(text)) }
+            run = ""
+        }
+        for child in element.children {
+            switch child {
+            case .text(let text): run += text
+            case .verbatim: continue
+            case .element(let child):
+                let name = child.name.lowercased()
+                if WebText.skipped.contains(name) { continue }
+                if name == "br" {
+                    run += "\n"
+                } else if let level = ["h1", "h2", "h3", "h4", "h5", "h6"].firstIndex(of: name) {
+                    endRun()
+                    blocks.append(.heading(level: level + 1, text: text(child)))
+                } else if WebText.paragraphs.contains(name) {
+                    endRun()
+                    blocks.append(.paragraph(text(child)))
+                } else if name == "li" {
+                    endRun()
+                    blocks.append(.listItem(text(child)))
+                } else if name == "table" {
+                    endRun()
+                    blocks.append(
+                        .table(tableRows(child, row: "tr", groups: ["thead", "tbody", "tfoot"], caseInsensitive: true).map { row in row.elements.filter { ["td", "th"].contains($0.name.lowercased()) }.map(text) }))
+                } else if name == "hr" {
+                    endRun()
+                } else if WebText.containers.contains(name) || holdsBlocks(child) {
+                    endRun()
+                    blocks += self.blocks(child)
                 } else {
-                    blocks += inner
+                    run += rawText(child)
                 }
             }
         }
+        endRun()
         return blocks
     }
 
-    private func text(_ element: XMLTreeElement) -> String {
+    private func holdsBlocks(_ element: XMLTreeElement) -> Bool {
+        element.elements.contains { child in
+            let name = child.name.lowercased()
+            return WebText.containers.contains(name) || WebText.paragraphs.contains(name) || ["h1", "h2", "h3", "h4", "h5", "h6", "li", "table"].contains(name)
+                || holdsBlocks(child)
+        }
+    }
+
+    private func text(_ element: XMLTreeElement) -> String { WebText.normalized(rawText(element)) }
+
+    private func rawText(_ element: XMLTreeElement) -> String {
         var out = ""
         for child in element.children {
             switch child {
             case .text(let text): out += text
             case .element(let e):
                 let name = e.name.lowercased()
-                if name == "br" { out += "\n" } else if !["script", "style"].contains(name) { out += text(e) }
+                if name == "br" { out += "\n" } else if !WebText.skipped.contains(name) { out += rawText(e) }
             case .verbatim: continue
             }
         }
-        return out.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).joined(separator: " ")
+        return out
+    }
+
+    static func normalized(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).joined(separator: " ")
     }
 }
 
