@@ -98,7 +98,8 @@ extension CaseService {
         return nil
     }
 
-    private func requireAccountManager(_ actor: Actor) throws(AdvocateError) {
+    /// Refuses (403) anyone but admins and the command line, before any work on an account.
+    public func requireAccountManager(_ actor: Actor) throws(AdvocateError) {
         guard actor.account == nil || actor.account?.role == .admin else {
             throw AdvocateError("only admins manage accounts", kind: .forbidden)
         }

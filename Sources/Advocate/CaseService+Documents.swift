@@ -44,8 +44,8 @@ extension CaseService {
             try authorize(actor, caseId: caseId, assignedTo: stored.advocateId)
             if includeSafeAddress, let account = actor?.account {
                 let now = Int64(clock.now().timeIntervalSince1970)
-                guard let hash = unlockedBy, let session = try tx.session(tokenHash: hash), session.account.id == account.id, session.unlockedCase == caseId,
-                    (session.unlockedUntil ?? 0) > now
+                guard let hash = unlockedBy, let session = try tx.session(tokenHash: hash), session.account.id == account.id,
+                    session.unlock?.covers(caseId, now: now) == true
                 else {
                     throw AdvocateError("unlock the safe address on the case page first; it stays unlocked for a few minutes", kind: .forbidden)
                 }

@@ -43,24 +43,26 @@ extension CaseService {
                 nowByZone[zone] = now
                 return now
             }
-            // Once the run passes a case's last item, the case is final: it is written out (sealed)
-            // on another core while the run goes on.
+            // Each item's case, by name. Once the run passes a case's last item, the case is final:
+            // it is written out (sealed) on another core while the run goes on.
+            var names: [String] = []
             var lastItem: [String: Int] = [:]
             var opens = 0
             for (index, item) in items.enumerated() {
                 switch item {
                 case .open(_, _, let reference, _):
-                    lastItem[reference ?? "#new\(opens)"] = index
+                    names.append(reference ?? "#new\(opens)")
                     opens += 1
-                case .event(let caseId, _, _, _), .done(let caseId, _, _): lastItem[caseId] = index
+                case .event(let caseId, _, _, _), .done(let caseId, _, _): names.append(caseId)
                 }
+                lastItem[names[index]] = index
             }
             let preparer = tx.preparer()
             for (index, item) in items.enumerated() {
-                let name: String
+                let name = names[index]
                 do {
                     switch item {
-                    case .open(let workflow, let values, let reference, let at):
+                    case .open(let workflow, let values, _, let at):
                         guard let loaded = workspace.workflow(workflow) else { throw AdvocateError("unknown workflow '\(workflow)'") }
                         let machine = machines[loaded.definition.contentHash] ?? workspace.machine(for: loaded.definition)
                         machines[loaded.definition.contentHash] = machine
@@ -68,13 +70,11 @@ extension CaseService {
                         let now = at ?? batchNow(machine)
                         let input = CaseInput.open(data: values)
                         _ = try machine.apply(input, to: &state, now: now)
-                        name = reference ?? "#new\(opened.count)"
                         guard slots[name] == nil else { throw AdvocateError("reference '\(name)' is used twice") }
                         slots[name] = cases.count
                         opened.append(cases.count)
                         cases.append(Pending(stored: nil, machine: machine, loaded: loaded, state: state, entries: [JournalEntry(sequence: 1, input: input, at: now, recordedAt: recordedAt)]))
                     case .event(let caseId, _, _, let at), .done(let caseId, _, let at):
-                        name = caseId
                         if slots[caseId] == nil {
                             let stored = try load(caseId, tx: tx)
                             slots[caseId] = cases.count
@@ -82,7 +82,7 @@ extension CaseService {
                         }
                         let slot = slots[caseId]!
                         let input: CaseInput
-                        if case .event(_, let name, let payload, _) = item { input = .event(name: name, payload: payload) } else if case .done(_, let step, _) = item {
+                        if case .event(_, let event, let payload, _) = item { input = .event(name: event, payload: payload) } else if case .done(_, let step, _) = item {
                             input = .completeStep(key: step)
                         } else { continue }
                         let machine = cases[slot].machine

@@ -127,8 +127,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     static func addAccount(_ service: CaseService, name: String, role: AccountRole, language: String, password: String) throws -> Account {
-        if let problem = CaseService.problem(withAccountName: name) { throw AdvocateError(problem) }
-        return try service.addAccount(name: name, role: role, language: language, passwordHash: Passwords.hash(password), actor: .commandLine)
+        try service.addAccount(name: name, role: role, language: language, passwordHash: Passwords.hash(password), actor: .commandLine)
     }
 
     static func setDisabled(_ name: String, _ disabled: Bool, _ options: StoreOptions) throws {

@@ -32,6 +32,26 @@ public struct WebSession: Sendable {
     /// The case whose safe address this session unlocked, and until when (seconds since 1970).
     public var unlockedCase: String?
     public var unlockedUntil: Int64?
+
+    /// The safe address this session unlocked, if any.
+    public var unlock: SafeAddressUnlock? { unlockedCase.map { SafeAddressUnlock(caseId: $0, until: unlockedUntil ?? 0) } }
+}
+
+/// A case's safe address, unlocked by one session until a time (seconds since 1970): the one rule
+/// for whether an unlock still holds, for the pages and for the service that fills documents.
+public struct SafeAddressUnlock: Sendable, Equatable {
+    public var caseId: String
+    public var until: Int64
+
+    public init(caseId: String, until: Int64) {
+        self.caseId = caseId
+        self.until = until
+    }
+
+    /// Whether this unlock is for `caseId` and has not run out at `now`.
+    public func covers(_ caseId: String, now: Int64) -> Bool {
+        self.caseId == caseId && until > now
+    }
 }
 
 extension StoreTransaction {

@@ -17,7 +17,7 @@ public struct PreparedCase: Sendable {
 
 extension StoreTransaction {
     /// Writes one case's state and journal inputs as stored.
-    public func prepare(state: CaseState, entries: [JournalEntry], personal: Set<String>) -> PreparedCase {
+    func prepare(state: CaseState, entries: [JournalEntry], personal: Set<String>) -> PreparedCase {
         PreparedCase(state: state, entries: entries, sealing: sealing(personal))
     }
 

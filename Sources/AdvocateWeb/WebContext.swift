@@ -34,8 +34,7 @@ struct SignedIn: Sendable {
     /// SHA-256 of the cookie's token: what the store keeps.
     var tokenHash: String
     var csrfToken: String
-    var unlockedCase: String?
-    var unlockedUntil: Int64?
+    var unlock: SafeAddressUnlock?
     /// `.api` for a script's bearer token.
     var channel: Actor.Channel = .web
 
@@ -43,6 +42,6 @@ struct SignedIn: Sendable {
 
     /// Whether this session unlocked `caseId`'s safe address and the unlock has not run out.
     func hasUnlocked(_ caseId: String, now: Int64) -> Bool {
-        unlockedCase == caseId && (unlockedUntil ?? 0) > now
+        unlock?.covers(caseId, now: now) == true
     }
 }

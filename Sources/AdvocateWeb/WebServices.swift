@@ -66,7 +66,7 @@ final class WebServices: Sendable {
             try store.write { try $0.touchSession(tokenHash: hash, now: now) }
             sessionCache.forget(hash)
         }
-        return SignedIn(account: found.account, tokenHash: hash, csrfToken: found.csrfToken, unlockedCase: found.unlockedCase, unlockedUntil: found.unlockedUntil)
+        return SignedIn(account: found.account, tokenHash: hash, csrfToken: found.csrfToken, unlock: found.unlock)
     }
 
     /// The account behind an API token, as a session without CSRF (scripts send no cookies).

@@ -267,7 +267,7 @@ extension APIRoutes {
 
     func addAccount(_ request: Request, _ context: WebContext) async throws -> Response {
         let actor = try session(context).actor
-        _ = try app.service.accounts(actor: actor)
+        try app.service.requireAccountManager(actor)
         let body = try await APIRoutes.body(request, context)
         guard let name = body["name"] as? String else { throw AdvocateError("'name' is required", kind: .invalid) }
         guard let role = (body["role"] as? String).flatMap(AccountRole.init) else { throw AdvocateError("'role' must be advocate, supervisor or admin", kind: .invalid) }

@@ -21,7 +21,22 @@ struct CasePage {
     var state: CaseState { details.stored.state }
     var definition: WorkflowDefinition { details.definition }
     /// The workflow's titles and texts in the page's language.
-    var words: WorkflowWords { app.service.workspace.words(for: definition, language: language.rawValue) }
+    let words: WorkflowWords
+
+    init(
+        details: CaseService.CaseDetails, documents: [StoredDocument], history: [JournalEntry], session: SignedIn, app: WebServices, language: UILanguage,
+        text: UIText, today: CivilDate
+    ) {
+        self.details = details
+        self.documents = documents
+        self.history = history
+        self.session = session
+        self.app = app
+        self.language = language
+        self.text = text
+        self.today = today
+        self.words = app.service.workspace.words(for: details.definition, language: language.rawValue)
+    }
 
     /// Why an advocate may show a safe address; the choice goes to the audit log.
     static let unlockReasons = ["court-filing", "safety-planning", "client-request", "emergency"]
@@ -33,7 +48,6 @@ struct CasePage {
 
     func data(eventErrors: (event: String, errors: [String: String], values: FormFields)?) -> [String: Any] {
         let stored = details.stored
-        let words = self.words
         let facts: [[String: Any]] = definition.fields.compactMap { field in
             guard let value = state.data[field.name], !value.isNull else { return nil }
             let locked = field.safeAddress && !safeAddressUnlocked

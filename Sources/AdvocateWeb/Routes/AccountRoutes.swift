@@ -60,7 +60,7 @@ struct AccountRoutes {
         let session = try signedIn(context)
         let text = UIText.for(context.language)
         // Checked before any work, so a non-admin learns nothing from the validation messages.
-        _ = try app.service.accounts(actor: session.actor)
+        try app.service.requireAccountManager(session.actor)
         let form = context.form
         let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
         let password = form["password"] ?? ""
