@@ -43,6 +43,20 @@ func caseInProgress(_ machine: Machine) throws -> CaseState {
 func benchmarkCore() throws {
     let machine = workspace.machine(for: workspace.workflow("protective-order")!.definition)
     let onlyLifecycle = ProcessInfo.processInfo.environment["ADVOCATE_BENCH_ONLY_LIFECYCLE"] != nil
+    if let source = ProcessInfo.processInfo.environment["ADVOCATE_BENCH_EVALUATE"] {
+        // One expression, evaluated as a transition evaluates it: for profiling the evaluator alone.
+        let state = try caseInProgress(machine)
+        let expression = try Expression(source)
+        var nulls = 0
+        let elapsed = try measure {
+            for _ in 0..<5_000_000 {
+                var env = Environment(data: state.data, calendar: machine.calendar, now: start, filters: machine.filters)
+                nulls &+= try expression.evaluate(in: &env).isNull ? 1 : 0
+            }
+        }
+        print("evaluate \(source): \(String(format: "%.0f", elapsed / 5_000_000 * 1e9)) ns (\(nulls) null)")
+        return
+    }
     // 1. An event allowed in any state that changes data, so every open step's due date is recomputed.
     var state = try caseInProgress(machine)
     let phones: [Value] = (0..<16).map { .string("555-01\($0)") }
@@ -93,6 +107,42 @@ func benchmarkCore() throws {
         }
     }
     report("core: whole-case lifecycle (6 inputs)", Double(rounds * script.count) / lifecycle, "transitions/s", target: ">= 1,000,000")
+    if ProcessInfo.processInfo.environment["ADVOCATE_BENCH_BREAKDOWN"] != nil {
+        let state = try caseInProgress(machine)
+        for source in ["petition.filed + 1 court day", "hearing.date - 3 court days", "petition.ex_parte_requested", "case.opened + 2 days", "renewal.declined != true"] {
+            let expression = try Expression(source)
+            let rounds = 1_000_000
+            let clock = ContinuousClock()
+            let began = clock.now
+            for _ in 0..<rounds {
+                var env = Environment(data: state.data, calendar: machine.calendar, now: start, filters: machine.filters)
+                effects &+= try expression.evaluate(in: &env).isNull ? 1 : 0
+            }
+            print("  evaluate \(source.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%.0f", seconds(clock.now - began) / Double(rounds) * 1e9)) ns")
+        }
+        // Where a lifecycle's time goes, input by input (the clock reads add a little to each).
+        var spent = [Duration](repeating: .zero, count: script.count)
+        let clock = ContinuousClock()
+        for _ in 0..<rounds {
+            var s = CaseState()
+            for (index, input) in script.enumerated() {
+                let began = clock.now
+                let result = try machine.transition(s, input, now: start)
+                spent[index] += clock.now - began
+                s = result.state
+                effects &+= result.effects.count
+            }
+        }
+        for (index, input) in script.enumerated() {
+            let name: String
+            switch input {
+            case .open: name = "open"
+            case .event(let event, _): name = event
+            default: name = "other"
+            }
+            print("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(String(format: "%.2f", seconds(spent[index]) / Double(rounds) * 1e6)) µs")
+        }
+    }
     if effects == 42 { print("") }
 }
 

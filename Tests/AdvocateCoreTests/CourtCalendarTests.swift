@@ -16,6 +16,16 @@ struct CourtCalendarTests {
         #expect(found == expected)
     }
 
+    @Test("Days off are found the same inside the precomputed years and outside them", arguments: [
+        ("1985-11-28", "Thanksgiving Day", false), ("1989-12-31", nil, false), ("1990-01-01", "New Year's Day", false),
+        ("2100-12-31", "New Year's Day", true), ("2101-01-01", "New Year's Day", false), ("2150-07-03", "Independence Day", true),
+    ] as [(String, String?, Bool)])
+    func daysOffAcrossTheTable(date: String, holiday: String?, observed: Bool) {
+        let off = CourtCalendar.usFederal.dayOff(day(date), direction: .forward)
+        #expect(off?.name == holiday)
+        #expect((off?.observed ?? false) == observed)
+    }
+
     @Test func juneteenthOnlyFrom2021() {
         #expect(CourtCalendar.usFederal.dayOff(day("2020-06-19"), direction: .forward) == nil)
         #expect(CourtCalendar.usFederal.dayOff(day("2021-06-18"), direction: .forward)?.observed == true)

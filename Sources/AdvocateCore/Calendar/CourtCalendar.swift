@@ -3,13 +3,51 @@
 /// Holidays for the common years are worked out once when the calendar is made, so that
 /// checking a day is a table lookup.
 public struct CourtCalendar: Sendable {
-    public var name: String
-    public var title: String
-    /// IANA time zone of the court, used by the interpreter to turn instants into local times.
-    public var timeZone: String?
-    public private(set) var holidays: [Holiday]
-    private var table: [Int: [DayOff]]
+    /// Held in one shared box: expressions copy the calendar into every environment they make,
+    /// and copying one reference costs far less than copying its names, holidays and table.
+    private final class Storage: Sendable {
+        let name: String
+        let title: String
+        let timeZone: String?
+        let holidays: [Holiday]
+        /// For each day of the tabulated years, where its days off are in `offs`: the position
+        /// of the first shifted left by 8 bits, and how many in the low 8 bits (0: none).
+        let table: [UInt32]
+        let offs: [DayOff]
+        let firstDay: Int
+
+        init(name: String, title: String, timeZone: String?, holidays: [Holiday]) {
+            self.name = name
+            self.title = title
+            self.timeZone = timeZone
+            self.holidays = holidays
+            let firstDay = CivilDate.days(year: CourtCalendar.tabulatedYears.lowerBound, month: 1, day: 1)
+            let endDay = CivilDate.days(year: CourtCalendar.tabulatedYears.upperBound + 1, month: 1, day: 1)
+            var byDay: [Int: [DayOff]] = [:]
+            for year in CourtCalendar.tabulatedYears {
+                for (date, off) in CourtCalendar.daysOff(holidays, year: year) { byDay[date.dayNumber, default: []].append(off) }
+            }
+            var table = [UInt32](repeating: 0, count: endDay - firstDay)
+            var offs: [DayOff] = []
+            for (day, list) in byDay.sorted(by: { $0.key < $1.key }) {
+                let kept = list.prefix(255)
+                table[day - firstDay] = UInt32(offs.count) << 8 | UInt32(kept.count)
+                offs += kept
+            }
+            self.table = table
+            self.offs = offs
+            self.firstDay = firstDay
+        }
+    }
+
+    private let storage: Storage
     private static let tabulatedYears = 1990...2100
+
+    public var name: String { storage.name }
+    public var title: String { storage.title }
+    /// IANA time zone of the court, used by the interpreter to turn instants into local times.
+    public var timeZone: String? { storage.timeZone }
+    public var holidays: [Holiday] { storage.holidays }
 
     /// Why a court is closed on a day.
     public struct DayOff: Hashable, Sendable {
@@ -20,14 +58,7 @@ public struct CourtCalendar: Sendable {
     }
 
     public init(name: String, title: String? = nil, timeZone: String? = nil, holidays: [Holiday]) {
-        self.name = name
-        self.title = title ?? name
-        self.timeZone = timeZone
-        self.holidays = holidays
-        self.table = [:]
-        for year in CourtCalendar.tabulatedYears {
-            for (date, off) in CourtCalendar.daysOff(holidays, year: year) { table[date.dayNumber, default: []].append(off) }
-        }
+        storage = Storage(name: name, title: title ?? name, timeZone: timeZone, holidays: holidays)
     }
 
     /// Federal holidays only.
@@ -35,14 +66,16 @@ public struct CourtCalendar: Sendable {
 
     /// Why the court is closed on `date` (weekends aside), or nil when it is open.
     public func dayOff(_ date: CivilDate, direction: Direction) -> DayOff? {
-        let year = date.year
-        let offs: [DayOff]
-        if CourtCalendar.tabulatedYears.contains(year) {
-            offs = table[date.dayNumber] ?? []
-        } else {
-            offs = CourtCalendar.daysOff(holidays, year: year).filter { $0.0 == date }.map(\.1)
+        let offset = date.dayNumber - storage.firstDay
+        guard offset >= 0, offset < storage.table.count else {
+            return CourtCalendar.daysOff(holidays, year: date.year).first { $0.0 == date && ($0.1.kind != .forwardOnly || direction == .forward) }?.1
         }
-        return offs.first { $0.kind != .forwardOnly || direction == .forward }
+        let entry = storage.table[offset]
+        let first = Int(entry >> 8)
+        for index in first..<first + Int(entry & 0xFF) where storage.offs[index].kind != .forwardOnly || direction == .forward {
+            return storage.offs[index]
+        }
+        return nil
     }
 
     /// True when `date` is a weekend day, a legal holiday or a closure.

@@ -170,15 +170,11 @@ extension Node {
 extension Environment {
     func resolve(_ path: Path) -> Value {
         let first = path.segments[0]
-        if let local = locals[first] { return local.member(path.segments.dropFirst()) }
+        if !locals.isEmpty, let local = locals[first] { return local.member(path.segments.dropFirst()) }
         if let value = data[path.joined] { return value }
         // A prefix may name a record-valued field: `children.first` style access into a stored record.
-        var count = path.segments.count - 1
-        while count > 0 {
-            if let value = data[path.segments[0..<count].joined(separator: ".")] {
-                return value.member(path.segments[count...])
-            }
-            count -= 1
+        for (index, prefix) in path.prefixes.enumerated() {
+            if let value = data[prefix] { return value.member(path.segments[(path.segments.count - 1 - index)...]) }
         }
         if path.segments.count == 1 {
             if first == "today" { return .date(now.date) }

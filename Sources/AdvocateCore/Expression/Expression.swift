@@ -1,13 +1,32 @@
 /// A parsed expression: guards (`client.has_children and order.type == "ex parte"`), due dates
 /// (`hearing.date - 3 court days`) and template tags all use this one language.
 public struct Expression: Sendable, CustomStringConvertible {
+    /// Held in one shared box: workflows hand expressions around on every input, and copying
+    /// one reference costs far less than copying the text, the tree and the paths.
+    private final class Parts: Sendable {
+        let source: String
+        let root: Node
+        let dependencies: FieldPaths
+        let readsClock: Bool
+
+        init(source: String, root: Node) {
+            self.source = source
+            self.root = root
+            let paths = Set(root.paths.map(\.path))
+            dependencies = FieldPaths(paths)
+            readsClock = paths.contains("today") || paths.contains("now")
+        }
+    }
+
+    private let parts: Parts
+
     /// The text it was parsed from.
-    public let source: String
-    let root: Node
+    public var source: String { parts.source }
+    var root: Node { parts.root }
     /// The fields it reads, and whether it reads the clock (`today`, `now`): a value computed from
     /// it can only change when one of these does.
-    let dependencies: FieldPaths
-    let readsClock: Bool
+    var dependencies: FieldPaths { parts.dependencies }
+    var readsClock: Bool { parts.readsClock }
 
     /// Parses `source`, or throws an ``ExpressionError`` with the offset of the problem.
     public init(_ source: String) throws(ExpressionError) {
@@ -16,11 +35,7 @@ public struct Expression: Sendable, CustomStringConvertible {
     }
 
     init(source: String, root: Node) {
-        self.source = source
-        self.root = root
-        let paths = Set(root.paths.map(\.path))
-        self.dependencies = FieldPaths(paths)
-        self.readsClock = paths.contains("today") || paths.contains("now")
+        parts = Parts(source: source, root: root)
     }
 
     /// Whether a change to any of `fields` can change this expression's value.
@@ -86,13 +101,18 @@ struct Node: Sendable {
 }
 
 /// A dotted path such as `hearing.date`, kept whole because case data is keyed by the full path.
-struct Path: Sendable, Hashable {
-    var segments: [String]
-    var joined: String
+/// A class, so evaluating a path lends one reference rather than copying its three parts.
+final class Path: Sendable {
+    let segments: [String]
+    let joined: String
+    /// The shorter paths it starts with, longest first (`a.b` and `a` for `a.b.c`): a stored
+    /// record may be found under one. Joined once here, not on every lookup.
+    let prefixes: [String]
 
     init(_ segments: [String]) {
         self.segments = segments
         self.joined = segments.joined(separator: ".")
+        self.prefixes = (1..<max(segments.count, 1)).reversed().map { segments[0..<$0].joined(separator: ".") }
     }
 }
 

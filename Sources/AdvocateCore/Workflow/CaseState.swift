@@ -50,6 +50,11 @@ public struct AgendaItem: Sendable, Equatable, Codable {
     public var due: DueDate?
 }
 
+extension AgendaItem {
+    /// The key of the item a reminder puts on the agenda.
+    static func reminderKey(_ id: String) -> String { "reminder:" + id }
+}
+
 /// A computed due date with the reasons behind it.
 public struct DueDate: Sendable, Equatable, Codable {
     public var moment: LocalDateTime

@@ -50,40 +50,15 @@ public struct Machine: Sendable {
         let definition: WorkflowDefinition
         let calendar: CourtCalendar
         let filters: FilterLibrary
-        /// Each event with what receiving it needs, found with one lookup by its name.
-        let events: [String: EventPlan]
+        /// The workflow laid out for the runner.
+        let plan: RunPlan
 
         init(definition: WorkflowDefinition, calendar: CourtCalendar, filters: FilterLibrary) {
             self.definition = definition
             self.calendar = calendar
             self.filters = filters
-            var tracks: [String: [Int]] = [:]
-            for (index, track) in definition.tracks.enumerated() {
-                for name in Set(track.states.flatMap(\.transitions.keys)) { tracks[name, default: []].append(index) }
-            }
-            events = definition.events.mapValues { event in
-                EventPlan(
-                    event: event, tracks: tracks[event.name] ?? [], fieldPositions: event.payload.map { definition.fieldPosition($0.field) },
-                    movesDates: event.payload.map { definition.canMoveDates([$0.field]) })
-            }
+            plan = RunPlan(definition)
         }
-
-        /// Whether changing `fields` can move a due date, a reminder or a timer. Asked of the
-        /// parts rather than through the definition, which the compiler would copy to ask it.
-        func canMoveDates(_ fields: Set<String>) -> Bool {
-            definition.canMoveDates(fields)
-        }
-    }
-
-    /// An event and what receiving it needs, worked out when the machine is made.
-    fileprivate struct EventPlan: Sendable {
-        let event: EventDefinition
-        /// The tracks with a transition on the event in some state: the only ones it can move.
-        let tracks: [Int]
-        /// Each payload field's position among the definition's fields.
-        let fieldPositions: [Int?]
-        /// Whether each payload field can move a date: one that cannot need not be tracked as changed.
-        let movesDates: [Bool]
     }
 
     fileprivate let parts: Parts
@@ -139,27 +114,39 @@ private struct Run {
     let now: LocalDateTime
     var effects: [Effect] = []
     /// Fields this input changed that a date may read, so only the due dates that read them are recomputed.
-    var changedFields: Set<String> = []
+    var changedFields = FieldSet()
+    /// Whether an effect set a field, perhaps after this input scheduled an item that reads it.
+    var effectSetData = false
+    /// How many items at the front of `state.items` were there before this input. Items after
+    /// them were scheduled by it, with their due dates counted from the data as it then was.
+    var keptItems: Int
     /// Whether tracks, timers or referrals changed, so the next wake-up time must be found again.
     var scheduleChanged = false
     /// Set on opening: every due date is computed afresh.
     var recomputeAll = false
+    /// Each track's current state, by the track's position; looked up once per input when first
+    /// asked (a tick with nothing due never asks), then kept as tracks move.
+    private var currentStates: [StatePlan?]?
 
     init(machine: Machine, state: consuming CaseState, now: LocalDateTime) {
         self.machine = machine
         self.state = state
         self.now = now
+        keptItems = self.state.items.count
     }
 
     /// The machine's shared parts: `parts.definition` is read in place, never copied.
     var parts: Machine.Parts { machine.parts }
+    var plan: RunPlan { machine.parts.plan }
 
     mutating func apply(_ input: CaseInput) throws(TransitionError) {
         switch input {
         case .open(let data):
+            effects.reserveCapacity(8)
             guard state.sequence == 0 else { throw TransitionError(.alreadyOpen, "the case is already open") }
             try open(data)
         case .event(let name, let payload):
+            effects.reserveCapacity(8)
             try requireOpen()
             try receive(name, payload)
         case .completeStep(let key):
@@ -169,7 +156,7 @@ private struct Run {
             try requireOpen()
             try tick()
         }
-        let datesMayMove = recomputeAll || (!changedFields.isEmpty && parts.canMoveDates(changedFields))
+        let datesMayMove = recomputeAll || plan.dateReads.meets(changedFields)
         if datesMayMove { try recomputeDueDates() }
         if recomputeAll || scheduleChanged || (datesMayMove && timersRead(changedFields)) { try computeNextWake() }
         state.sequence += 1
@@ -183,14 +170,17 @@ private struct Run {
 
     private mutating func open(_ data: [String: Value]) throws(TransitionError) {
         for (name, value) in data { try validate(field: name, value) }
-        for field in parts.definition.fields where field.required && (data[field.name] ?? .null).isNull {
-            throw TransitionError(.missingValue, "'\(field.name)' is required to open a \(parts.definition.id) case")
+        for position in plan.requiredFields where (data[parts.definition.fields[position].name] ?? .null).isNull {
+            throw TransitionError(.missingValue, "'\(parts.definition.fields[position].name)' is required to open a \(parts.definition.id) case")
         }
         state.data = data
+        state.items.reserveCapacity(8)
+        // Room for every field the case may come to hold, so the table is not rebuilt as it fills.
+        state.data.reserveCapacity(parts.definition.fields.count + WorkflowDefinition.builtinFields.count)
         state.data["case.opened"] = .date(now.date)
         state.data["case.opened_at"] = .dateTime(now)
         recomputeAll = true
-        for track in parts.definition.tracks { try enter(track, track.start) }
+        for track in plan.tracks { try enter(track, track.start) }
     }
 
     private func validate(field name: String, _ value: Value) throws(TransitionError) {
@@ -215,17 +205,17 @@ private struct Run {
     // MARK: Events
 
     private mutating func receive(_ name: String, _ payload: [String: Value]) throws(TransitionError) {
-        guard let plan = parts.events[name] else {
+        guard let eventPlan = plan.events[name] else {
             throw TransitionError(.unknownEvent, "unknown event '\(name)'\(suggestion(name, Array(parts.definition.events.keys)))")
         }
-        let event = plan.event
+        let event = eventPlan.event
         guard !state.closed else { throw TransitionError(.caseClosed, "the case is closed; no more events can be sent") }
         // Is the event possible here at all? Asked first, so the answer is "not now" rather than "missing a value".
-        var candidates: [TrackDefinition] = []
-        for trackIndex in plan.tracks {
-            let track = parts.definition.tracks[trackIndex]
-            guard let current = state.tracks[track.name], let index = track.stateIndex(current), track.states[index].transitions[name] != nil else { continue }
-            candidates.append(track)
+        var candidates: [(TrackPlan, StatePlan, [TransitionDefinition])] = []
+        for trackIndex in eventPlan.tracks {
+            let track = plan.tracks[trackIndex]
+            guard let currentState = currentState(of: track), let transitions = currentState.transitions[name] else { continue }
+            candidates.append((track, currentState, transitions))
         }
         if candidates.isEmpty && !event.anytime {
             let now = parts.definition.tracks.compactMap { t in state.tracks[t.name].map { "\(t.name) is at '\($0)'" } }
@@ -237,7 +227,7 @@ private struct Run {
                 let allowed = event.payload.map(\.field)
                 throw TransitionError(.unknownField, "event '\(name)' does not set '\(field)'" + (allowed.isEmpty ? "" : " (it sets: \(allowed.joined(separator: ", ")))"))
             }
-            try validate(field: field, at: plan.fieldPositions[position], value)
+            try validate(field: field, at: eventPlan.fieldPositions[position], value)
         }
         for (position, field) in event.payload.enumerated() {
             var value = payload[field.field] ?? .null
@@ -249,14 +239,13 @@ private struct Run {
                 continue
             }
             state.data[field.field] = value
-            if plan.movesDates[position] { changedFields.insert(field.field) }
+            if eventPlan.movesDates[position] { changedFields.insert(eventPlan.fieldPositions[position]) }
         }
         var taken = 0
-        for track in candidates {
-            guard let current = state.tracks[track.name], let stateDefinition = track.state(current), let transitions = stateDefinition.transitions[name] else { continue }
+        for (track, current, transitions) in candidates {
             for transition in transitions {
                 if let guardExpression = transition.guardExpression, !(try test(guardExpression)) { continue }
-                try take(track, from: stateDefinition, to: transition.target, effects: transition.effects)
+                try take(track, from: current, to: transition.target, effects: transition.effects)
                 taken += 1
                 break
             }
@@ -266,21 +255,22 @@ private struct Run {
         }
     }
 
-    private mutating func take(_ track: TrackDefinition, from current: StateDefinition, to target: String?, effects: [EffectDefinition]) throws(TransitionError) {
+    private mutating func take(_ track: TrackPlan, from current: StatePlan, to target: String?, effects: [EffectDefinition]) throws(TransitionError) {
         guard let target else {
             try perform(effects, track: track.name, state: current.name)
             return
         }
-        state.items.removeAll { $0.track == track.name && $0.state == current.name }
+        removeItems { $0.track == track.name && $0.state == current.name }
         try perform(effects, track: track.name, state: target)
         try enter(track, target)
     }
 
-    private mutating func enter(_ track: TrackDefinition, _ name: String) throws(TransitionError) {
+    private mutating func enter(_ track: TrackPlan, _ name: String) throws(TransitionError) {
         guard let target = track.state(name) else {
             throw TransitionError(.eventNotAllowed, "track '\(track.name)' has no state '\(name)'")
         }
         state.tracks[track.name] = name
+        currentStates?[track.index] = target
         if !state.firedTimers.isEmpty {
             let prefix = track.name + "/"
             state.firedTimers.removeAll { $0.hasPrefix(prefix) }
@@ -289,11 +279,23 @@ private struct Run {
         effects.append(.entered(track: track.name, state: name))
         for step in target.steps { try schedule(step, track: track.name, state: name) }
         try perform(target.onEnter, track: track.name, state: name)
-        if target.terminal, !state.closed, parts.definition.tracks.allSatisfy({ t in state.tracks[t.name].flatMap { t.state($0) }?.terminal ?? false }) {
+        if target.terminal, !state.closed, allTracksEnded() {
             state.closed = true
             state.items.removeAll()
+            keptItems = 0
             effects.append(.caseClosed)
         }
+    }
+
+    private mutating func currentState(of track: TrackPlan) -> StatePlan? {
+        if currentStates == nil { currentStates = plan.tracks.map { t in state.tracks[t.name].flatMap(t.state) } }
+        return currentStates![track.index]
+    }
+
+    /// Whether every track is in a terminal state, so the case is over.
+    private mutating func allTracksEnded() -> Bool {
+        for track in plan.tracks where !(currentState(of: track)?.terminal ?? false) { return false }
+        return true
     }
 
     // MARK: Effects
@@ -308,7 +310,7 @@ private struct Run {
                 effects.append(.fill(form: form, track: track, state: stateName))
             case .remind(let id):
                 guard let reminder = parts.definition.reminders[id] else { continue }
-                let key = "reminder:" + id
+                let key = AgendaItem.reminderKey(id)
                 guard !state.items.contains(where: { $0.key == key }) else { continue }
                 var item = AgendaItem(key: key, kind: .reminder, title: reminder.text, who: reminder.who, track: track, state: stateName, due: nil)
                 item.due = try due(reminder.at, rolling: false)
@@ -328,17 +330,24 @@ private struct Run {
                 guard let index = state.referrals.lastIndex(where: { $0.id == id && $0.outcome == nil }) else { continue }
                 state.referrals[index].outcome = outcome
                 scheduleChanged = true
-                state.items.removeAll { $0.kind == .followUp && $0.key.hasPrefix("follow-up:\(id)#") }
+                removeItems { $0.kind == .followUp && $0.key.hasPrefix("follow-up:\(id)#") }
                 effects.append(.referralClosed(id: id, outcome: outcome))
             case .set(let field, let expression):
                 state.data[field] = try evaluate(expression)
-                changedFields.insert(field)
+                changedFields.insert(parts.definition.fieldPosition(field))
+                effectSetData = true
             }
         }
     }
 
     private mutating func schedule(_ id: String, track: String?, state stateName: String?) throws(TransitionError) {
-        guard let step = parts.definition.steps[id], !state.items.contains(where: { $0.key == id }) else { return }
+        guard let step = plan.steps[id] else { return }
+        try schedule(step, track: track, state: stateName)
+    }
+
+    private mutating func schedule(_ step: StepPlan, track: String?, state stateName: String?) throws(TransitionError) {
+        let id = step.id
+        guard !state.items.contains(where: { $0.key == id }) else { return }
         var item = AgendaItem(key: id, kind: .step, title: step.title, who: step.who, track: track, state: stateName, due: nil)
         if let due = step.due { item.due = try self.due(due) }
         state.items.append(item)
@@ -353,7 +362,8 @@ private struct Run {
             throw TransitionError(.stepNotOpen, "no open step '\(key)'" + (open.isEmpty ? "" : " (open: \(open.joined(separator: ", ")))"))
         }
         let item = state.items.remove(at: index)
-        if item.kind == .step, let code = parts.definition.steps[key]?.service {
+        if index < keptItems { keptItems -= 1 }
+        if item.kind == .step, let code = plan.steps[key]?.service {
             let record = ServiceRecord(code: code, date: now.date, source: key)
             state.services.append(record)
             effects.append(.serviceRecorded(record))
@@ -368,16 +378,15 @@ private struct Run {
         // A fired timer can enter a state whose own timers are already due; a bound stops a cycle.
         for _ in 0..<64 {
             var fired = false
-            for track in parts.definition.tracks {
-                guard let current = state.tracks[track.name], let stateDefinition = track.state(current) else { continue }
-                for timer in stateDefinition.timers {
-                    let key = "\(track.name)/\(current)/\(timer.id)"
+            for track in plan.tracks {
+                guard let currentState = currentState(of: track) else { continue }
+                for (timer, key) in currentState.timers.lazy.map({ ($0.timer, $0.firedKey) }) {
                     guard !state.firedTimers.contains(key), let at = try moment(timer.at), at <= now else { continue }
                     if let guardExpression = timer.guardExpression, !(try test(guardExpression)) { continue }
                     state.firedTimers.append(key)
                     scheduleChanged = true
                     effects.append(.timerFired(track: track.name, timer: timer.id))
-                    try take(track, from: stateDefinition, to: timer.target, effects: timer.effects)
+                    try take(track, from: currentState, to: timer.target, effects: timer.effects)
                     fired = true
                     break
                 }
@@ -401,26 +410,35 @@ private struct Run {
     }
 
     fileprivate mutating func recomputeDueDates() throws(TransitionError) {
-        for index in state.items.indices {
-            let item = state.items[index]
-            let expression: Expression?
-            switch item.kind {
-            case .step: expression = parts.definition.steps[item.key]?.due
-            case .reminder: expression = parts.definition.reminders[String(item.key.dropFirst("reminder:".count))]?.at
-            case .followUp: expression = nil
-            }
-            if let expression, recomputeAll || expression.depends(on: changedFields) {
-                state.items[index].due = try due(expression, rolling: item.kind != .reminder)
-            }
+        // Items this input scheduled are already counted from the current data, unless an effect set a field since.
+        let end = effectSetData ? state.items.count : keptItems
+        for index in 0..<end where state.items[index].kind != .followUp {
+            guard let dueDate = plan.dueDates[state.items[index].key], recomputeAll || dueDate.reads.meets(changedFields) else { continue }
+            state.items[index].due = try due(dueDate.expression, rolling: dueDate.rolling)
         }
     }
 
+    /// Removes items, keeping count of those that were there before this input.
+    private mutating func removeItems(where shouldRemove: (AgendaItem) -> Bool) {
+        var kept = 0
+        var removedBefore = 0
+        for index in state.items.indices {
+            if shouldRemove(state.items[index]) {
+                if index < keptItems { removedBefore += 1 }
+                continue
+            }
+            if kept != index { state.items.swapAt(kept, index) }
+            kept += 1
+        }
+        state.items.removeLast(state.items.count - kept)
+        keptItems -= removedBefore
+    }
+
     /// Whether a timer of a current state reads one of `fields`, so the next wake-up time may have moved.
-    private func timersRead(_ fields: Set<String>) -> Bool {
+    private mutating func timersRead(_ fields: FieldSet) -> Bool {
         guard !fields.isEmpty else { return false }
-        for track in parts.definition.tracks {
-            guard let current = state.tracks[track.name], let index = track.stateIndex(current) else { continue }
-            if track.states[index].timers.contains(where: { $0.at.depends(on: fields) || $0.guardExpression?.depends(on: fields) == true }) { return true }
+        for track in plan.tracks {
+            if let currentState = currentState(of: track), currentState.timerReads.meets(fields) { return true }
         }
         return false
     }
@@ -431,9 +449,9 @@ private struct Run {
             guard let moment else { return }
             if next.map({ moment < $0 }) ?? true { next = moment }
         }
-        for track in parts.definition.tracks {
-            guard let current = state.tracks[track.name], let index = track.stateIndex(current), !track.states[index].timers.isEmpty else { continue }
-            for timer in track.states[index].timers where state.firedTimers.isEmpty || !state.firedTimers.contains("\(track.name)/\(current)/\(timer.id)") {
+        for track in plan.tracks {
+            guard let currentState = currentState(of: track), !currentState.timers.isEmpty else { continue }
+            for (timer, key) in currentState.timers.lazy.map({ ($0.timer, $0.firedKey) }) where state.firedTimers.isEmpty || !state.firedTimers.contains(key) {
                 guard let at = try moment(timer.at) else { continue }
                 // A past-due timer held back by its condition waits for an input that changes the condition,
                 // which recomputes this; until then the case need not be woken for it.
