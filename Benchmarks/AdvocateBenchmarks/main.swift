@@ -100,7 +100,7 @@ func benchmarkCore() throws {
         for _ in 0..<rounds {
             var s = CaseState()
             for input in script {
-                let result = try machine.transition(s, input, now: start)
+                let result = try machine.transition(consume s, input, now: start)
                 s = result.state
                 effects &+= result.effects.count
             }

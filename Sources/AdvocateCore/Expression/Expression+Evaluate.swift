@@ -45,12 +45,12 @@ public struct EvaluationError: Error, Hashable, Sendable, CustomStringConvertibl
 extension Expression {
     /// Evaluates the expression. Unset fields are `null`, and arithmetic on `null` gives `null`.
     public func evaluate(in environment: inout Environment) throws(EvaluationError) -> Value {
-        try root.evaluate(&environment)
+        try runnable.evaluate(&environment)
     }
 
     /// Evaluates a guard: true only when the value is truthy.
     public func test(in environment: inout Environment) throws(EvaluationError) -> Bool {
-        try root.evaluate(&environment).isTruthy
+        try runnable.evaluate(&environment).isTruthy
     }
 }
 

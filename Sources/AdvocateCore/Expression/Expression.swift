@@ -6,12 +6,16 @@ public struct Expression: Sendable, CustomStringConvertible {
     private final class Parts: Sendable {
         let source: String
         let root: Node
+        /// The tree as it runs: lists of constants made once (`x in ["es", "spanish"]`), not on
+        /// every evaluation. The checker keeps reading `root`, whose lists carry element types.
+        let runnable: Node
         let dependencies: FieldPaths
         let readsClock: Bool
 
         init(source: String, root: Node) {
             self.source = source
             self.root = root
+            runnable = root.foldingConstantLists()
             let paths = Set(root.paths.map(\.path))
             dependencies = FieldPaths(paths)
             readsClock = paths.contains("today") || paths.contains("now")
@@ -23,6 +27,7 @@ public struct Expression: Sendable, CustomStringConvertible {
     /// The text it was parsed from.
     public var source: String { parts.source }
     var root: Node { parts.root }
+    var runnable: Node { parts.runnable }
     /// The fields it reads, and whether it reads the clock (`today`, `now`): a value computed from
     /// it can only change when one of these does.
     var dependencies: FieldPaths { parts.dependencies }
@@ -85,6 +90,28 @@ struct Node: Sendable {
             if case .path(let path) = node.kind { result.append((path.joined, node.range)) }
         }
         return result
+    }
+
+    /// The same tree with each list of literals replaced by one literal list.
+    func foldingConstantLists() -> Node {
+        func fold(_ node: Node) -> Node { node.foldingConstantLists() }
+        switch kind {
+        case .literal, .path:
+            return self
+        case .list(let items):
+            let folded = items.map(fold)
+            var values: [Value] = []
+            for item in folded {
+                guard case .literal(let value) = item.kind else { return Node(kind: .list(folded), range: range) }
+                values.append(value)
+            }
+            return Node(kind: .literal(.list(values)), range: range)
+        case .not(let n): return Node(kind: .not(fold(n)), range: range)
+        case .negate(let n): return Node(kind: .negate(fold(n)), range: range)
+        case .binary(let op, let a, let b): return Node(kind: .binary(op, fold(a), fold(b)), range: range)
+        case .call(let name, let args): return Node(kind: .call(name, args.map(fold)), range: range)
+        case .filter(let n, let name, let args): return Node(kind: .filter(fold(n), name: name, arguments: args.map(fold)), range: range)
+        }
     }
 
     func visit(_ body: (Node) -> Void) {
