@@ -10,6 +10,7 @@ final class RunPlan: Sendable {
     /// Each event with what receiving it needs, found with one lookup by its name.
     let events: [String: EventPlan]
     let steps: [String: StepPlan]
+    let reminders: [String: ReminderPlan]
     /// Each step's and reminder's due date, by the key its agenda items carry (`ID`, `reminder:ID`).
     let dueDates: [String: DuePlan]
     /// The fields any due date, reminder or timer reads: a change to any other moves no date.
@@ -30,6 +31,7 @@ final class RunPlan: Sendable {
                 event: event, tracks: movedBy[event.name] ?? [], fieldPositions: event.payload.map { definition.fieldPosition($0.field) },
                 movesDates: event.payload.map { definition.canMoveDates([$0.field]) })
         }
+        reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder)) })
         var dueDates: [String: DuePlan] = [:]
         for (id, step) in definition.steps {
             guard let due = step.due else { continue }
@@ -123,6 +125,21 @@ final class StepPlan: Sendable {
         who = step.who
         due = step.due
         service = step.service
+    }
+}
+
+final class ReminderPlan: Sendable {
+    /// The key of the agenda item it makes: `reminder:ID`.
+    let key: String
+    let who: String
+    let text: String
+    let at: Expression
+
+    init(id: String, _ reminder: ReminderDefinition) {
+        key = AgendaItem.reminderKey(id)
+        who = reminder.who
+        text = reminder.text
+        at = reminder.at
     }
 }
 

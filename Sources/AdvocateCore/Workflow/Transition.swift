@@ -309,15 +309,16 @@ private struct Run {
                 if let condition, !(try test(condition)) { continue }
                 effects.append(.fill(form: form, track: track, state: stateName))
             case .remind(let id):
-                guard let reminder = parts.definition.reminders[id] else { continue }
-                let key = AgendaItem.reminderKey(id)
+                guard let reminder = plan.reminders[id] else { continue }
+                let key = reminder.key
                 guard !state.items.contains(where: { $0.key == key }) else { continue }
                 var item = AgendaItem(key: key, kind: .reminder, title: reminder.text, who: reminder.who, track: track, state: stateName, due: nil)
                 item.due = try due(reminder.at, rolling: false)
                 state.items.append(item)
                 effects.append(.scheduled(key: key))
             case .service(let code):
-                let record = ServiceRecord(code: code, date: now.date, source: [track, stateName].compactMap { $0 }.joined(separator: "/"))
+                let source = if let track, let stateName { track + "/" + stateName } else { track ?? stateName ?? "" }
+                let record = ServiceRecord(code: code, date: now.date, source: source)
                 state.services.append(record)
                 effects.append(.serviceRecorded(record))
             case .refer(let id, let to, let followUp):
