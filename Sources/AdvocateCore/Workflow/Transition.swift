@@ -76,6 +76,7 @@ public struct Machine: Sendable {
     /// The state is consumed: a caller that hands over its only copy (`state = try machine.transition(state, …).state`)
     /// has it changed in place, and a caller that keeps a copy keeps it unchanged.
     public func transition(_ state: consuming CaseState, _ input: CaseInput, now: LocalDateTime) throws(TransitionError) -> (state: CaseState, effects: [Effect]) {
+        if Machine.countIdleTick(input, &state, now: now) { return (state, []) }
         var run = Run(machine: self, state: state, now: now)
         try run.apply(input)
         return (run.state, run.effects)
@@ -83,10 +84,20 @@ public struct Machine: Sendable {
 
     /// The same transition, updating `state` in place; on error `state` is left as it was.
     public func apply(_ input: CaseInput, to state: inout CaseState, now: LocalDateTime) throws(TransitionError) -> [Effect] {
+        if Machine.countIdleTick(input, &state, now: now) { return [] }
         var run = Run(machine: self, state: state, now: now)
         try run.apply(input)
         state = run.state
         return run.effects
+    }
+
+    /// A tick before an open case's next wake-up time changes nothing but the count of inputs,
+    /// which is the commonest input of all: it is counted here without setting up a run.
+    private static func countIdleTick(_ input: CaseInput, _ state: inout CaseState, now: LocalDateTime) -> Bool {
+        guard case .tick = input, state.sequence > 0 else { return false }
+        if let wake = state.nextWake, wake <= now { return false }
+        state.sequence += 1
+        return true
     }
 
     /// The state with every due date and the next wake-up time computed afresh. Transitions
@@ -146,7 +157,6 @@ private struct Run {
             guard state.sequence == 0 else { throw TransitionError(.alreadyOpen, "the case is already open") }
             try open(data)
         case .event(let name, let payload):
-            effects.reserveCapacity(8)
             try requireOpen()
             try receive(name, payload)
         case .completeStep(let key):
