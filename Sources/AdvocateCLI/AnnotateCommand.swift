@@ -51,7 +51,7 @@ struct AnnotateCommand: ParsableCommand {
 
 extension GlossaryCommand {
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export the glossary as a printable HTML handout, CSV, or TBX for interpreters.")
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "Export the glossary as a printable HTML handout, CSV, or TBX for interpreters.")
         @OptionGroup var options: StoreOptions
         @Option(help: "html, csv or tbx.") var format: String
         @Option(help: "en or es (for the HTML handout).") var lang: String = "en"
@@ -80,6 +80,7 @@ extension GlossaryCommand {
 extension GlossaryCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Add your own terms from CSV or TBX to the local glossary overlay, without editing ours.",
             discussion: "CSV needs a header with term, definition_en, term_es and definition_es (and may have aliases, aliases_es, example_en, example_es, category, related). Terms are checked with the glossary first; nothing is written if any is wrong.")
         @OptionGroup var options: StoreOptions

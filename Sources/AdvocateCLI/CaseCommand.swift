@@ -8,7 +8,7 @@ struct CaseCommand: ParsableCommand {
         subcommands: [Open.self, List.self, Show.self, Send.self, Done.self, History.self, Documents.self, Assign.self, Migrate.self, Import.self])
 
     struct Open: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Open a case on a workflow and print its id.")
+        static let configuration = CommandConfiguration(commandName: "open", abstract: "Open a case on a workflow and print its id.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The workflow id.") var workflow: String
         @Option(name: .customLong("set"), help: "A field value, as field=value (repeatable).") var assignments: [String] = []
@@ -30,6 +30,7 @@ struct CaseCommand: ParsableCommand {
 
     struct Assign: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "assign",
             abstract: "Assign a case to an advocate's account (they alone, and supervisors, see it in the web app).")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The case id.") var caseId: String
@@ -47,6 +48,7 @@ struct CaseCommand: ParsableCommand {
 
     struct Documents: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "documents",
             abstract: "List the documents filled for a case, or export them to a folder.",
             discussion: "Documents are filled when a workflow's fill: effect runs. Values the case lacked then show as markers and are listed.")
         @OptionGroup var options: StoreOptions
@@ -83,7 +85,7 @@ struct CaseCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List cases.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List cases.")
         @OptionGroup var options: StoreOptions
         @Option(help: "Only cases on this workflow.") var workflow: String?
         @Flag(help: "Only cases still open.") var open = false
@@ -106,7 +108,7 @@ struct CaseCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a case: where each track is, what is due, and its data.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a case: where each track is, what is due, and its data.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The case id.") var id: String
         @Flag(help: "Show confidential safe addresses (recorded as an unlock).") var unlockSafeAddress = false
@@ -125,7 +127,7 @@ struct CaseCommand: ParsableCommand {
     }
 
     struct Send: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send an event to a case, with the values it sets.")
+        static let configuration = CommandConfiguration(commandName: "send", abstract: "Send an event to a case, with the values it sets.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The case id.") var id: String
         @Argument(help: "The event name.") var event: String
@@ -141,7 +143,7 @@ struct CaseCommand: ParsableCommand {
     }
 
     struct Done: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark an open step, reminder or follow-up done.")
+        static let configuration = CommandConfiguration(commandName: "done", abstract: "Mark an open step, reminder or follow-up done.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The case id.") var id: String
         @Argument(help: "The step key, as 'case show' lists it.") var step: String
@@ -155,7 +157,7 @@ struct CaseCommand: ParsableCommand {
     }
 
     struct History: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a case's journal: every input, in order.")
+        static let configuration = CommandConfiguration(commandName: "history", abstract: "Show a case's journal: every input, in order.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The case id.") var id: String
         @Flag(help: "Print JSON.") var json = false
@@ -173,7 +175,7 @@ struct CaseCommand: ParsableCommand {
     }
 
     struct Migrate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Move a case to another version of its workflow.")
+        static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Move a case to another version of its workflow.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The case id.") var id: String
         @Option(help: "The target version.") var to: Int

@@ -8,7 +8,7 @@ struct FormsCommand: ParsableCommand {
         subcommands: [List.self, Fields.self, Check.self, Fill.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the templates in Forms/ and the workflows that fill them.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the templates in Forms/ and the workflows that fill them.")
         @OptionGroup var options: StoreOptions
         @Flag(help: "Print JSON.") var json = false
 
@@ -31,7 +31,7 @@ struct FormsCommand: ParsableCommand {
     }
 
     struct Fields: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every variable a template uses, with where it appears.")
+        static let configuration = CommandConfiguration(commandName: "fields", abstract: "List every variable a template uses, with where it appears.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "A form name from Forms/, or the path of a template file.") var form: String
         @Flag(help: "Print JSON.") var json = false
@@ -59,6 +59,7 @@ struct FormsCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check templates: syntax, unknown filters, text that would be lost, and variables no workflow provides.",
             discussion: "With no forms named, checks every template in Forms/. Exits 1 if there is any error.")
         @OptionGroup var options: StoreOptions
@@ -90,6 +91,7 @@ struct FormsCommand: ParsableCommand {
 
     struct Fill: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "fill",
             abstract: "Fill a template from a case or a data file.",
             discussion: """
                 The output has the template's format (DOCX, ODT or HTML), or PDF with --pdf (through LibreOffice). \

@@ -57,7 +57,7 @@ struct GlossaryCommand: ParsableCommand {
     }
 
     struct Search: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Find terms by words in their names, definitions and examples, best first.")
+        static let configuration = CommandConfiguration(commandName: "search", abstract: "Find terms by words in their names, definitions and examples, best first.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "Words to search for.") var query: [String]
         @Option(help: "en or es.") var lang: String = "en"
@@ -79,7 +79,7 @@ struct GlossaryCommand: ParsableCommand {
     }
 
     struct Complete: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Terms that start with what you have typed.")
+        static let configuration = CommandConfiguration(commandName: "complete", abstract: "Terms that start with what you have typed.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The beginning of a term.") var prefix: String
         @Option(help: "en or es.") var lang: String = "en"
@@ -95,7 +95,7 @@ struct GlossaryCommand: ParsableCommand {
     }
 
     struct Stats: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "How many terms, and how readable the definitions are.")
+        static let configuration = CommandConfiguration(commandName: "stats", abstract: "How many terms, and how readable the definitions are.")
         @OptionGroup var options: StoreOptions
         @Flag(help: "Print JSON.") var json = false
 

@@ -5,6 +5,7 @@ import Foundation
 extension CaseCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import many cases and events from a JSON Lines file, in one transaction.",
             discussion: """
                 Each line is one object:

@@ -10,6 +10,7 @@ struct UsersCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add an account. The password is asked for on the terminal, or read from standard input with --password-stdin.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The account name people sign in with.") var name: String
@@ -29,7 +30,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the accounts.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the accounts.")
         @OptionGroup var options: StoreOptions
         @Flag(help: "Print JSON.") var json = false
 
@@ -49,7 +50,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct Password: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set a new password for an account; it is signed out everywhere.")
+        static let configuration = CommandConfiguration(commandName: "password", abstract: "Set a new password for an account; it is signed out everywhere.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The account name.") var name: String
         @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
@@ -66,7 +67,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct Role: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give an account another role; it applies from its next request.")
+        static let configuration = CommandConfiguration(commandName: "role", abstract: "Give an account another role; it applies from its next request.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The account name.") var name: String
         @Option(help: "advocate, supervisor or admin.") var role: String
@@ -83,7 +84,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct Disable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable an account: it is signed out and its API tokens stop working.")
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable an account: it is signed out and its API tokens stop working.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The account name.") var name: String
 
@@ -91,7 +92,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct Enable: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Enable a disabled account.")
+        static let configuration = CommandConfiguration(commandName: "enable", abstract: "Enable a disabled account.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The account name.") var name: String
 
@@ -100,6 +101,7 @@ struct UsersCommand: ParsableCommand {
 
     struct Token: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "token",
             abstract: "Make an API token for an account's scripts and print it (once: only its hash is kept).")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The account name.") var name: String
@@ -163,7 +165,7 @@ struct KeysCommand: ParsableCommand {
         commandName: "keys", abstract: "The keys that encrypt personal data in the store.", subcommands: [Show.self, Rotate.self])
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print where the key file is and which key is current (never the key itself).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print where the key file is and which key is current (never the key itself).")
         @OptionGroup var options: StoreOptions
 
         func run() throws {
@@ -176,6 +178,7 @@ struct KeysCommand: ParsableCommand {
 
     struct Rotate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rotate",
             abstract: "Encrypt all personal data again with a new key, then retire the old one.",
             discussion: "Back up the store and the key file first. A server running on the store picks up the new key by itself.")
         @OptionGroup var options: StoreOptions

@@ -7,7 +7,7 @@ struct WorkflowsCommand: ParsableCommand {
         commandName: "workflows", abstract: "List, check and draw workflows.", subcommands: [List.self, Check.self, Show.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the workflows in Workflows/.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the workflows in Workflows/.")
         @OptionGroup var options: StoreOptions
         @Flag(help: "Print JSON.") var json = false
 
@@ -30,6 +30,7 @@ struct WorkflowsCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check workflow files and report every problem as file:line:column.",
             discussion: "With no paths, checks everything under Workflows/ (and the calendars and glossary they use). Exits 1 if there is any error.")
         @OptionGroup var options: StoreOptions
@@ -60,7 +61,7 @@ struct WorkflowsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a workflow's tracks, states and transitions.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a workflow's tracks, states and transitions.")
         @OptionGroup var options: StoreOptions
         @Argument(help: "The workflow id.") var id: String
         @Option(help: "text, dot (Graphviz), mermaid or graphml.") var format: String = "text"

@@ -23,16 +23,22 @@ public struct CourtCalendar: Sendable {
             self.holidays = holidays
             let firstDay = CivilDate.days(year: CourtCalendar.tabulatedYears.lowerBound, month: 1, day: 1)
             let endDay = CivilDate.days(year: CourtCalendar.tabulatedYears.upperBound + 1, month: 1, day: 1)
-            var byDay: [Int: [DayOff]] = [:]
+            var found: [(day: Int, off: DayOff)] = []
             for year in CourtCalendar.tabulatedYears {
-                for (date, off) in CourtCalendar.daysOff(holidays, year: year) { byDay[date.dayNumber, default: []].append(off) }
+                for (date, off) in CourtCalendar.daysOff(holidays, year: year) { found.append((date.dayNumber, off)) }
             }
+            // By day, and within a day in the order the rules gave them (the first that applies is the one named).
+            let order = found.indices.sorted { (found[$0].day, $0) < (found[$1].day, $1) }
             var table = [UInt32](repeating: 0, count: endDay - firstDay)
             var offs: [DayOff] = []
-            for (day, list) in byDay.sorted(by: { $0.key < $1.key }) {
-                let kept = list.prefix(255)
-                table[day - firstDay] = UInt32(offs.count) << 8 | UInt32(kept.count)
-                offs += kept
+            offs.reserveCapacity(found.count)
+            for index in order {
+                let slot = found[index].day - firstDay
+                if table[slot] == 0 { table[slot] = UInt32(offs.count) << 8 }
+                if table[slot] & 0xFF < 0xFF {
+                    table[slot] += 1
+                    offs.append(found[index].off)
+                }
             }
             self.table = table
             self.offs = offs

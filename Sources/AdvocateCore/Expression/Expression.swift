@@ -43,12 +43,6 @@ public struct Expression: Sendable, CustomStringConvertible {
         parts = Parts(source: source, root: root)
     }
 
-    /// Whether a change to any of `fields` can change this expression's value.
-    func depends(on fields: Set<String>) -> Bool {
-        readsClock || dependencies.overlap(fields)
-    }
-
-
     public var description: String { source }
 
     /// Every dotted path the expression reads, with its offset, for field inventories and checks.
