@@ -166,6 +166,17 @@ func benchmarkImport() throws {
     }
     let elapsed = try measure { _ = try service.importBatch(items) }
     report("store: batch import (2,000 cases, 100,000 inputs)", Double(items.count) / elapsed, "events/s", target: ">= 50,000")
+    // A caseload moved in from another system: many new cases, each with a few inputs.
+    let newCases = try freshService()
+    var opens: [CaseService.BatchItem] = []
+    for c in 0..<20_000 {
+        let ref = "n\(c)"
+        opens.append(.open(workflow: "protective-order", values: ["client.name": .string("Client \(c)")], reference: ref, at: nil))
+        opens.append(.event(caseId: ref, name: "petition_filed", payload: ["petition.ex_parte_requested": .bool(true)], at: nil))
+        opens.append(.event(caseId: ref, name: "temporary_order_granted", payload: ["hearing.date": .dateTime(LocalDateTime(iso: "2026-12-03T09:00")!)], at: nil))
+    }
+    let opening = try measure { _ = try newCases.importBatch(opens) }
+    report("store: batch import (20,000 new cases, 60,000 inputs)", Double(opens.count) / opening, "events/s", target: "(no target)")
 }
 
 func benchmarkAgenda() throws {
@@ -178,7 +189,7 @@ func benchmarkAgenda() throws {
         service = try freshService()
     }
     var items: [CaseService.BatchItem] = []
-    let cases = 100_000
+    let cases = Int(ProcessInfo.processInfo.environment["ADVOCATE_BENCH_AGENDA_CASES"] ?? "") ?? 100_000
     for c in 0..<cases {
         let ref = "r\(c)"
         let hearing = LocalDateTime(date: start.date.adding(days: c % 365), minuteOfDay: 9 * 60)

@@ -152,11 +152,13 @@ public final class StoreTransaction {
     ) throws -> String {
         let entries = [first] + more
         let prepared = prepared ?? prepare(state: state, entries: entries, personal: personal)
-        let number = (try Int.fetchOne(db, sql: #"SELECT MAX(number) FROM "case""#) ?? 0) + 1
+        // Cached statements: a batch import creates thousands of cases in one transaction.
+        let number = (try Int.fetchOne(db.cachedStatement(sql: #"SELECT MAX(number) FROM "case""#)) ?? 0) + 1
         let id = "C-" + String(repeating: "0", count: max(0, 5 - String(number).count)) + String(number)
         let now = StoreTransaction.timestamp()
-        try db.execute(
-            sql: #"INSERT INTO "case" (id, number, workflow_id, workflow_version, definition_hash, version, state, opened_at, updated_at, closed, next_wake, advocate_id, states) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#,
+        try db.cachedStatement(
+            sql: #"INSERT INTO "case" (id, number, workflow_id, workflow_version, definition_hash, version, state, opened_at, updated_at, closed, next_wake, advocate_id, states) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"#
+        ).execute(
             arguments: [
                 id, number, workflowId, workflowVersion, definitionHash, entries.count, prepared.state, now, now, state.closed, wakeAt,
                 advocateId, StoreTransaction.statesColumn(state),
