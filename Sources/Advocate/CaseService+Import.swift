@@ -114,9 +114,8 @@ extension CaseService {
                     }
                     let id = try tx.createCase(
                         workflowId: definition.id, workflowVersion: definition.version, definitionHash: definition.contentHash, first: entry.entries[0],
-                        more: Array(entry.entries.dropFirst()), state: entry.state, wakeAt: wakeAt(entry.state, entry.machine), agenda: [],
-                        personal: definition.personalFieldNames, prepared: prepared)
-                    try tx.replaceAgenda(caseId: id, CaseService.agendaRows(id, entry.state, definition))
+                        more: Array(entry.entries.dropFirst()), state: entry.state, wakeAt: wakeAt(entry.state, entry.machine),
+                        agenda: { CaseService.agendaRows($0, entry.state, definition) }, personal: definition.personalFieldNames, prepared: prepared)
                     ids[slot] = id
                 }
             }

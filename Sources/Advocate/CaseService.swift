@@ -180,8 +180,8 @@ public final class CaseService: @unchecked Sendable {
             let entry = JournalEntry(sequence: 1, input: input, at: now, recordedAt: StoreTransaction.timestamp())
             let id = try tx.createCase(
                 workflowId: loaded.definition.id, workflowVersion: loaded.definition.version, definitionHash: loaded.definition.contentHash, first: entry, state: state,
-                wakeAt: wakeAt(state, machine), agenda: [], personal: loaded.definition.personalFieldNames, advocateId: advocateId)
-            try tx.replaceAgenda(caseId: id, CaseService.agendaRows(id, state, machine.definition))
+                wakeAt: wakeAt(state, machine), agenda: { CaseService.agendaRows($0, state, machine.definition) }, personal: loaded.definition.personalFieldNames,
+                advocateId: advocateId)
             try record(actor, "case.open", caseId: id, detail: loaded.definition.id + " v\(loaded.definition.version); fields: " + values.keys.sorted().joined(separator: ", "), in: tx)
             var outcome = Outcome(caseId: id, state: state, effects: effects, ticked: ticked)
             (outcome.documents, outcome.documentProblems) = try fillDocuments(effects, caseId: id, state: state, machine: machine, journalSequence: 1, now: now, tx: tx)

@@ -141,14 +141,13 @@ public final class StoreTransaction {
 
     // MARK: Cases
 
-    /// Creates a case with its first journal entry and returns its new id (`C-00001`).
+    /// Creates a case with its first journal entry, any later ones (`more`, from a batch) with the
+    /// state they led to, and its agenda rows, made from the new id. Returns the id (`C-00001`).
     ///
     /// `wakeAt` is the instant (seconds since 1970) of the case's next timer or follow-up, for ``casesToWake(at:)``.
-    /// Stores a new case with its first journal entry, and any later ones (`more`, from a batch)
-    /// with the state they led to. Returns the new case's id.
     public func createCase(
         workflowId: String, workflowVersion: Int, definitionHash: String, first: JournalEntry, more: [JournalEntry] = [], state: CaseState, wakeAt: Int64?,
-        agenda: [AgendaRow], personal: Set<String>, advocateId: String? = nil, prepared: PreparedCase? = nil
+        agenda: (_ id: String) -> [AgendaRow], personal: Set<String>, advocateId: String? = nil, prepared: PreparedCase? = nil
     ) throws -> String {
         let entries = [first] + more
         let prepared = prepared ?? prepare(state: state, entries: entries, personal: personal)
@@ -164,7 +163,8 @@ public final class StoreTransaction {
                 advocateId, StoreTransaction.statesColumn(state),
             ])
         try insertJournal(caseId: id, entries, inputs: prepared.inputs)
-        try replaceAgenda(caseId: id, agenda)
+        // A new case has no rows to replace.
+        try insertAgenda(caseId: id, agenda(id))
         return id
     }
 
@@ -306,6 +306,10 @@ public final class StoreTransaction {
     /// Replaces a case's agenda projection.
     public func replaceAgenda(caseId: String, _ rows: [AgendaRow]) throws {
         try db.cachedStatement(sql: "DELETE FROM agenda WHERE case_id = ?").execute(arguments: [caseId])
+        try insertAgenda(caseId: caseId, rows)
+    }
+
+    private func insertAgenda(caseId: String, _ rows: [AgendaRow]) throws {
         let statement = try db.cachedStatement(
             sql: "INSERT INTO agenda (case_id, workflow_id, key, kind, title, who, due_day, due_minute, has_time, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for row in rows {
