@@ -22,16 +22,6 @@ final class RunPlan: Sendable {
         let steps = definition.steps.mapValues(StepPlan.init)
         self.steps = steps
         tracks = definition.tracks.enumerated().map { TrackPlan($1, index: $0, steps: steps, definition) }
-        var movedBy: [String: [Int]] = [:]
-        for (index, track) in definition.tracks.enumerated() {
-            for name in Set(track.states.flatMap(\.transitions.keys)) { movedBy[name, default: []].append(index) }
-        }
-        events = definition.events.mapValues { event in
-            EventPlan(
-                event: event, tracks: movedBy[event.name] ?? [], fieldPositions: event.payload.map { definition.fieldPosition($0.field) },
-                movesDates: event.payload.map { definition.canMoveDates([$0.field]) })
-        }
-        reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder)) })
         var dueDates: [String: DuePlan] = [:]
         for (id, step) in definition.steps {
             guard let due = step.due else { continue }
@@ -45,6 +35,21 @@ final class RunPlan: Sendable {
         for track in tracks { for state in track.states { dateReads.formUnion(state.timerReads) } }
         self.dueDates = dueDates
         self.dateReads = dateReads
+        reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder)) })
+        var movedBy: [String: [Int]] = [:]
+        for (index, track) in definition.tracks.enumerated() {
+            for name in Set(track.states.flatMap(\.transitions.keys)) { movedBy[name, default: []].append(index) }
+        }
+        events = definition.events.mapValues { event in
+            let positions = event.payload.map { definition.fieldPosition($0.field) }
+            return EventPlan(
+                event: event, tracks: movedBy[event.name] ?? [], fieldPositions: positions,
+                movesDates: positions.map { position in
+                    var field = FieldSet()
+                    field.insert(position)
+                    return dateReads.meets(field)
+                })
+        }
         requiredFields = definition.fields.indices.filter { definition.fields[$0].required }
     }
 }

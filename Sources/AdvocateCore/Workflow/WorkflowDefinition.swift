@@ -39,27 +39,6 @@ public struct WorkflowDefinition: Sendable {
         self.fieldTypes = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
         self.fieldIndex = Dictionary(fields.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         for (name, type) in WorkflowDefinition.builtinFields { fieldTypes[name] = type }
-        var dueReads: [Expression] = steps.values.compactMap(\.due) + reminders.values.map(\.at)
-        dueReads += tracks.flatMap { $0.states.flatMap { $0.timers.flatMap { [$0.at] + ($0.guardExpression.map { [$0] } ?? []) } } }
-        let dateFields = FieldPaths(Set(dueReads.flatMap(\.dependencies.paths)))
-        self.dateFields = dateFields
-        self.datesReadClock = dueReads.contains(where: \.readsClock)
-        // Answered once per declared field, so an input costs one lookup per field it changes.
-        self.fieldMovesDates = Dictionary(uniqueKeysWithValues: fieldTypes.keys.map { ($0, dateFields.overlap([$0])) })
-    }
-
-    /// Every field a due date, reminder, timer or timer condition reads: a change to any other field moves no date.
-    let dateFields: FieldPaths
-    let datesReadClock: Bool
-    let fieldMovesDates: [String: Bool]
-
-    /// Whether changing `fields` can move a due date, a reminder or a timer.
-    func canMoveDates(_ fields: Set<String>) -> Bool {
-        if datesReadClock { return true }
-        for field in fields {
-            if fieldMovesDates[field] ?? dateFields.overlap([field]) { return true }
-        }
-        return false
     }
 
     /// Field types by path, including the built-in `case.opened` and `case.opened_at`.
