@@ -307,12 +307,20 @@ struct WebAppTests {
 
     @Test("an account set to Spanish gets Spanish pages")
     func spanishPages() async throws {
-        try await WebHarness().test { browser in
+        let harness = try WebHarness()
+        try await harness.test { browser in
             try await browser.signIn("jo")
             let page = try await browser.get("/agenda")
             #expect(page.body.contains(#"<html lang="es">"#))
             #expect(page.body.contains("Cerrar sesión"))
             #expect(page.body.contains("Atrasado"))
+            // Who does each step, and why its date falls where it does, are Spanish too.
+            for body in [page.body, try await browser.get("/cases/\(harness.josCase)").body] {
+                #expect(body.contains("después del 20"))
+                #expect(body.contains("intercesora"))
+                #expect(!body.contains(" after 20"))
+                #expect(!body.contains(" · advocate"))
+            }
         }
     }
 

@@ -68,25 +68,14 @@ public struct DeadlineExplanation: Hashable, Sendable {
     public var moved: [ClosedDay] = []
     public var end: CivilDate
 
-    public var reasons: [String] {
-        let word = direction == .forward ? "after" : "before"
-        var lines = ["\(period) \(word) \(hasTime ? trigger.iso : trigger.date.iso)"]
-        if !notCounted.isEmpty {
-            lines.append("not counted: " + notCounted.map { "\($0.date.iso) (\(DeadlineExplanation.why($0)))" }.joined(separator: ", "))
-        }
-        if !moved.isEmpty {
-            let skipped = moved.map { "\($0.date.weekday) \($0.date.iso) is \(DeadlineExplanation.why($0))" }
-            lines.append(skipped.joined(separator: "; ") + "; moved \(direction == .forward ? "forward" : "back") to \(end.weekday) \(end.iso)")
-        }
-        return lines
-    }
+    public var reasons: [String] { lines.map(\.english) }
 
-    static func why(_ day: ClosedDay) -> String {
-        guard let off = day.dayOff else { return "a weekend day" }
-        switch off.kind {
-        case .closure: return "a court closure (\(off.name))"
-        case .legal, .forwardOnly: return off.observed ? "a legal holiday (\(off.name), observed)" : "a legal holiday (\(off.name))"
-        }
+    /// The same, as data, for pages that write it in another language.
+    public var lines: [DeadlineReason] {
+        var lines: [DeadlineReason] = [.counted(period, direction, from: trigger, hasTime: hasTime)]
+        if !notCounted.isEmpty { lines.append(.notCounted(notCounted.map(DeadlineReason.Closed.init))) }
+        if !moved.isEmpty { lines.append(.moved(moved.map(DeadlineReason.Closed.init), direction, to: end)) }
+        return lines
     }
 }
 

@@ -411,7 +411,7 @@ private struct Run {
                 let item = AgendaItem(
                     key: "follow-up:\(referral.id)#\(referral.followUps)", kind: .followUp, title: FollowUp.title(to: referral.to),
                     who: "advocate", track: nil, state: nil,
-                    due: DueDate(moment: referral.nextFollowUp, hasTime: false, reasons: ["\(referral.followUp) after the referral with no answer"]))
+                    due: DueDate(moment: referral.nextFollowUp, hasTime: false, reasons: [DeadlineReason.noAnswer(referral.followUp).english]))
                 state.items.append(item)
                 referral.nextFollowUp = machine.calendar.deadline(from: referral.nextFollowUp, referral.followUp, direction: .forward, hasTime: true).moment
                 state.referrals[index] = referral

@@ -69,9 +69,9 @@ struct CasePage {
         let steps: [[String: Any]] = state.items.sorted { ($0.due?.moment ?? .distantFuture) < ($1.due?.moment ?? .distantFuture) }.map { item in
             let overdue = item.due.map { $0.date < today } ?? false
             return [
-                "key": item.key, "keyPath": item.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? item.key, "title": words.title(of: item), "who": item.who, "kind": item.kind.rawValue,
+                "key": item.key, "keyPath": item.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? item.key, "title": words.title(of: item), "who": ReasonWords.who(item.who, text: text), "kind": item.kind.rawValue,
                 "due": item.due.map { Dates.long($0, language: language) } ?? text["no_date"],
-                "dueISO": item.due?.iso ?? "", "reasons": item.due?.reasons ?? [], "hasReasons": !(item.due?.reasons.isEmpty ?? true), "overdue": overdue,
+                "dueISO": item.due?.iso ?? "", "reasons": ReasonWords.lines(item.due?.reasons ?? [], language: language), "hasReasons": !(item.due?.reasons.isEmpty ?? true), "overdue": overdue,
                 "checklist": stepDefinition(item)?.checklist ?? [], "hasChecklist": !(stepDefinition(item)?.checklist.isEmpty ?? true),
             ]
         }

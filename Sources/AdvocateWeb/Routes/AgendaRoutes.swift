@@ -135,8 +135,8 @@ struct AgendaWriter {
             let shown = showDate ? Dates.long(due, language: language) : Dates.time(due.moment.minuteOfDay)
             out += " · <time class=\"due\" datetime=\"\(due.iso)\">\(XMLText.escape(shown))</time>"
         }
-        out += " · " + XMLText.escape(row.who)
-        let reasons = due?.reasons ?? []
+        out += " · " + XMLText.escape(ReasonWords.who(row.who, text: text))
+        let reasons = ReasonWords.lines(due?.reasons ?? [], language: language)
         if !reasons.isEmpty { out += "<br><span class=\"reasons\">\(XMLText.escape(reasons.joined(separator: "; ")))</span>" }
         out += "</li>\n"
     }
