@@ -1,5 +1,5 @@
 internal import Foundation
-public import AdvocateStore
+internal import AdvocateStore
 
 /// Which accounts were allowed to see which cases at one revision of the store. Access depends
 /// only on the case's assignment and the account's role, and both move the revision, so a check

@@ -56,6 +56,23 @@ public struct Workspace: Sendable {
         return names.filter { !$0.hasPrefix(".") && extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted().map { folder + "/" + $0 }
     }
 
+    /// A form is named by its file name without the extension, so `safety-plan.docx` next to
+    /// `safety-plan.odt` leaves `fill: safety-plan` meaning either one.
+    static func repeatedFormNames(_ paths: [String]) -> [Diagnostic] {
+        var first: [String: String] = [:]
+        var problems: [Diagnostic] = []
+        for path in paths {
+            let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            if let earlier = first[name] {
+                let message = "another template is also named '\(name)' (\((earlier as NSString).lastPathComponent)); workflows name forms without the extension, so rename one of them"
+                problems.append(Diagnostic(file: path, line: 1, column: 1, message: message))
+            } else {
+                first[name] = path
+            }
+        }
+        return problems
+    }
+
     /// Loads calendars, form names, glossary terms and every workflow under `root`.
     public init(root: String) {
         self.root = root
@@ -68,6 +85,7 @@ public struct Workspace: Sendable {
             }
         }
         let formFiles = Workspace.files(in: root + "/Forms", extensions: ["docx", "odt", "html", "xhtml", "htm"])
+        diagnostics += Workspace.repeatedFormNames(formFiles)
         let overlayFolder = GlossaryImport.defaultOverlayFolder()
         let overlay = Workspace.isDirectory(overlayFolder) ? overlayFolder : nil
         let (glossary, glossaryProblems) = GlossaryLoader.load(folder: root + "/Glossary", overlay: overlay, cacheFolder: GlossaryLoader.defaultCacheFolder())

@@ -198,6 +198,18 @@ struct CommandLineTests {
         #expect(cli.storeBytes() == before)
     }
 
+    @Test func twoTemplatesWithOneNameAreAnError() throws {
+        let root = TestSupport.temporaryFolder("advocate-project")
+        for folder in ["/Forms", "/Workflows"] { try FileManager.default.createDirectory(atPath: root + folder, withIntermediateDirectories: true) }
+        for name in ["safety-plan.docx", "safety-plan.odt", "letter.html"] {
+            try FileManager.default.copyItem(atPath: TestSupport.root + "/Forms/safety-plan.odt", toPath: root + "/Forms/" + name)
+        }
+        let check = try CLI().run(["workflows", "check", "--home", root], withStore: false)
+        #expect(check.status == 1)
+        #expect(check.stderr.hasPrefix("\(root)/Forms/safety-plan.odt:1:1: error: another template is also named 'safety-plan' (safety-plan.docx)"))
+        #expect(!check.stderr.contains("letter"))
+    }
+
     @Test func shippedWorkflowsPassTheCheck() throws {
         let result = try CLI().run(["workflows", "check", "--home", TestSupport.root], withStore: false)
         #expect(result.status == 0, "\(result.stderr)")
