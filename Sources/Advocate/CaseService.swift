@@ -294,7 +294,7 @@ public final class CaseService: @unchecked Sendable {
         var rows = state.items.map { item in
             AgendaRow(caseId: caseId, key: item.key, kind: item.kind.rawValue, title: item.title, who: item.who, due: item.due)
         }
-        for field in definition.fields where field.courtDate && !state.closed {
+        for field in definition.fields where field.courtDate && definition.courtDateMatters(field.name, in: state) {
             let due: DueDate?
             switch state.data[field.name] {
             case .date(let d)?: due = DueDate(moment: LocalDateTime(date: d), hasTime: false, reasons: [])

@@ -60,13 +60,15 @@ struct CalendarCommand: ParsableCommand {
     func run() throws {
         try Output.run {
             let service = try options.service()
-            let rows: [AgendaRow]
+            var rows: [AgendaRow]
             if let caseId {
                 rows = try service.details(caseId).agenda
             } else {
-                rows = try service.agenda(from: CivilDate(dayNumber: -100_000), days: 3660 * 10, overdue: true).map(\.row)
+                // Everything still ahead, and steps already overdue; court dates gone by are history.
+                rows = try service.agenda(from: service.today(), days: 366 * 100, overdue: true).map(\.row)
             }
-            let text = ICalendar.render(rows.filter { $0.due != nil })
+            rows.removeAll { $0.due == nil }
+            let text = ICalendar.render(rows)
             if let output {
                 do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
                     throw AdvocateError("cannot write \(output): \((error as NSError).localizedDescription)")

@@ -320,10 +320,9 @@ public final class StoreTransaction {
         }
     }
 
-    /// Dated items due from `from` through `through`, and, with `overdueBefore`, every item due before it.
-    /// Soonest first; on each day, court dates first.
     /// Dated agenda rows due in `from...through`, or overdue before `overdueBefore`; with
-    /// `advocateId`, only those of the cases assigned to that account.
+    /// `advocateId`, only those of the cases assigned to that account. Soonest first; on each
+    /// day, court dates first.
     public func agenda(from: CivilDate?, through: CivilDate?, overdueBefore: CivilDate?, advocateId: String? = nil) throws -> [AgendaRow] {
         var parts: [String] = []
         var arguments: StatementArguments = []

@@ -136,6 +136,14 @@ struct CommandLineTests {
 
         let ics = try cli.run(["calendar", "--case", "C-00001"])
         #expect(ics.stdout.contains("UID:C-00001-court:hearing.date@advocate.local"))
+        // Every case: the same events, and the count said is the count written.
+        let file = TestSupport.temporaryFolder() + "/cases.ics"
+        let written = try cli.run(["calendar", "-o", file])
+        let all = try String(contentsOfFile: file, encoding: .utf8)
+        let events = all.components(separatedBy: "BEGIN:VEVENT").count - 1
+        #expect(events > 3)
+        #expect(all.contains("UID:C-00001-court:hearing.date@advocate.local"))
+        #expect(written.stdout == "Wrote \(events) events to \(file)\n")
         let list = try cli.run(["case", "list"])
         #expect(list.stdout.hasPrefix("C-00001  protective-order v1"))
     }

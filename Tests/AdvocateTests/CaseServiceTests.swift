@@ -201,6 +201,19 @@ struct CaseServiceTests {
         #expect(!first.contains("Dana"))
     }
 
+    @Test func aWithdrawnPetitionHasNoHearingLeft() throws {
+        let (service, _, _) = try TestSupport.service(at: start)
+        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
+        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
+        _ = try service.send(id, event: "temporary_order_granted", fields: ["hearing.date": "2026-12-03T09:00"])
+        #expect(try service.details(id).agenda.contains { $0.kind == "court-date" })
+        let withdrawn = try service.send(id, event: "petition_withdrawn", fields: [:])
+        // The safety track goes on, so the case stays open; the court track is over.
+        #expect(!withdrawn.state.closed)
+        #expect(try !service.details(id).agenda.contains { $0.kind == "court-date" })
+        #expect(try service.agenda(from: start.date, days: 30, overdue: true).allSatisfy { $0.row.kind != "court-date" })
+    }
+
     /// A copy of the project's Workflows/ and Glossary/ in a temporary folder, to edit freely.
     func copyOfProject() throws -> String {
         let root = TestSupport.temporaryFolder("advocate-project")

@@ -39,6 +39,46 @@ public struct WorkflowDefinition: Sendable {
         self.fieldTypes = Dictionary(fields.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
         self.fieldIndex = Dictionary(fields.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         for (name, type) in WorkflowDefinition.builtinFields { fieldTypes[name] = type }
+        courtDateTracks = WorkflowDefinition.tracksCounting(from: Set(fields.filter(\.courtDate).map(\.name)), tracks, steps, reminders)
+    }
+
+    /// For each court-date field, the tracks whose timers, steps or reminders count from it.
+    private var courtDateTracks: [String: [String]] = [:]
+
+    /// Whether a court date still matters to a case: the case is open, and a track that counts
+    /// from the date is not over (a withdrawn petition has no hearing). A date no track counts
+    /// from matters while the case is open.
+    public func courtDateMatters(_ field: String, in state: CaseState) -> Bool {
+        guard !state.closed else { return false }
+        guard let owners = courtDateTracks[field] else { return true }
+        return owners.contains { name in
+            guard let current = state.tracks[name], let node = track(name)?.state(current) else { return false }
+            return !node.terminal
+        }
+    }
+
+    private static func tracksCounting(
+        from courtDates: Set<String>, _ tracks: [TrackDefinition], _ steps: [String: StepDefinition], _ reminders: [String: ReminderDefinition]
+    ) -> [String: [String]] {
+        guard !courtDates.isEmpty else { return [:] }
+        var owners: [String: [String]] = [:]
+        for track in tracks {
+            var read: Set<String> = []
+            for state in track.states {
+                var expressions = state.timers.map(\.at) + state.steps.compactMap { steps[$0]?.due }
+                let effects = state.onEnter + state.transitions.values.flatMap { $0.flatMap(\.effects) } + state.timers.flatMap(\.effects)
+                for effect in effects {
+                    switch effect {
+                    case .schedule(let id): if let due = steps[id]?.due { expressions.append(due) }
+                    case .remind(let id): if let at = reminders[id]?.at { expressions.append(at) }
+                    default: break
+                    }
+                }
+                for expression in expressions { for (path, _) in expression.paths { read.insert(path) } }
+            }
+            for field in courtDates.sorted() where read.contains(field) { owners[field, default: []].append(track.name) }
+        }
+        return owners
     }
 
     /// Field types by path, including the built-in `case.opened` and `case.opened_at`.

@@ -167,7 +167,7 @@ struct CasePage {
             ["title": words.title(of: item), "due": Dates.long(item.due!, language: language)]
         }
         var courtDates: [[String: Any]] = []
-        for field in definition.fields where field.courtDate {
+        for field in definition.fields where field.courtDate && definition.courtDateMatters(field.name, in: state) {
             let label = words.label(ofField: field.name)
             switch state.data[field.name] {
             case .date(let d)?: courtDates.append(["title": label, "due": Dates.long(d, language: language)])
