@@ -18,11 +18,14 @@ public struct AdvocateError: Error, Sendable, CustomStringConvertible {
     /// Located problems in files, shown after the message with their source lines.
     public var diagnostics: [Diagnostic]
     public var kind: Kind
+    /// For a refused batch import: the position of the item refused, so a caller can name its line.
+    public var item: Int?
 
-    public init(_ description: String, diagnostics: [Diagnostic] = [], kind: Kind = .invalid) {
+    public init(_ description: String, diagnostics: [Diagnostic] = [], kind: Kind = .invalid, item: Int? = nil) {
         self.description = description
         self.diagnostics = diagnostics
         self.kind = kind
+        self.item = item
     }
 
     /// Turns any error the layers below throw into one a person can read.

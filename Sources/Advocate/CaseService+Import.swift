@@ -92,7 +92,7 @@ extension CaseService {
                         cases[slot].entries.append(JournalEntry(sequence: cases[slot].state.sequence, input: input, at: now, recordedAt: recordedAt))
                     }
                 } catch {
-                    throw AdvocateError("item \(index + 1): \(AdvocateError.from(error).description); nothing was imported")
+                    throw AdvocateError("item \(index + 1): \(AdvocateError.from(error).description); nothing was imported", item: index)
                 }
                 if lastItem[name] == index, let slot = slots[name] {
                     let done = cases[slot]

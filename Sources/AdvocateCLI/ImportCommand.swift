@@ -25,25 +25,34 @@ extension CaseCommand {
                 let service = try options.service()
                 guard let data = FileManager.default.contents(atPath: file) else { throw AdvocateError("cannot read \(file)") }
                 let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-                var objects: [(Int, [String: Any])] = []
+                var objects: [(line: Int, text: Substring, object: [String: Any])] = []
                 for (index, line) in lines.enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
                     guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-                        throw AdvocateError("\(file):\(index + 1):1: error: not a JSON object")
+                        throw refusal(line: index + 1, column: 1, "not a JSON object")
                     }
-                    objects.append((index + 1, object))
+                    objects.append((index + 1, line, object))
                 }
                 // Field types come from the workflow each case runs on.
-                let stored = Set(objects.compactMap { $0.1["case"] as? String })
+                let stored = Set(objects.compactMap { $0.object["case"] as? String })
                 var workflowOf = try service.workflowIds(of: stored)
                 var items: [CaseService.BatchItem] = []
-                for (line, object) in objects {
+                for (line, text, object) in objects {
                     do {
                         items.append(try item(object, workflowOf: &workflowOf, workspace: service.workspace))
+                    } catch let problem as LineProblem {
+                        throw refusal(line: line, column: problem.key.map { column(of: $0, in: text) } ?? 1, problem.message)
                     } catch {
-                        throw AdvocateError("\(file):\(line):1: error: \(AdvocateError.from(error).description)")
+                        throw refusal(line: line, column: 1, AdvocateError.from(error).description)
                     }
                 }
-                let opened = try service.importBatch(items)
+                let opened: [String]
+                do {
+                    opened = try service.importBatch(items)
+                } catch let problem as AdvocateError where problem.item != nil {
+                    // The service names the item; a person wants the line, and the reason without the item number.
+                    let reason = problem.description.drop { $0 != ":" }.dropFirst(2)
+                    throw refusal(line: objects[problem.item!].line, column: 1, String(reason))
+                }
                 if json {
                     Output.json(["imported": items.count, "opened": opened])
                 } else {
@@ -52,19 +61,61 @@ extension CaseCommand {
             }
         }
 
+        /// A refused line, as `file:line:column: error: message`. The line itself is not shown:
+        /// it may hold a client's name.
+        func refusal(line: Int, column: Int, _ message: String) -> AdvocateError {
+            AdvocateError(message, diagnostics: [Diagnostic(file: file, line: line, column: column, message: message)])
+        }
+
+        /// Where `"key"` first appears in a line, counted in characters from 1.
+        func column(of key: String, in line: Substring) -> Int {
+            guard let found = line.range(of: "\"" + key + "\"") else { return 1 }
+            return line.distance(from: line.startIndex, to: found.lowerBound) + 1
+        }
+
+        /// A problem with one key of a line (nil: with the line as a whole).
+        struct LineProblem: Error {
+            var key: String?
+            var message: String
+        }
+
+        static let keys: [String: Set<String>] = [
+            "open": ["open", "ref", "set", "at"], "event": ["case", "event", "set", "at"], "done": ["case", "done", "at"],
+        ]
+
         func item(_ object: [String: Any], workflowOf: inout [String: String], workspace: Workspace) throws -> CaseService.BatchItem {
+            // What the line does decides which keys it may have; a misspelt key is refused, not dropped.
+            let kind = ["open", "event", "done"].first { object[$0] != nil }
+            guard let kind else {
+                let near = object.keys.sorted().first.map { suggestion($0, ["open", "event", "done"]) } ?? ""
+                throw LineProblem(key: object.keys.sorted().first, message: "each line needs \"open\", or \"case\" with \"event\" or \"done\"\(near)")
+            }
+            let allowed = Import.keys[kind]!
+            for key in object.keys.sorted() where !allowed.contains(key) {
+                throw LineProblem(key: key, message: "unknown key '\(key)' in a line with \"\(kind)\"\(suggestion(key, allowed.sorted())) (it may have: \(allowed.sorted().joined(separator: ", ")))")
+            }
+            for key in allowed where key != "set" && key != "at" && object[key] != nil && !(object[key] is String) {
+                throw LineProblem(key: key, message: "'\(key)' must be text")
+            }
             var at: LocalDateTime?
-            if let text = object["at"] as? String {
-                guard let time = LocalDateTime(iso: text) else { throw AdvocateError("'at' must be a local time written YYYY-MM-DDTHH:MM") }
+            if let value = object["at"] {
+                guard let text = value as? String, let time = LocalDateTime(iso: text) else {
+                    throw LineProblem(key: "at", message: "'at' must be a local time written YYYY-MM-DDTHH:MM")
+                }
                 at = time
             }
+            if object["set"] != nil, !(object["set"] is [String: Any]) { throw LineProblem(key: "set", message: "'set' must be an object of fields and values") }
             let set = object["set"] as? [String: Any] ?? [:]
             func values(_ workflow: String) throws -> [String: Value] {
-                guard let definition = workspace.workflow(workflow)?.definition else { throw AdvocateError("unknown workflow '\(workflow)'") }
+                guard let definition = workspace.workflow(workflow)?.definition else { throw LineProblem(key: "open", message: "unknown workflow '\(workflow)'") }
                 var result: [String: Value] = [:]
-                for (name, json) in set {
-                    guard let type = definition.fieldTypes[name] else { throw AdvocateError("workflow '\(workflow)' has no field '\(name)'") }
-                    result[name] = try FieldInput.fromJSON(json, as: type, field: name)
+                for (name, json) in set.sorted(by: { $0.key < $1.key }) {
+                    guard let type = definition.fieldTypes[name] else {
+                        throw LineProblem(key: name, message: "workflow '\(workflow)' has no field '\(name)'\(suggestion(name, definition.fields.map(\.name)))")
+                    }
+                    do { result[name] = try FieldInput.fromJSON(json, as: type, field: name) } catch {
+                        throw LineProblem(key: name, message: AdvocateError.from(error).description)
+                    }
                 }
                 return result
             }
@@ -73,11 +124,10 @@ extension CaseCommand {
                 if let reference { workflowOf[reference] = workflow }
                 return .open(workflow: workflow, values: try values(workflow), reference: reference, at: at)
             }
-            guard let caseId = object["case"] as? String else { throw AdvocateError("each line needs \"open\", or \"case\" with \"event\" or \"done\"") }
-            guard let workflow = workflowOf[caseId] else { throw AdvocateError("no case '\(caseId)' in this store or earlier in the file") }
+            guard let caseId = object["case"] as? String else { throw LineProblem(key: nil, message: "a line with \"\(kind)\" needs \"case\": the case id, or a \"ref\" opened earlier in the file") }
+            guard let workflow = workflowOf[caseId] else { throw LineProblem(key: "case", message: "no case '\(caseId)' in this store or earlier in the file") }
             if let event = object["event"] as? String { return .event(caseId: caseId, name: event, payload: try values(workflow), at: at) }
-            if let step = object["done"] as? String { return .done(caseId: caseId, step: step, at: at) }
-            throw AdvocateError("a line with \"case\" needs \"event\" or \"done\"")
+            return .done(caseId: caseId, step: object["done"] as! String, at: at)
         }
     }
 }

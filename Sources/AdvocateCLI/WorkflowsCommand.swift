@@ -23,7 +23,10 @@ struct WorkflowsCommand: ParsableCommand {
                     print("\(w.definition.id.padding(toLength: 20, withPad: " ", startingAt: 0)) v\(w.definition.version)  \(w.definition.title)")
                 }
                 let broken = workspace.diagnostics.filter { $0.severity == .error }.count
-                if broken > 0 { Output.error("\(broken) problem\(broken == 1 ? "" : "s") in the project files; run 'advocate workflows check'") }
+                if broken > 0 {
+                    Output.error("\(broken) problem\(broken == 1 ? "" : "s") in the project files; run 'advocate workflows check'")
+                    throw ExitCode.failure
+                }
             }
         }
     }

@@ -45,6 +45,10 @@ public struct Workspace: Sendable {
         return path
     }
 
+    static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         var isDirectory: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
@@ -131,12 +135,14 @@ public struct Workspace: Sendable {
         do {
             let (definition, warnings) = try WorkflowLoader.load(file: source, references: references)
             diagnostics += warnings
-            if let other = workflows.first(where: { $0.definition.id == definition.id && $0.definition.version == definition.version }), other.path != path {
+            // The same file may be named two ways (`Workflows/x.yaml` and its full path).
+            let file = Workspace.canonical(path)
+            if let other = workflows.first(where: { $0.definition.id == definition.id && $0.definition.version == definition.version }), Workspace.canonical(other.path) != file {
                 let problem = Diagnostic(file: path, line: 1, column: 1, message: "workflow '\(definition.id)' version \(definition.version) is also defined in \(other.path)")
                 diagnostics.append(problem)
                 return warnings + [problem]
             }
-            workflows.removeAll { $0.path == path }
+            workflows.removeAll { Workspace.canonical($0.path) == file }
             workflows.append(LoadedWorkflow(definition: definition, path: path, source: source.text))
             return warnings
         } catch {

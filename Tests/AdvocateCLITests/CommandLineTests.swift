@@ -85,6 +85,24 @@ struct CommandLineTests {
         #expect(result.status != 0)
         #expect(refused.allSatisfy { result.stderr.contains($0) }, "\(result.stderr)")
         #expect(cli.storeBytes() == before)
+
+        // Each refusal names its line (blank lines count) and the column of the key at fault;
+        // nothing is stored, and the client's name on the line is not shown.
+        let cases: [(String, String)] = [
+            (#"{"open": "protective-order", "sett": {"client.name": "Noor Imagined"}}"#, ":3:30: error: unknown key 'sett' in a line with \"open\" (did you mean 'set'?)"),
+            (#"{"open": "protective-order", "set": {"client.nam": "Noor Imagined"}}"#, ":3:38: error: workflow 'protective-order' has no field 'client.nam' (did you mean 'client.name'?)"),
+            (#"{"case": "C-00001", "event": "petition_filed", "at": "tomorrow"}"#, ":3:48: error: 'at' must be a local time written YYYY-MM-DDTHH:MM"),
+            (#"{"case": "C-00001", "event": "order_renewed", "set": {}}"#, ":3:1: error: event 'order_renewed' is not allowed now"),
+        ]
+        for (line, expected) in cases {
+            let file = folder + "/refused.jsonl"
+            try (#"{"case": "C-00001", "event": "client_moved", "set": {"client.phone": "555-0144"}}"# + "\n\n" + line + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+            let refusedLine = try cli.run(["case", "import", file])
+            #expect(refusedLine.status == 1)
+            #expect(refusedLine.stderr.hasPrefix(file + expected), "\(refusedLine.stderr)")
+            #expect(!refusedLine.stderr.contains("error: error") && !refusedLine.stderr.contains("Noor"))
+            #expect(cli.storeBytes() == before)
+        }
     }
 
     @Test func deadlineExplainsItself() throws {
@@ -219,6 +237,10 @@ struct CommandLineTests {
     }
 
     @Test func shippedWorkflowsPassTheCheck() throws {
+        // A file named another way than the project names it is the same file, not a second version 1.
+        let roundabout = TestSupport.root + "/Workflows/../Workflows/./services.yaml"
+        let one = try CLI().run(["workflows", "check", roundabout, "--home", TestSupport.root], withStore: false)
+        #expect(one.status == 0, "\(one.stderr)")
         let result = try CLI().run(["workflows", "check", "--home", TestSupport.root], withStore: false)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasSuffix(": 0 errors, 0 warnings\n"))

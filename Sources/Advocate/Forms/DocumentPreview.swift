@@ -1,4 +1,4 @@
-public import AdvocateAssembly
+internal import AdvocateAssembly
 internal import AdvocateXML
 internal import Foundation
 
