@@ -16,13 +16,16 @@ public enum FieldInput {
             guard let date = CivilDate(iso: trimmed) else { throw AdvocateError("'\(field)' must be a date written YYYY-MM-DD") }
             return .date(date)
         case .dateTime:
-            guard let time = LocalDateTime(iso: trimmed) else { throw AdvocateError("'\(field)' must be a date and time written YYYY-MM-DDTHH:MM") }
+            // A date alone would be midnight, which is never the time of a hearing: ask for the time.
+            guard trimmed.utf8.count > 10, let time = LocalDateTime(iso: trimmed) else {
+                throw AdvocateError("'\(field)' must be a date and time written YYYY-MM-DDTHH:MM, such as 2026-12-07T09:00")
+            }
             return .dateTime(time)
         case .bool:
             switch trimmed.lowercased() {
             case "true", "yes", "y", "1": return .bool(true)
             case "false", "no", "n", "0": return .bool(false)
-            default: throw AdvocateError("'\(field)' must be true or false")
+            default: throw AdvocateError("'\(field)' must be true or false (or yes or no)")
             }
         case .number:
             guard let number = Double(trimmed), number.isFinite else { throw AdvocateError("'\(field)' must be a number") }

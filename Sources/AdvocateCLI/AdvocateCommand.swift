@@ -11,6 +11,7 @@ struct AdvocateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "advocate",
         abstract: "Step victims' cases through court and service workflows, and see what is due before it is missed.",
+        version: "advocate 0.9.0",
         subcommands: [
             WorkflowsCommand.self, CaseCommand.self, AgendaCommand.self, CalendarCommand.self, TickCommand.self, DeadlineCommand.self,
             FormsCommand.self, ExplainCommand.self, GlossaryCommand.self, AnnotateCommand.self, DemoCommand.self, ServeCommand.self, UsersCommand.self,

@@ -183,12 +183,18 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try Output.run {
-                let stored = try options.service().migrate(id, toVersion: to)
+                let service = try options.service()
+                let before = try service.details(id).stored.definitionHash
+                let stored = try service.migrate(id, toVersion: to)
                 if json {
-                    Output.json(["id": stored.id, "workflow": stored.workflowId, "version": stored.workflowVersion, "definition_hash": stored.definitionHash])
+                    Output.json(["id": stored.id, "workflow": stored.workflowId, "version": stored.workflowVersion, "definition_hash": stored.definitionHash, "changed": stored.definitionHash != before])
                     return
                 }
-                print("\(stored.id) now runs on \(stored.workflowId) v\(stored.workflowVersion)")
+                if stored.definitionHash == before {
+                    print("\(stored.id) already runs on \(stored.workflowId) v\(stored.workflowVersion); nothing changed")
+                } else {
+                    print("\(stored.id) now runs on \(stored.workflowId) v\(stored.workflowVersion)")
+                }
             }
         }
     }

@@ -2,6 +2,9 @@ internal import Foundation
 internal import GRDB
 internal import AdvocateCore
 internal import Synchronization
+#if canImport(Glibc)
+    internal import Glibc
+#endif
 
 /// The embedded SQLite store: an append-only journal per case, with projections of each case's
 /// state and of its dated agenda items, indexed for the agenda. WAL mode: readers never block
@@ -30,6 +33,10 @@ public final class CaseStore: Sendable {
         guard FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw StoreError(.missingFolder, "the folder for the store does not exist: \(folder); create it first")
         }
+        // A new store is readable by its owner only, as its key file is; SQLite gives the
+        // journal files it makes beside it the same permissions.
+        let created = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if created >= 0 { Glibc.close(created) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in

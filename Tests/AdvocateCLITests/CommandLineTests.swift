@@ -130,6 +130,9 @@ struct CommandLineTests {
         let opened = try cli.run(["case", "open", "protective-order", "--set", "client.name=Dana Whitfield", "--set", "client.safe_address=PO Box 4471"])
         #expect(opened.status == 0, "\(opened.stderr)")
         #expect(opened.stdout == "C-00001\n")
+        // Only its owner can read the store, as only its owner can read the key file.
+        let permissions = try FileManager.default.attributesOfItem(atPath: cli.store)[.posixPermissions] as? Int
+        #expect(permissions.map { $0 & 0o077 } == 0)
         cli.now = "2026-11-20T10:00"
         #expect(try cli.run(["case", "send", "C-00001", "petition_filed", "--set", "petition.ex_parte_requested=true"]).status == 0)
         let granted = try cli.run(["case", "send", "C-00001", "temporary_order_granted", "--set", "hearing.date=2026-12-03T09:00"])
@@ -169,7 +172,9 @@ struct CommandLineTests {
     @Test("Bad input: one line on stderr, exit 1, store unchanged", arguments: [
         (["case", "show", "C-00042"], "error: no case 'C-00042' in this store; 'advocate case list' shows the cases\n"),
         (["case", "send", "C-00001", "order_renewed"], "error: event 'order_renewed' is not allowed now: court is at 'intake', safety is at 'assessment'\n"),
-        (["case", "send", "C-00001", "petition_filed", "--set", "petition.ex_parte_requested=perhaps"], "error: 'petition.ex_parte_requested' must be true or false\n"),
+        (["case", "send", "C-00001", "petition_filed", "--set", "petition.ex_parte_requested=perhaps"], "error: 'petition.ex_parte_requested' must be true or false (or yes or no)\n"),
+        (["case", "send", "C-00001", "temporary_order_granted", "--set", "hearing.date=2026-12-03"], "error: 'hearing.date' must be a date and time written YYYY-MM-DDTHH:MM, such as 2026-12-07T09:00\n"),
+        (["case", "open", "protective-order", "--set", "client.name=  "], "error: 'client.name' is required to open a protective-order case\n"),
         (["case", "send", "C-00001", "petition_filed", "--set", "petition.ex_parte_requested=true", "--set", "petition.filed=12/01/2026"], "error: 'petition.filed' must be a date written YYYY-MM-DD\n"),
         (["case", "open", "protective-order"], "error: 'client.name' is required to open a protective-order case\n"),
         (["case", "open", "protective-order", "--set", "client.nam=Dana"], "error: workflow 'protective-order' has no field 'client.nam' (did you mean 'client.name'?)\n"),

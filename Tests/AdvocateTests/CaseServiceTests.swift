@@ -59,7 +59,7 @@ struct CaseServiceTests {
     @Test("Refused input changes nothing", arguments: [
         ("C-99999", "petition_filed", ["petition.ex_parte_requested": "true"], "no case 'C-99999' in this store; 'advocate case list' shows the cases"),
         ("C-00001", "final_order_granted", [:], "event 'final_order_granted' is not allowed now: court is at 'intake', safety is at 'assessment'"),
-        ("C-00001", "petition_filed", ["petition.ex_parte_requested": "maybe"], "'petition.ex_parte_requested' must be true or false"),
+        ("C-00001", "petition_filed", ["petition.ex_parte_requested": "maybe"], "'petition.ex_parte_requested' must be true or false (or yes or no)"),
         ("C-00001", "petition_filed", ["petition.ex_parte_requested": "true", "petition.filed": "next tuesday"], "'petition.filed' must be a date written YYYY-MM-DD"),
         ("C-00001", "petition_filled", [:], "unknown event 'petition_filled' (did you mean 'petition_filed'?)"),
         ("C-00001", "petition_filed", ["client.name": "Someone Else"], "event 'petition_filed' does not set 'client.name' (it sets: petition.filed, petition.ex_parte_requested, court.case_number)"),

@@ -28,6 +28,15 @@ public enum Value: Hashable, Sendable {
 
     public var isNull: Bool { if case .null = self { return true } else { return false } }
 
+    /// Null, or text with nothing but spaces: not enough for a field that must be given.
+    public var isBlank: Bool {
+        switch self {
+        case .null: return true
+        case .string(let text): return text.allSatisfy(\.isWhitespace)
+        default: return false
+        }
+    }
+
     /// The type name used in messages.
     public var typeName: String {
         switch self {

@@ -180,7 +180,7 @@ private struct Run {
 
     private mutating func open(_ data: [String: Value]) throws(TransitionError) {
         for (name, value) in data { try validate(field: name, value) }
-        for position in plan.requiredFields where (data[parts.definition.fields[position].name] ?? .null).isNull {
+        for position in plan.requiredFields where (data[parts.definition.fields[position].name] ?? .null).isBlank {
             throw TransitionError(.missingValue, "'\(parts.definition.fields[position].name)' is required to open a \(parts.definition.id) case")
         }
         state.data = data
@@ -248,6 +248,7 @@ private struct Run {
                 if field.required { throw TransitionError(.missingValue, "event '\(name)' needs '\(field.field)'") }
                 continue
             }
+            if field.required, value.isBlank { throw TransitionError(.missingValue, "event '\(name)' needs '\(field.field)'") }
             state.data[field.field] = value
             if eventPlan.movesDates[position] { changedFields.insert(eventPlan.fieldPositions[position]) }
         }
