@@ -23,7 +23,8 @@ public struct Actor: Sendable, Equatable {
 
     /// The name written in the audit log.
     public var name: String {
-        account?.name ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : "\($0) (command line)" } ?? "command line"
+        if account == nil, channel != .cli { return "not signed in" }
+        return account?.name ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : "\($0) (command line)" } ?? "command line"
     }
 
     /// Whether this actor may read and change a case assigned to `advocateId`.
@@ -82,6 +83,11 @@ extension CaseService {
         guard actor.seesAllCases else { throw AdvocateError("only supervisors can read the audit log", kind: .forbidden) }
         do {
             return try store.write { tx in
+                // A filter is written into the log itself, so it must be a case id: a client's name
+                // typed into the box would otherwise stay in an append-only record.
+                if let caseId, try !tx.caseExists(caseId) {
+                    throw AdvocateError("no case with that id; the filter takes a case id such as C-00012", kind: .notFound)
+                }
                 try record(actor, "audit.read", caseId: caseId, in: tx)
                 return try tx.auditLog(caseId: caseId, limit: limit, before: before)
             }
@@ -111,6 +117,10 @@ extension CaseService {
             if let accountName {
                 guard let found = try tx.account(named: accountName)?.account else {
                     throw AdvocateError("no account named '\(accountName)'; 'advocate users list' shows them", kind: .notFound)
+                }
+                // Only an advocate's own case list shows assigned cases: a case given to anyone else is lost from view.
+                guard found.role == .advocate, !found.disabled else {
+                    throw AdvocateError("cases are assigned to active advocates; '\(accountName)' is \(found.disabled ? "disabled" : "a \(found.role.rawValue)")")
                 }
                 accountId = found.id
             }

@@ -187,6 +187,10 @@ extension StoreTransaction {
         return hash
     }
 
+    public func caseExists(_ caseId: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: #"SELECT EXISTS (SELECT 1 FROM "case" WHERE id = ?)"#), arguments: [caseId]) ?? false
+    }
+
     /// Who a case is assigned to (nil: nobody), without loading its state.
     public func caseAdvocate(_ caseId: String) throws -> String? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: #"SELECT advocate_id FROM "case" WHERE id = ?"#), arguments: [caseId]) else {

@@ -148,8 +148,8 @@ public enum Passwords {
     static let decoy = Bcrypt.hash(Tokens.random(), cost: cost)
 }
 
-/// Counts sign-in attempts that have not yet succeeded, per account name (`limit` in `window`
-/// seconds) and per address (ten times that, since offices share one address behind a proxy).
+/// Counts failed sign-in attempts per account name (`limit` in `window` seconds) and per address
+/// (ten times that, since offices share one address behind a proxy).
 /// An attempt is counted before its password is checked, so parallel guesses cannot slip past.
 actor SignInThrottle {
     let limit: Int
@@ -170,9 +170,14 @@ actor SignInThrottle {
         return true
     }
 
-    /// A successful sign-in clears the name's count (not the address's: others share it).
-    func succeeded(name: String) {
+    /// A successful sign-in clears the name's count, and takes back the attempt it added to the
+    /// address's (others share the address, so their failures stay counted).
+    func succeeded(name: String, address: String) {
         attempts["name:" + name.lowercased()] = nil
+        if var times = attempts["address:" + address], !times.isEmpty {
+            times.removeLast()
+            attempts["address:" + address] = times
+        }
     }
 }
 

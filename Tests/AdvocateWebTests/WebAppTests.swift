@@ -72,6 +72,46 @@ struct WebAppTests {
         }
     }
 
+    @Test("sign-ins that succeed do not use up the allowance of an office behind one address")
+    func successfulSignInsAreNotCounted() async throws {
+        // Two failures per name, so twenty per address.
+        try await WebHarness(configuration: WebConfiguration(signInAttempts: 2)).test { browser in
+            for _ in 0..<25 {
+                #expect(try await browser.signIn("maria").status == .seeOther)
+                try await browser.get("/agenda")
+                try await browser.post("/logout")
+            }
+        }
+    }
+
+    @Test("refusals are recorded and bounded: another's case, a case given to a non-advocate, a name as an audit filter, a huge form")
+    func refusals() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.signIn("jo")
+            #expect(try await browser.get("/cases/\(harness.mariasCase)").status == .forbidden)
+            try await browser.get("/agenda")
+            try await browser.post("/logout")
+
+            try await browser.signIn("sam")
+            try await browser.get("/cases/\(harness.mariasCase)")
+            let assigned = try await browser.post("/cases/\(harness.mariasCase)/assign", [("advocate", "ada")])
+            #expect(assigned.status == .unprocessableContent, "\(assigned.body.prefix(400))")
+            let filtered = try await browser.get("/audit?case=Lena%20Invented")
+            #expect(filtered.status == .notFound, "\(filtered.body.prefix(400))")
+            let audit = try await browser.get("/audit")
+            #expect(!audit.body.contains("Lena"))
+            #expect(!audit.body.contains(#"<a href="/cases/"></a>"#))
+            try await browser.get("/cases")
+            let huge = try await browser.post("/cases/new/protective-order", [("client.name", String(repeating: "x", count: 300_000))])
+            #expect(huge.status == .contentTooLarge)
+        }
+        let log = try harness.service.auditLog(.commandLine, limit: 500)
+        #expect(log.contains { $0.action == "access.refused" && $0.accountName == "jo" && $0.caseId == harness.mariasCase })
+        #expect(try harness.service.store.read { try $0.caseAdvocate(harness.mariasCase) } != nil)
+        #expect(!log.contains { $0.detail.contains("Lena") })
+    }
+
     @Test("an unknown name gets the same answer as a wrong password")
     func unknownNames() async throws {
         try await WebHarness().test { browser in

@@ -37,7 +37,25 @@ struct SessionMiddleware: RouterMiddleware {
             }
             return try app.pages.errorPage(.unauthorized, message: UIText.for(.en)["sign_in_first"], context: context)
         }
-        return try await next(request, context)
+        do {
+            return try await next(request, context)
+        } catch let error as AdvocateError where error.kind == .forbidden {
+            // A supervisor should see who tried to reach what is not theirs. The path names the
+            // case; the query is left out (it may hold what someone typed).
+            if let session = context.session {
+                try? app.service.record(
+                    session.actor, "access.refused", caseId: SessionMiddleware.caseId(in: request.uri.path),
+                    detail: "\(request.method.rawValue) \(request.uri.path)")
+            }
+            throw error
+        }
+    }
+
+    /// The case a path is about (`/cases/C-00012/…`, `/api/cases/C-00012`), if any.
+    static func caseId(in path: String) -> String? {
+        let parts = path.split(separator: "/")
+        guard let index = parts.firstIndex(of: "cases"), index + 1 < parts.count, parts[index + 1].hasPrefix("C-") else { return nil }
+        return String(parts[index + 1])
     }
 }
 
@@ -69,7 +87,13 @@ struct CSRFMiddleware: RouterMiddleware {
         guard request.method != .get, request.method != .head else { return try await next(request, context) }
         var request = request
         var context = context
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: context.maxUploadSize)
+        } catch {
+            // Collecting stops at the limit; short of a dropped connection, that is why it failed.
+            throw HTTPError(.contentTooLarge, message: UIText.for(context.language)["too_large"])
+        }
         if request.headers[.contentType]?.hasPrefix("application/x-www-form-urlencoded") == true {
             context.form = FormFields(urlEncoded: Substring(String(buffer: body)))
         }

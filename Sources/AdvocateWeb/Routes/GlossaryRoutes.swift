@@ -166,10 +166,13 @@ struct AuditRoutes {
             let before = request.uri.queryParameters["before"].flatMap { Int(String($0)) }
             let records = try app.service.auditLog(session.actor, caseId: caseId, limit: 100, before: before)
             let rows = records.map { record in
-                [
+                var row: [String: Any] = [
                     "sequence": record.sequence, "at": record.at, "who": record.accountName, "channel": record.channel, "action": record.action,
-                    "caseId": record.caseId ?? "", "detail": record.detail,
-                ] as [String: Any]
+                    "detail": record.detail,
+                ]
+                // Only a row about a case links to one.
+                if let caseId = record.caseId { row["rowCase"] = caseId }
+                return row
             }
             let next = records.count == 100 ? records.last.map { "/audit?before=\($0.sequence)" + (caseId.map { "&case=\($0)" } ?? "") } : nil
             return try app.pages.render(
@@ -178,10 +181,11 @@ struct AuditRoutes {
         }
         router.get("/audit.csv") { request, context in
             guard let session = context.session else { throw HTTPError(.unauthorized) }
+            let caseId = request.uri.queryParameters["case"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
             var csv = "sequence,at,account,channel,action,case,detail\n"
             var before: Int?
             repeat {
-                let records = try app.service.auditLog(session.actor, limit: 5000, before: before)
+                let records = try app.service.auditLog(session.actor, caseId: caseId, limit: 5000, before: before)
                 for r in records {
                     csv += [String(r.sequence), r.at, r.accountName, r.channel, r.action, r.caseId ?? "", r.detail].map(AuditRoutes.csvField).joined(separator: ",") + "\n"
                 }

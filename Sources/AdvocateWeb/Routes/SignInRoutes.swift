@@ -46,7 +46,7 @@ struct SignInRoutes {
             try app.service.record(Actor(account: nil, channel: .web), "sign-in.failed", detail: "from \(context.remoteAddress)")
             return try signInPage(context: context, status: .unauthorized, error: text["sign_in_failed"], name: name)
         }
-        await app.throttle.succeeded(name: name)
+        await app.throttle.succeeded(name: name, address: context.remoteAddress)
         try app.service.record(Actor(account: account, channel: .web), "sign-in")
         var response = Response.redirect(to: account.role == .admin ? "/workflows" : "/agenda", type: .normal)
         response.setCookie(app.sessionCookie(token))
