@@ -253,6 +253,23 @@ struct WebAppTests {
         #expect(try harness.service.history(harness.mariasCase).count == 1)
     }
 
+    @Test("an event or a step sent from a page that is out of date says why at the top")
+    func stalePages() async throws {
+        let harness = try WebHarness()
+        try await harness.test { browser in
+            try await browser.signIn("maria")
+            try await browser.get("/cases/\(harness.mariasCase)")
+            #expect(try await browser.post("/cases/\(harness.mariasCase)/events/safety_plan_made").status == .seeOther)
+            // The same form again, as a second click would send it.
+            let twice = try await browser.post("/cases/\(harness.mariasCase)/events/safety_plan_made")
+            #expect(twice.status == .unprocessableContent)
+            #expect(twice.body.contains(#"role="alert"><p>event &#39;safety_plan_made&#39; is not allowed now"#))
+            let done = try await browser.post("/cases/\(harness.mariasCase)/steps/no_such_step/done")
+            #expect(done.status == .unprocessableContent)
+            #expect(done.body.contains("That step is no longer open"))
+        }
+    }
+
     @Test("opening a case checks each field and assigns the case to the advocate")
     func openingACase() async throws {
         let harness = try WebHarness()

@@ -188,6 +188,14 @@ struct CaseRoutes {
             details: view.details, documents: view.documents, history: view.history, session: session, app: app, language: context.language, text: text,
             today: today ?? app.service.today())
         var data = page.data(eventErrors: eventErrors)
+        var message = message
+        // An event sent from a page that was out of date (sent twice, or the case moved on) has
+        // no form here to show its error beside: say it at the top.
+        if let eventErrors, let error = eventErrors.errors["_"],
+            !(data["events"] as? [[String: Any]] ?? []).contains(where: { $0["name"] as? String == eventErrors.event })
+        {
+            message = error
+        }
         data["message"] = message ?? ""
         data["hasMessage"] = message != nil
         // Just made on the documents page: say so, with its link, where the eye lands.
@@ -222,7 +230,12 @@ struct CaseRoutes {
         let session = try signedIn(context)
         let id = try context.parameters.require("id")
         let key = try context.parameters.require("key")
-        _ = try app.service.complete(id, step: key.removingPercentEncoding ?? key, actor: session.actor)
+        let result = Result { () throws(AdvocateError) in try app.service.complete(id, step: key.removingPercentEncoding ?? key, actor: session.actor) }
+        if case .failure(let error) = result {
+            guard error.kind == .invalid else { throw error }
+            // Done already (clicked twice, or by someone else): the page as it is now says so.
+            return try show(context: context, message: UIText.for(context.language)["step_not_open"], status: .unprocessableContent)
+        }
         return Response.redirect(to: "/cases/\(id)#steps", type: .normal)
     }
 
