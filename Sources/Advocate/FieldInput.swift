@@ -13,13 +13,15 @@ public enum FieldInput {
             guard values.contains(trimmed) else { throw AdvocateError("'\(field)' must be one of: \(values.joined(separator: ", "))") }
             return .string(trimmed)
         case .date:
-            guard let date = CivilDate(iso: trimmed) else { throw AdvocateError("'\(field)' must be a date written YYYY-MM-DD") }
+            guard let date = CivilDate(iso: trimmed) else { throw dateProblem(trimmed, field: field, "a date written YYYY-MM-DD") }
+            try checkYear(date, field: field)
             return .date(date)
         case .dateTime:
             // A date alone would be midnight, which is never the time of a hearing: ask for the time.
             guard trimmed.utf8.count > 10, let time = LocalDateTime(iso: trimmed) else {
-                throw AdvocateError("'\(field)' must be a date and time written YYYY-MM-DDTHH:MM, such as 2026-12-07T09:00")
+                throw dateProblem(trimmed, field: field, "a date and time written YYYY-MM-DDTHH:MM, such as 2026-12-07T09:00")
             }
+            try checkYear(time.date, field: field)
             return .dateTime(time)
         case .bool:
             switch trimmed.lowercased() {
@@ -28,7 +30,10 @@ public enum FieldInput {
             default: throw AdvocateError("'\(field)' must be true or false (or yes or no)")
             }
         case .number:
-            guard let number = Double(trimmed), number.isFinite else { throw AdvocateError("'\(field)' must be a number") }
+            // Plain decimals only: Double() would also take hex (0x10), "inf" and 1e308.
+            guard isPlainDecimal(trimmed), let number = Double(trimmed), abs(number) < 1e12 else {
+                throw AdvocateError("'\(field)' must be a number written with digits, such as 3 or 2.5")
+            }
             return .number(number)
         case .money:
             guard let cents = Value.parseMoney(trimmed) else { throw AdvocateError("'\(field)' must be an amount of money such as 1250.00") }
@@ -71,7 +76,10 @@ public enum FieldInput {
         case .bool:
             if isBoolean(json), let flag = json as? Bool { return .bool(flag) }
         case .number:
-            if let number = json as? NSNumber, !isBoolean(json) { return .number(number.doubleValue) }
+            if let number = json as? NSNumber, !isBoolean(json) {
+                guard number.doubleValue.isFinite, abs(number.doubleValue) < 1e12 else { throw AdvocateError("'\(field)' is too large a number") }
+                return .number(number.doubleValue)
+            }
         case .money:
             if let number = json as? NSNumber, !isBoolean(json) {
                 // Beyond any real amount, and beyond what cents in an Int64 can hold.
@@ -83,6 +91,41 @@ public enum FieldInput {
         }
         if let text = json as? String { return try parse(text, as: type, field: field) }
         throw AdvocateError("'\(field)' must be a \(type)")
+    }
+}
+
+extension FieldInput {
+    /// Why a date was refused: its shape, or (written the right way) a day that does not exist.
+    static func dateProblem(_ text: String, field: String, _ expected: String) -> AdvocateError {
+        let shaped = text.utf8.count >= 10 && text.utf8.enumerated().allSatisfy { index, byte in
+            index >= 10 || ((index == 4 || index == 7) ? byte == UInt8(ascii: "-") : (byte >= 48 && byte <= 57))
+        }
+        if shaped, CivilDate(iso: text.prefix(10)) == nil {
+            return AdvocateError("'\(field)' is not a day on the calendar (check the month and the day)")
+        }
+        return AdvocateError("'\(field)' must be \(expected)")
+    }
+
+    /// Years a case can be about; anything else is a typo (0026, 20026).
+    static let years = 1900...2199
+
+    static func checkYear(_ date: CivilDate, field: String) throws(AdvocateError) {
+        guard years.contains(date.parts.year) else {
+            throw AdvocateError("'\(field)' must be a date between \(years.lowerBound) and \(years.upperBound)")
+        }
+    }
+
+    static func isPlainDecimal(_ text: String) -> Bool {
+        var digits = 0, dots = 0
+        for (index, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "-") where index == 0: continue
+            case UInt8(ascii: "."): dots += 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+            default: return false
+            }
+        }
+        return digits > 0 && dots <= 1
     }
 }
 

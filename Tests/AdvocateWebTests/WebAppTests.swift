@@ -396,6 +396,21 @@ struct WebAppTests {
         #expect(try harness.service.auditLog(.commandLine, caseId: harness.mariasCase).contains { $0.action == "document.read" && $0.accountName == "maria" })
     }
 
+    @Test("the glossary finds a term typed in either language, and shows it in the page's")
+    func glossaryAcrossLanguages() async throws {
+        try await WebHarness().test { browser in
+            try await browser.signIn("maria")
+            let english = try await browser.get("/glossary?q=aplazamiento")
+            #expect(english.body.contains(">continuance</a>: When a judge moves"))
+            try await browser.get("/agenda")
+            try await browser.post("/logout")
+            try await browser.signIn("jo")
+            let spanish = try await browser.get("/glossary?q=continuance")
+            #expect(spanish.body.contains(">aplazamiento</a>: Cuando el juez"))
+            #expect(!spanish.body.contains("<p></p>"))
+        }
+    }
+
     @Test("glossary suggestions come back as JSON as the advocate types")
     func glossaryCompletion() async throws {
         try await WebHarness().test { browser in

@@ -140,7 +140,7 @@ struct CasePage {
 
     private func describe(_ input: CaseInput) -> String {
         switch input {
-        case .open(let data): return text["history_opened"] + " (\(data.count))"
+        case .open(let data): return text["history_opened"] + " · \(data.count) " + text[data.count == 1 ? "history_detail" : "history_details"]
         case .event(let name, let payload):
             let title = words.title(ofEvent: name)
             let fields = payload.keys.sorted().map { words.label(ofField: $0) }

@@ -13,7 +13,7 @@ enum FieldForm {
     {
         let id = controlId(field, form: form)
         var control: [String: Any] = [
-            "id": id, "name": field.name, "label": words.label(ofField: field.name), "help": words.help(ofField: field.name), "required": required, "value": value ?? "",
+            "id": id, "name": field.name, "label": words.label(ofField: field.name), "help": words.help(ofField: field.name), "hasHelp": !words.help(ofField: field.name).isEmpty, "required": required, "value": value ?? "",
             "hasError": error != nil, "error": error ?? "", "personal": field.personal, "safeAddress": field.safeAddress,
         ]
         switch field.kind {
@@ -25,8 +25,10 @@ enum FieldForm {
             }
         case .bool:
             control["select"] = true
-            control["options"] = [["value": "", "label": "", "selected": (value ?? "").isEmpty], ["value": "yes", "label": text["yes"], "selected": value == "yes"],
-                ["value": "no", "label": text["no"], "selected": value == "no"]]
+            // The template gives an optional field its empty choice; a required one gets it here,
+            // so that nothing is chosen for the person.
+            let empty: [[String: Any]] = required ? [["value": "", "label": "", "selected": (value ?? "").isEmpty]] : []
+            control["options"] = empty + [["value": "yes", "label": text["yes"], "selected": value == "yes"], ["value": "no", "label": text["no"], "selected": value == "no"]]
         case .date: control["inputType"] = "date"
         case .datetime: control["inputType"] = "datetime-local"
         case .number, .money:

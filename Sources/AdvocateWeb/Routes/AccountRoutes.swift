@@ -49,7 +49,9 @@ struct AccountRoutes {
         var data = AccountRoutes.fieldErrors(
             [("name", "account_name"), ("role", "role"), ("language", "page_language"), ("password", "password"), ("again", "password_again")], errors, text: text)
         data["rows"] = rows
-        data["message"] = done.flatMap { AccountRoutes.doneMessages[$0] }.map { text[$0] } ?? ""
+        let message = done.flatMap { AccountRoutes.doneMessages[$0] }.map { text[$0] }
+        data["message"] = message ?? ""
+        data["hasMessage"] = message != nil
         data["name"] = values["name"] ?? ""
         data["roles"] = AccountRole.allCases.map { ["value": $0.rawValue, "label": text["role_" + $0.rawValue], "selected": $0.rawValue == chosenRole] }
         data["languages"] = UILanguage.allCases.map { ["value": $0.rawValue, "label": text["language_" + $0.rawValue], "selected": $0.rawValue == chosenLanguage] }

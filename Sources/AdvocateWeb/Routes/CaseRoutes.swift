@@ -72,7 +72,7 @@ struct CaseRoutes {
         return try app.pages.render(
             "cases", title: text["cases"],
             data: [
-                "rows": rows, "total": total, "hasRows": !rows.isEmpty, "pages": pages, "hasPages": !pages.isEmpty,
+                "rows": rows, "total": total, "found": text[total == 1 ? "case_found" : "cases_found"], "hasRows": !rows.isEmpty, "pages": pages, "hasPages": !pages.isEmpty,
                 "workflows": app.service.workspace.latestWorkflows.map {
                     ["id": $0.definition.id, "title": app.service.workspace.words(for: $0.definition, language: context.language.rawValue).title, "selected": $0.definition.id == workflow]
                 },

@@ -36,22 +36,33 @@ struct GlossaryRoutes {
         var results: [[String: Any]] = []
         var note = ""
         if !query.trimmingCharacters(in: .whitespaces).isEmpty {
-            switch glossary.lookup(query, language: language) {
-            case .found(let entry): results.append(row(entry, language))
-            case .corrected(let entry, _):
-                results.append(row(entry, language))
-                note = text["showing_correction"]
-            case .suggestions, .notFound: break
+            // A term may be typed in either language (the hint says so); results are shown in the page's.
+            let languages: [Glossary.Language] = language == .es ? [.es, .en] : [.en, .es]
+            func add(_ entry: GlossaryEntry) {
+                if !results.contains(where: { ($0["slug"] as? String) == GlossaryRoutes.slug(entry) }) { results.append(row(entry, language)) }
             }
-            for hit in glossary.search(query, language: language, limit: 20) where !results.contains(where: { ($0["slug"] as? String) == GlossaryRoutes.slug(hit.entry) }) {
-                results.append(row(hit.entry, language))
+            var corrected: GlossaryEntry?
+            for each in languages {
+                switch glossary.lookup(query, language: each) {
+                case .found(let entry): add(entry)
+                case .corrected(let entry, _): corrected = corrected ?? entry
+                case .suggestions, .notFound: break
+                }
+            }
+            // A spelling correction only when the words as typed match nothing in either language.
+            if results.isEmpty, let corrected {
+                add(corrected)
+                note = text["showing_correction"]
+            }
+            for each in languages {
+                for hit in glossary.search(query, language: each, limit: 20) { add(hit.entry) }
             }
         }
         let all = glossary.entries.sorted { $0.term(in: language).lowercased() < $1.term(in: language).lowercased() }.map { row($0, language) }
         return try app.pages.render(
             "glossary", title: text["glossary"],
             data: [
-                "query": query, "results": results, "hasQuery": !query.isEmpty, "hasResults": !results.isEmpty, "note": note, "all": all,
+                "query": query, "results": results, "hasQuery": !query.isEmpty, "hasResults": !results.isEmpty, "note": note, "hasNote": !note.isEmpty, "all": all,
                 "resultCount": results.count,
             ], context: context, current: "glossary")
     }
