@@ -371,6 +371,8 @@ struct WebAppTests {
             #expect(page.body.contains(#"<html lang="es">"#))
             #expect(page.body.contains("Cerrar sesión"))
             #expect(page.body.contains("Atrasado"))
+            // The other language is one click away, on every page.
+            #expect(page.body.contains(#"<button type="submit" class="link-button" lang="en">English</button>"#))
             // Who does each step, and why its date falls where it does, are Spanish too.
             for body in [page.body, try await browser.get("/cases/\(harness.josCase)").body] {
                 #expect(body.contains("después del 20"))
@@ -378,6 +380,9 @@ struct WebAppTests {
                 #expect(!body.contains(" after 20"))
                 #expect(!body.contains(" · advocate"))
             }
+            let switched = try await browser.post("/account/language", [("language", "en"), ("back", "/agenda")])
+            #expect(switched.location == "/agenda")
+            #expect(try await browser.get("/agenda").body.contains(#"<html lang="en">"#))
         }
     }
 

@@ -72,6 +72,9 @@ struct Pages: Sendable {
             layout["hasNav"] = true
             layout["user"] = ["name": session.account.name, "role": text["role_" + role.rawValue]]
             layout["csrf"] = session.csrfToken
+            // The other language, named in itself, one click away; back to the same section after.
+            let other: UILanguage = context.language == .es ? .en : .es
+            layout["otherLanguage"] = ["code": other.rawValue, "name": other == .es ? "Español" : "English", "back": nav.first { $0["current"] as? Bool == true }?["href"] ?? "/"]
         }
         guard let page = library.render(layout, withTemplate: "layout") else { throw WebSetupError("the layout template is missing") }
         return ByteBuffer(string: page)
