@@ -371,6 +371,10 @@ struct WebAppTests {
             #expect(page.body.contains(#"<html lang="es">"#))
             #expect(page.body.contains("Cerrar sesión"))
             #expect(page.body.contains("Atrasado"))
+            // Stages are named in Spanish and grouped by workflow, not listed by their ids.
+            let cases = try await browser.get("/cases")
+            #expect(cases.body.contains("<optgroup label="))
+            #expect(!cases.body.contains(#">awaiting_service<"#))
             // The other language is one click away, on every page.
             #expect(page.body.contains(#"<button type="submit" class="link-button" lang="en">English</button>"#))
             // Who does each step, and why its date falls where it does, are Spanish too.

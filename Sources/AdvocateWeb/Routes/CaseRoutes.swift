@@ -59,7 +59,18 @@ struct CaseRoutes {
                 "overdue": (summary.nextDueDay ?? Int.max) < today.dayNumber,
             ]
         }
-        let allStates = Set(app.service.workspace.latestWorkflows.flatMap { $0.definition.tracks.flatMap { $0.states.map(\.name) } }).sorted()
+        // Stages by workflow, in the page's words: state names are ids, and two workflows may share one.
+        let stateGroups: [[String: Any]] = app.service.workspace.latestWorkflows.map { loaded in
+            let words = app.service.workspace.words(for: loaded.definition, language: context.language.rawValue)
+            var seen: Set<String> = []
+            var options: [[String: Any]] = []
+            for track in loaded.definition.tracks {
+                for node in track.states where seen.insert(node.name).inserted {
+                    options.append(["name": node.name, "label": words.title(ofState: node, in: track), "selected": node.name == state])
+                }
+            }
+            return ["title": words.title, "states": options]
+        }
         var pages: [[String: Any]] = []
         let pageCount = max(1, (total + pageSize - 1) / pageSize)
         if pageCount > 1 {
@@ -76,7 +87,7 @@ struct CaseRoutes {
                 "workflows": app.service.workspace.latestWorkflows.map {
                     ["id": $0.definition.id, "title": app.service.workspace.words(for: $0.definition, language: context.language.rawValue).title, "selected": $0.definition.id == workflow]
                 },
-                "states": allStates.map { ["name": $0, "selected": $0 == state] },
+                "stateGroups": stateGroups,
                 "showAdvocates": session.account.role == .supervisor,
                 "advocates": accounts.filter { $0.role == .advocate }.map { ["id": $0.id, "name": $0.name, "selected": $0.id == advocate] },
                 "due": ["overdue", "today", "week", "month"].map { ["value": $0, "label": text["due_" + $0], "selected": $0 == due] },
