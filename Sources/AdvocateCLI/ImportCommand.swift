@@ -48,7 +48,7 @@ extension CaseCommand {
                 let opened: [String]
                 do {
                     opened = try service.importBatch(items)
-                } catch let problem as AdvocateError where problem.item != nil {
+                } catch let problem as AdvocateError where problem.item.map(objects.indices.contains) == true {
                     // The service names the item; a person wants the line, and the reason without the item number.
                     let reason = problem.description.drop { $0 != ":" }.dropFirst(2)
                     throw refusal(line: objects[problem.item!].line, column: 1, String(reason))
@@ -67,10 +67,17 @@ extension CaseCommand {
             AdvocateError(message, diagnostics: [Diagnostic(file: file, line: line, column: column, message: message)])
         }
 
-        /// Where `"key"` first appears in a line, counted in characters from 1.
+        /// Where `"key":` first appears in a line, counted in characters from 1 (a value that
+        /// happens to read `"key"` is not followed by a colon).
         func column(of key: String, in line: Substring) -> Int {
-            guard let found = line.range(of: "\"" + key + "\"") else { return 1 }
-            return line.distance(from: line.startIndex, to: found.lowerBound) + 1
+            var rest = line[...]
+            while let found = rest.range(of: "\"" + key + "\"") {
+                if rest[found.upperBound...].drop(while: { $0 == " " }).first == ":" {
+                    return line.distance(from: line.startIndex, to: found.lowerBound) + 1
+                }
+                rest = rest[found.upperBound...]
+            }
+            return 1
         }
 
         /// A problem with one key of a line (nil: with the line as a whole).
@@ -87,8 +94,11 @@ extension CaseCommand {
             // What the line does decides which keys it may have; a misspelt key is refused, not dropped.
             let kind = ["open", "event", "done"].first { object[$0] != nil }
             guard let kind else {
-                let near = object.keys.sorted().first.map { suggestion($0, ["open", "event", "done"]) } ?? ""
-                throw LineProblem(key: object.keys.sorted().first, message: "each line needs \"open\", or \"case\" with \"event\" or \"done\"\(near)")
+                // The key at fault is one no line may have (a misspelt "event"), not "case" or "at".
+                let known: Set<String> = ["open", "ref", "set", "at", "case", "event", "done"]
+                let stray = object.keys.sorted().first { !known.contains($0) }
+                let near = stray.map { suggestion($0, ["open", "event", "done"]) } ?? ""
+                throw LineProblem(key: stray, message: "each line needs \"open\", or \"case\" with \"event\" or \"done\"\(near)")
             }
             let allowed = Import.keys[kind]!
             for key in object.keys.sorted() where !allowed.contains(key) {
@@ -127,7 +137,8 @@ extension CaseCommand {
             guard let caseId = object["case"] as? String else { throw LineProblem(key: nil, message: "a line with \"\(kind)\" needs \"case\": the case id, or a \"ref\" opened earlier in the file") }
             guard let workflow = workflowOf[caseId] else { throw LineProblem(key: "case", message: "no case '\(caseId)' in this store or earlier in the file") }
             if let event = object["event"] as? String { return .event(caseId: caseId, name: event, payload: try values(workflow), at: at) }
-            return .done(caseId: caseId, step: object["done"] as! String, at: at)
+            guard let step = object["done"] as? String else { throw LineProblem(key: "done", message: "'done' must be text") }
+            return .done(caseId: caseId, step: step, at: at)
         }
     }
 }

@@ -93,6 +93,7 @@ struct CommandLineTests {
             (#"{"open": "protective-order", "set": {"client.nam": "Noor Imagined"}}"#, ":3:38: error: workflow 'protective-order' has no field 'client.nam' (did you mean 'client.name'?)"),
             (#"{"case": "C-00001", "event": "petition_filed", "at": "tomorrow"}"#, ":3:48: error: 'at' must be a local time written YYYY-MM-DDTHH:MM"),
             (#"{"case": "C-00001", "event": "order_renewed", "set": {}}"#, ":3:1: error: event 'order_renewed' is not allowed now"),
+            (#"{"case": "C-00001", "evnt": "petition_filed"}"#, ":3:21: error: each line needs \"open\", or \"case\" with \"event\" or \"done\" (did you mean 'event'?)"),
         ]
         for (line, expected) in cases {
             let file = folder + "/refused.jsonl"

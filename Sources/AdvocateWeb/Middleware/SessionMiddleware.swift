@@ -45,7 +45,7 @@ struct SessionMiddleware: RouterMiddleware {
             if let session = context.session {
                 try? app.service.record(
                     session.actor, "access.refused", caseId: SessionMiddleware.caseId(in: request.uri.path),
-                    detail: "\(request.method.rawValue) \(request.uri.path)")
+                    detail: "\(request.method.rawValue) \(request.uri.path.prefix(200))")
             }
             throw error
         }

@@ -60,13 +60,17 @@ struct CaseRoutes {
             ]
         }
         // Stages by workflow, in the page's words: state names are ids, and two workflows may share one.
+        var stageMarked = false
         let stateGroups: [[String: Any]] = app.service.workspace.latestWorkflows.map { loaded in
             let words = app.service.workspace.words(for: loaded.definition, language: context.language.rawValue)
             var seen: Set<String> = []
             var options: [[String: Any]] = []
+            // Several workflows may have a stage of this id; the filter matches them all, so mark one.
             for track in loaded.definition.tracks {
                 for node in track.states where seen.insert(node.name).inserted {
-                    options.append(["name": node.name, "label": words.title(ofState: node, in: track), "selected": node.name == state])
+                    let selected = node.name == state && !stageMarked
+                    if selected { stageMarked = true }
+                    options.append(["name": node.name, "label": words.title(ofState: node, in: track), "selected": selected])
                 }
             }
             return ["title": words.title, "states": options]
@@ -241,9 +245,12 @@ struct CaseRoutes {
         let session = try signedIn(context)
         let id = try context.parameters.require("id")
         let key = try context.parameters.require("key")
-        let result = Result { () throws(AdvocateError) in try app.service.complete(id, step: key.removingPercentEncoding ?? key, actor: session.actor) }
+        let step = key.removingPercentEncoding ?? key
+        let result = Result { () throws(AdvocateError) in try app.service.complete(id, step: step, actor: session.actor) }
         if case .failure(let error) = result {
-            guard error.kind == .invalid else { throw error }
+            // Only a step that is no longer open gets the plain message; any other refusal is an error.
+            let open = try app.service.details(id, actor: session.actor).stored.state.items.contains { $0.key == step }
+            guard error.kind == .invalid, !open else { throw error }
             // Done already (clicked twice, or by someone else): the page as it is now says so.
             return try show(context: context, message: UIText.for(context.language)["step_not_open"], status: .unprocessableContent)
         }
