@@ -66,8 +66,7 @@ public struct WorkflowDefinition: Sendable {
             var read: Set<String> = []
             for state in track.states {
                 var expressions = state.timers.map(\.at) + state.steps.compactMap { steps[$0]?.due }
-                let effects = state.onEnter + state.transitions.values.flatMap { $0.flatMap(\.effects) } + state.timers.flatMap(\.effects)
-                for effect in effects {
+                for effect in state.allEffects {
                     switch effect {
                     case .schedule(let id): if let due = steps[id]?.due { expressions.append(due) }
                     case .remind(let id): if let at = reminders[id]?.at { expressions.append(at) }
@@ -212,6 +211,11 @@ public struct StateDefinition: Sendable {
         self.transitions = transitions
         self.timers = timers
     }
+
+    /// Every effect the state can perform: on entering it, on its transitions and on its timers.
+    var allEffects: [EffectDefinition] {
+        onEnter + transitions.values.flatMap { $0.flatMap(\.effects) } + timers.flatMap(\.effects)
+    }
 }
 
 public struct TransitionDefinition: Sendable {
@@ -313,8 +317,7 @@ extension WorkflowDefinition {
         var names: [String] = []
         for track in tracks {
             for state in track.states {
-                let effects = state.onEnter + state.transitions.values.flatMap { $0.flatMap(\.effects) } + state.timers.flatMap(\.effects)
-                for case .refer(_, let to, _) in effects where !names.contains(to) { names.append(to) }
+                for case .refer(_, let to, _) in state.allEffects where !names.contains(to) { names.append(to) }
             }
         }
         return names

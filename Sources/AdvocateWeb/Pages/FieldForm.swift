@@ -96,11 +96,16 @@ enum Dates {
     /// "Thursday, December 3, 2026" or "jueves, 3 de diciembre de 2026".
     static func long(_ date: CivilDate, language: UILanguage) -> String {
         let (year, month, day) = date.parts
-        let weekday = (date.dayNumber % 7 + 7 + 3) % 7  // 1970-01-01 was a Thursday (index 3 from Monday).
         switch language {
-        case .en: return "\(weekdaysEnglish[weekday]), \(monthsEnglish[month - 1]) \(day), \(year)"
-        case .es: return "\(weekdaysSpanish[weekday]), \(day) de \(monthsSpanish[month - 1]) de \(year)"
+        case .en: return "\(weekday(date, language: language)), \(monthsEnglish[month - 1]) \(day), \(year)"
+        case .es: return "\(weekday(date, language: language)), \(day) de \(monthsSpanish[month - 1]) de \(year)"
         }
+    }
+
+    /// "Thursday" or "jueves".
+    static func weekday(_ date: CivilDate, language: UILanguage) -> String {
+        // Weekday counts from Sunday; the names here count from Monday.
+        (language == .es ? weekdaysSpanish : weekdaysEnglish)[(date.weekday.rawValue + 6) % 7]
     }
 
     /// "Thursday, December 3, 2026, 09:00".

@@ -19,9 +19,9 @@ enum ReasonWords {
         case .notCounted(let days):
             return "no se contaron: " + days.map { "\($0.date.iso) (\(spanish($0.why)))" }.joined(separator: ", ")
         case .moved(let days, let direction, let end):
-            let skipped = days.map { "el \(weekday($0.date)) \($0.date.iso) es \(spanish($0.why))" }
+            let skipped = days.map { "el \(Dates.weekday($0.date, language: .es)) \($0.date.iso) es \(spanish($0.why))" }
             let moved = direction == .forward ? "el plazo pasa al" : "el plazo se adelanta al"
-            return skipped.joined(separator: "; ") + "; \(moved) \(weekday(end)) \(end.iso)"
+            return skipped.joined(separator: "; ") + "; \(moved) \(Dates.weekday(end, language: .es)) \(end.iso)"
         case .noAnswer(let period):
             return "\(spanish(period)) después de la remisión, sin respuesta"
         }
@@ -47,11 +47,6 @@ enum ReasonWords {
         case .closure(let name): return "cierre del tribunal (\(name))"
         case .holiday(let name, let observed): return "día feriado (\(name)\(observed ? ", día observado" : ""))"
         }
-    }
-
-    private static func weekday(_ date: CivilDate) -> String {
-        // Weekday counts from Sunday; the Spanish names in Dates count from Monday.
-        Dates.weekdaysSpanish[(date.weekday.rawValue + 6) % 7]
     }
 
     /// Who does a step: the workflows say `advocate` or `client`, and court dates `client and advocate`.

@@ -248,11 +248,14 @@ struct CaseRoutes {
         let step = key.removingPercentEncoding ?? key
         let result = Result { () throws(AdvocateError) in try app.service.complete(id, step: step, actor: session.actor) }
         if case .failure(let error) = result {
+            guard error.kind == .invalid else { throw error }
+            // One read, audited once, both to tell why and to show the page.
+            let view = try app.service.view(id, actor: session.actor)
             // Only a step that is no longer open gets the plain message; any other refusal is an error.
-            let open = try app.service.details(id, actor: session.actor).stored.state.items.contains { $0.key == step }
-            guard error.kind == .invalid, !open else { throw error }
+            guard !view.details.stored.state.items.contains(where: { $0.key == step }) else { throw error }
             // Done already (clicked twice, or by someone else): the page as it is now says so.
-            return try show(context: context, message: UIText.for(context.language)["step_not_open"], status: .unprocessableContent)
+            let text = UIText.for(context.language)
+            return Pages.response(try render(view, session: session, context: context, text: text, message: text["step_not_open"]), status: .unprocessableContent)
         }
         return Response.redirect(to: "/cases/\(id)#steps", type: .normal)
     }
