@@ -56,6 +56,40 @@ struct CaseServiceTests {
         #expect(hearingDay.first?.row.kind == "court-date")
     }
 
+    @Test func aContinuedHearingAsksForNothingAlreadyDoneAndKeepsWatchingTheTemporaryOrder() throws {
+        let (service, clock, _) = try TestSupport.service(at: start)
+        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
+        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
+        _ = try service.send(id, event: "temporary_order_granted", fields: ["hearing.date": "2026-12-03T09:00", "temporary_order.expires": "2026-12-03"])
+        clock.advance(days: 2)
+        let served = try service.send(id, event: "respondent_served", fields: [:])
+        let endsSoon = "The temporary order ends soon. If the hearing has moved, ask the court to extend it."
+        // Service moves the case on; the order still ends on its own date, so its reminder stays.
+        #expect(served.state.items.contains { $0.key == "file_proof_of_service" })
+        #expect(served.state.items.first { $0.title == endsSoon }?.due?.date == TestSupport.date("2026-12-01"))
+        _ = try service.complete(id, step: "file_proof_of_service")
+        clock.advance(days: 12)
+        _ = try service.tick()
+        #expect(try service.details(id).stored.state.tracks["court"] == "full_hearing")
+        let continued = try service.send(id, event: "hearing_continued", fields: ["hearing.date": "2027-01-07T09:00", "temporary_order.expires": "2027-01-07"])
+        #expect(continued.state.tracks["court"] == "served")
+        // Proof of service was filed once; the new hearing brings new preparation and a new end for the order.
+        #expect(!continued.state.items.contains { $0.key == "file_proof_of_service" })
+        #expect(continued.state.items.contains { $0.key == "prepare_full_hearing" })
+        #expect(continued.state.items.first { $0.title == endsSoon }?.due?.date == TestSupport.date("2027-01-05"))
+    }
+
+    @Test func aCaseServedWithoutATemporaryOrderHasNoReminderAboutOne() throws {
+        let (service, _, _) = try TestSupport.service(at: start)
+        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
+        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "false"])
+        _ = try service.send(id, event: "full_hearing_set", fields: ["hearing.date": "2026-12-03T09:00"])
+        let served = try service.send(id, event: "respondent_served", fields: [:])
+        #expect(served.state.tracks["court"] == "served")
+        #expect(served.state.items.contains { $0.key == "file_proof_of_service" })
+        #expect(!served.state.items.contains { $0.title.hasPrefix("The temporary order") })
+    }
+
     @Test("Refused input changes nothing", arguments: [
         ("C-99999", "petition_filed", ["petition.ex_parte_requested": "true"], "no case 'C-99999' in this store; 'advocate case list' shows the cases"),
         ("C-00001", "final_order_granted", [:], "event 'final_order_granted' is not allowed now: court is at 'intake', safety is at 'assessment'"),
