@@ -79,7 +79,7 @@ public struct Machine: Sendable {
         if Machine.countIdleTick(input, &state, now: now) { return (state, []) }
         var run = Run(machine: self, state: state, now: now)
         try run.apply(input)
-        return (run.state, run.effects)
+        return (run.finished(), run.effects)
     }
 
     /// The same transition, updating `state` in place; on error `state` is left as it was.
@@ -87,7 +87,7 @@ public struct Machine: Sendable {
         if Machine.countIdleTick(input, &state, now: now) { return [] }
         var run = Run(machine: self, state: state, now: now)
         try run.apply(input)
-        state = run.state
+        state = run.finished()
         return run.effects
     }
 
@@ -107,7 +107,7 @@ public struct Machine: Sendable {
         run.recomputeAll = true
         try run.recomputeDueDates()
         try run.computeNextWake()
-        return run.state
+        return run.finished()
     }
 
     /// Replays a journal from an empty state.
@@ -121,7 +121,11 @@ public struct Machine: Sendable {
 /// One application of an input: a working copy of the state, and the effects so far.
 private struct Run {
     let machine: Machine
+    /// The case as it changes; its data is lent to ``env`` until ``finished()``.
     var state: CaseState
+    /// The one environment every expression of this input runs in. It holds the case data, so
+    /// evaluating copies nothing; due dates switch on explanations for as long as they count.
+    var env: Environment
     let now: LocalDateTime
     var effects: [Effect] = []
     /// Fields this input changed that a date may read, so only the due dates that read them are recomputed.
@@ -144,6 +148,15 @@ private struct Run {
         self.state = state
         self.now = now
         keptItems = self.state.items.count
+        env = Environment(data: [:], calendar: machine.calendar, now: now, filters: machine.filters)
+        env.explainsDeadlines = false
+        swap(&env.data, &self.state.data)
+    }
+
+    /// The new state, with its data taken back from the environment.
+    mutating func finished() -> CaseState {
+        swap(&env.data, &state.data)
+        return state
     }
 
     /// The machine's shared parts: `parts.definition` is read in place, never copied.
@@ -183,12 +196,12 @@ private struct Run {
         for position in plan.requiredFields where (data[parts.definition.fields[position].name] ?? .null).isBlank {
             throw TransitionError(.missingValue, "'\(parts.definition.fields[position].name)' is required to open a \(parts.definition.id) case")
         }
-        state.data = data
+        env.data = data
         state.items.reserveCapacity(8)
         // Room for every field the case may come to hold, so the table is not rebuilt as it fills.
-        state.data.reserveCapacity(parts.definition.fields.count + WorkflowDefinition.builtinFields.count)
-        state.data["case.opened"] = .date(now.date)
-        state.data["case.opened_at"] = .dateTime(now)
+        env.data.reserveCapacity(parts.definition.fields.count + WorkflowDefinition.builtinFields.count)
+        env.data["case.opened"] = .date(now.date)
+        env.data["case.opened_at"] = .dateTime(now)
         recomputeAll = true
         for track in plan.tracks { try enter(track, track.start) }
     }
@@ -249,7 +262,7 @@ private struct Run {
                 continue
             }
             if field.required, value.isBlank { throw TransitionError(.missingValue, "event '\(name)' needs '\(field.field)'") }
-            state.data[field.field] = value
+            env.data[field.field] = value
             if eventPlan.movesDates[position] { changedFields.insert(eventPlan.fieldPositions[position]) }
         }
         var taken = 0
@@ -345,7 +358,8 @@ private struct Run {
                 removeItems { $0.kind == .followUp && $0.key.hasPrefix("follow-up:\(id)#") }
                 effects.append(.referralClosed(id: id, outcome: outcome))
             case .set(let field, let expression):
-                state.data[field] = try evaluate(expression)
+                let value = try evaluate(expression)
+                env.data[field] = value
                 changedFields.insert(parts.definition.fieldPosition(field))
                 effectSetData = true
             }
@@ -477,21 +491,13 @@ private struct Run {
 
     // MARK: Expressions
 
-    /// An environment for timers and guards, which need dates but not their explanations.
-    private func environment() -> Environment {
-        var env = Environment(data: state.data, calendar: machine.calendar, now: now, filters: machine.filters)
-        env.explainsDeadlines = false
-        return env
-    }
-
-    private func evaluate(_ expression: Expression) throws(TransitionError) -> Value {
-        var env = environment()
+    private mutating func evaluate(_ expression: Expression) throws(TransitionError) -> Value {
         do { return try expression.evaluate(in: &env) } catch { throw TransitionError(.evaluation, "in '\(expression.source)': \(error.message)") }
     }
 
-    private func test(_ expression: Expression) throws(TransitionError) -> Bool { try evaluate(expression).isTruthy }
+    private mutating func test(_ expression: Expression) throws(TransitionError) -> Bool { try evaluate(expression).isTruthy }
 
-    private func moment(_ expression: Expression) throws(TransitionError) -> LocalDateTime? {
+    private mutating func moment(_ expression: Expression) throws(TransitionError) -> LocalDateTime? {
         switch try evaluate(expression) {
         case .date(let d): return LocalDateTime(date: d)
         case .dateTime(let t): return t
@@ -499,15 +505,20 @@ private struct Run {
         }
     }
 
-    private func due(_ expression: Expression, rolling: Bool = true) throws(TransitionError) -> DueDate? {
-        var env = environment()
+    /// A date shown to people, with how it was counted. Timers and guards need only the date.
+    private mutating func due(_ expression: Expression, rolling: Bool = true) throws(TransitionError) -> DueDate? {
         env.rollsDeadlines = rolling
         env.explainsDeadlines = true
-        let value: Value
-        do { value = try expression.evaluate(in: &env) } catch { throw TransitionError(.evaluation, "in '\(expression.source)': \(error.message)") }
+        defer {
+            env.rollsDeadlines = true
+            env.explainsDeadlines = false
+        }
+        var explanations: [DeadlineExplanation] = []
+        let value = try evaluate(expression)
+        swap(&explanations, &env.explanations)
         switch value {
-        case .date(let d): return DueDate(moment: LocalDateTime(date: d), hasTime: false, explanations: env.explanations)
-        case .dateTime(let t): return DueDate(moment: t, hasTime: true, explanations: env.explanations)
+        case .date(let d): return DueDate(moment: LocalDateTime(date: d), hasTime: false, explanations: explanations)
+        case .dateTime(let t): return DueDate(moment: t, hasTime: true, explanations: explanations)
         default: return nil
         }
     }
