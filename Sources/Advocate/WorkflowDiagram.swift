@@ -48,7 +48,18 @@ public enum WorkflowDiagram {
                 let marks = (state.name == track.start ? " (start)" : "") + (state.terminal ? " (end)" : "")
                 lines.append("  \(state.name)\(marks): \(state.title)")
                 for edge in edges where edge.from == state.name { lines.append("    \(edge.label) -> \(edge.to)") }
+                // Events that change the case without moving the track still belong to the state.
+                for (event, transitions) in state.transitions.sorted(by: { $0.key < $1.key }) {
+                    for transition in transitions where transition.target == nil {
+                        lines.append("    \(event)\(transition.guardExpression.map { " [\($0.source)]" } ?? "") (stays)")
+                    }
+                }
             }
+            lines.append("")
+        }
+        let anytime = definition.events.values.filter(\.anytime).map(\.name).sorted()
+        if !anytime.isEmpty {
+            lines.append("Any time the case is open: \(anytime.joined(separator: ", "))")
             lines.append("")
         }
         return lines.joined(separator: "\n")

@@ -45,7 +45,8 @@ struct AgendaCommand: ParsableCommand {
             let when = entry.overdue ? "(was due \(due.iso)) " : time
             let mark = entry.row.kind == "court-date" ? "COURT " : ""
             print("  \(entry.row.caseId)  \(mark)\(when)\(entry.row.title) · \(entry.row.who) · \(entry.workflowId)")
-            if let reason = due.reasons.last, entry.row.kind != "court-date" { print("           \(reason)") }
+            // Every line of how the date was counted: "not counted: …" alone does not say from what.
+            if entry.row.kind != "court-date" { for reason in due.reasons { print("           \(reason)") } }
         }
     }
 }

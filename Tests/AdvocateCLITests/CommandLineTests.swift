@@ -144,6 +144,12 @@ struct CommandLineTests {
         #expect(!show.stdout.contains("PO Box 4471"))
         let unlocked = try cli.run(["case", "show", "C-00001", "--unlock-safe-address"])
         #expect(unlocked.stdout.contains("PO Box 4471"))
+        // Scripts get the court dates the text shows.
+        let shownJSON = try #require(try cli.json(["case", "show", "C-00001"]) as? [String: Any])
+        let courtDates = try #require(shownJSON["court_dates"] as? [[String: Any]])
+        #expect(courtDates.map { $0["field"] as? String } == ["hearing.date"])
+        #expect(courtDates.first?["date"] as? String == "2026-12-03T09:00")
+        #expect(show.stdout.contains("2026-12-03T09:00  Full hearing"))
 
         let agenda = try #require(try cli.json(["agenda", "--from", "2026-11-20", "--days", "30"]) as? [[String: Any]])
         let court = try #require(agenda.first { $0["kind"] as? String == "court-date" })
@@ -257,6 +263,10 @@ struct CommandLineTests {
         #expect(mermaid.stdout.hasPrefix("stateDiagram-v2\n"))
         let dot = try CLI().run(["workflows", "show", "protective-order", "--format", "dot", "--home", TestSupport.root], withStore: false)
         #expect(dot.stdout.contains("subgraph \"cluster_court\""))
+        // The outline also lists what a state accepts without moving, and what any open case accepts.
+        let outline = try CLI().run(["workflows", "show", "protective-order", "--home", TestSupport.root], withStore: false)
+        #expect(outline.stdout.contains("    service_attempt_failed (stays)\n"))
+        #expect(outline.stdout.contains("Any time the case is open: client_moved, full_hearing_set, hearing_continued, order_violated\n"))
     }
 
     @Test func explainingTerms() throws {
@@ -281,6 +291,13 @@ struct CommandLineTests {
         #expect(result.stdout.contains("Opened C-00001."))
         #expect(result.stdout.contains("COURT 09:00 Full hearing"))
         #expect(!result.stdout.contains("PO Box 4471"))
+        // The agenda says what a date was counted from, not only which days were skipped.
+        let agenda = try #require(result.stdout.components(separatedBy: "Agenda ").last)
+        #expect(agenda.contains("""
+              C-00001  Make sure proof of service is filed with the court · advocate · protective-order
+                       1 court day after 2026-11-25
+                       not counted: 2026-11-26
+            """))
     }
 
     @Test("Killing the process mid-write loses nothing committed and corrupts nothing")
