@@ -130,19 +130,25 @@ extension CaseService {
         public var overdue: Bool
     }
 
-    /// Items due from `from` for `days` days and, with `overdue`, everything due before `from`. Soonest first;
-    /// on the same day, court dates come first.
+    /// Items due from `from` for `days` days and, with `overdue`, every step still open from before
+    /// today. Soonest first; on the same day, court dates come first.
+    ///
+    /// Overdue is measured from today, whatever window is asked for: a step due tomorrow is not
+    /// overdue on an agenda that starts next week, and a court date is never overdue.
     ///
     /// An advocate sees the items of their own cases only; an admin sees none.
     public func agenda(from: CivilDate, days: Int, overdue: Bool, overdueOnly: Bool = false, actor: Actor? = nil) throws(AdvocateError) -> [AgendaEntry] {
         if actor?.account?.role == .admin { throw AdvocateError("admin accounts see no cases", kind: .forbidden) }
         let mine = actor?.account.flatMap { $0.role == .advocate ? $0.id : nil }
+        let today = self.today()
         return try reading { tx in
             let through = from.adding(days: max(0, days - 1))
             let rows = try tx.agenda(
-                from: overdueOnly ? nil : from, through: overdueOnly ? nil : through, overdueBefore: overdue || overdueOnly ? from : nil, advocateId: mine)
+                from: overdueOnly ? nil : from, through: overdueOnly ? nil : through, overdueBefore: overdue || overdueOnly ? today : nil, advocateId: mine)
             // The store returns them in agenda order: by day, court dates first, then by time.
-            return rows.map { AgendaEntry(row: $0, workflowId: $0.workflowId, overdue: $0.due.map { $0.date < from } ?? false) }
+            return rows.map { row in
+                AgendaEntry(row: row, workflowId: row.workflowId, overdue: row.kind != "court-date" && (row.due.map { $0.date < today } ?? false))
+            }
         }
     }
 

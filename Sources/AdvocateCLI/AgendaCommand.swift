@@ -25,13 +25,13 @@ struct AgendaCommand: ParsableCommand {
                 Output.json(entries.map(JSONShapes.agenda))
                 return
             }
-            try AgendaCommand.printAgenda(entries, from: start, days: days, overdueOnly: overdue)
+            try AgendaCommand.printAgenda(entries, from: start, days: days, overdueOnly: overdue, today: service.today())
         }
     }
 
-    static func printAgenda(_ entries: [CaseService.AgendaEntry], from start: CivilDate, days: Int, overdueOnly: Bool) throws {
+    static func printAgenda(_ entries: [CaseService.AgendaEntry], from start: CivilDate, days: Int, overdueOnly: Bool, today: CivilDate) throws {
         let end = start.adding(days: days - 1)
-        print(overdueOnly ? "Overdue before \(start.iso)" : "Agenda \(start.iso) to \(end.iso)")
+        print(overdueOnly ? "Overdue before \(today.iso)" : "Agenda \(start.iso) to \(end.iso)")
         if entries.isEmpty { print("  Nothing due.") }
         var lastHeading = ""
         for entry in entries {

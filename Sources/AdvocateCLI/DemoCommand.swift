@@ -76,7 +76,7 @@ struct DemoCommand: ParsableCommand {
             print("\n" + CaseRendering.text(details, unlockSafeAddress: false))
             let today = start.adding(days: 3)
             print("\nThe agenda the advocate sees on day 4 (\(today.iso)), for the next 21 days:\n")
-            try AgendaCommand.printAgenda(try service.agenda(from: today, days: 21, overdue: true), from: today, days: 21, overdueOnly: false)
+            try AgendaCommand.printAgenda(try service.agenda(from: today, days: 21, overdue: true), from: today, days: 21, overdueOnly: false, today: today)
             if let store { print("\nThe demo store is kept at \(store).") }
         }
     }

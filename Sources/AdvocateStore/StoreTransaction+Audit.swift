@@ -86,14 +86,18 @@ extension StoreTransaction {
         public var advocateId: String?
         /// Only cases with a dated step due on or before this day number.
         public var dueThrough: Int?
+        /// Today's day number: a court date before it has passed and is due no longer, as on the
+        /// agenda. Without it, every dated row counts.
+        public var today: Int?
         public var includeClosed: Bool
         public var limit: Int
         public var offset: Int
 
         public init(
-            workflowId: String? = nil, state: String? = nil, advocateId: String? = nil, dueThrough: Int? = nil, includeClosed: Bool = false, limit: Int = 100,
-            offset: Int = 0
+            workflowId: String? = nil, state: String? = nil, advocateId: String? = nil, dueThrough: Int? = nil, today: Int? = nil, includeClosed: Bool = false,
+            limit: Int = 100, offset: Int = 0
         ) {
+            self.today = today
             self.workflowId = workflowId
             self.state = state
             self.advocateId = advocateId
@@ -121,9 +125,12 @@ extension StoreTransaction {
             arguments += [advocate]
         }
         if !filter.includeClosed { conditions.append("c.closed = 0") }
+        // The rows that are due: dated, and not a court date already past.
+        let due = "g.case_id = c.id AND g.due_day IS NOT NULL" + (filter.today == nil ? "" : " AND (g.kind != 'court-date' OR g.due_day >= ?)")
+        let todayArgument: StatementArguments = filter.today.map { [$0] } ?? []
         if let through = filter.dueThrough {
-            conditions.append("EXISTS (SELECT 1 FROM agenda g WHERE g.case_id = c.id AND g.due_day IS NOT NULL AND g.due_day <= ?)")
-            arguments += [through]
+            conditions.append("EXISTS (SELECT 1 FROM agenda g WHERE \(due) AND g.due_day <= ?)")
+            arguments += todayArgument + [through]
         }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let total = try Int.fetchOne(db, sql: #"SELECT COUNT(*) FROM "case" c"# + whereClause, arguments: arguments) ?? 0
@@ -131,10 +138,10 @@ extension StoreTransaction {
             db,
             sql: #"""
                 SELECT c.id, c.workflow_id, c.states, c.advocate_id, c.opened_at, c.updated_at, c.closed,
-                    (SELECT MIN(g.due_day) FROM agenda g WHERE g.case_id = c.id AND g.due_day IS NOT NULL) AS next_due
+                    (SELECT MIN(g.due_day) FROM agenda g WHERE \#(due)) AS next_due
                 FROM "case" c
                 """# + whereClause + " ORDER BY c.number LIMIT ? OFFSET ?",
-            arguments: arguments + [filter.limit, filter.offset])
+            arguments: todayArgument + arguments + [filter.limit, filter.offset])
         let cases = rows.map { row in
             let states: String = row["states"]
             var tracks: [String: String] = [:]

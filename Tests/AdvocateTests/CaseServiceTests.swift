@@ -90,6 +90,37 @@ struct CaseServiceTests {
         #expect(!served.state.items.contains { $0.title.hasPrefix("The temporary order") })
     }
 
+    @Test func overdueIsCountedFromTodayWhateverWindowIsAskedFor() throws {
+        let (service, clock, _) = try TestSupport.service(at: start)
+        _ = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"])
+        // Planning next week: tomorrow's step is neither overdue nor in the window.
+        let nextWeek = TestSupport.date("2026-11-26")
+        let ahead = try service.agenda(from: nextWeek, days: 7, overdue: true)
+        #expect(!ahead.contains { $0.overdue || $0.row.key == "explain_options" })
+        clock.advance(days: 3)
+        let later = try service.agenda(from: nextWeek, days: 7, overdue: true)
+        #expect(later.first { $0.row.key == "explain_options" }?.overdue == true)
+        #expect(try service.agenda(from: nextWeek, days: 7, overdue: false, overdueOnly: true).allSatisfy(\.overdue))
+    }
+
+    @Test func aCourtDateThatHasPassedIsNeitherOverdueNorDue() throws {
+        let (service, clock, _) = try TestSupport.service(at: start)
+        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
+        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
+        _ = try service.send(id, event: "temporary_order_granted", fields: ["hearing.date": "2026-12-03T09:00"])
+        clock.advance(days: 15)
+        _ = try service.tick()
+        for item in try service.details(id).stored.state.items { _ = try service.complete(id, step: item.key) }
+        let today = service.today()
+        let agenda = try service.agenda(from: today, days: 7, overdue: true)
+        #expect(agenda.isEmpty)
+        // The case list agrees with the agenda: nothing is due, though the hearing day is still on record.
+        #expect(try service.details(id).agenda.contains { $0.kind == "court-date" })
+        let listed = try #require(try service.caseSummaries(.init(today: today.dayNumber)).cases.first)
+        #expect(listed.nextDueDay == nil)
+        #expect(try service.caseSummaries(.init(dueThrough: today.dayNumber - 1, today: today.dayNumber)).total == 0)
+    }
+
     @Test("Refused input changes nothing", arguments: [
         ("C-99999", "petition_filed", ["petition.ex_parte_requested": "true"], "no case 'C-99999' in this store; 'advocate case list' shows the cases"),
         ("C-00001", "final_order_granted", [:], "event 'final_order_granted' is not allowed now: court is at 'intake', safety is at 'assessment'"),

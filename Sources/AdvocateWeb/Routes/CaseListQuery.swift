@@ -35,7 +35,7 @@ struct CaseListQuery {
             default: nil
             }
         return StoreTransaction.SummaryFilter(
-            workflowId: workflow, state: state, advocateId: advocate, dueThrough: dueThrough, includeClosed: includeClosed, limit: CaseListQuery.pageSize,
+            workflowId: workflow, state: state, advocateId: advocate, dueThrough: dueThrough, today: today.dayNumber, includeClosed: includeClosed, limit: CaseListQuery.pageSize,
             offset: (page - 1) * CaseListQuery.pageSize)
     }
 }
