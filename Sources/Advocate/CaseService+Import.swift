@@ -26,6 +26,17 @@ extension CaseService {
                 var loaded: Workspace.LoadedWorkflow?
                 var state: CaseState
                 var entries: [JournalEntry]
+                /// When its latest input happened: a later one may not come before it.
+                var lastAt: LocalDateTime?
+            }
+            // A journal says what happened, in the order it happened: a time given must be past,
+            // and not before the case's previous input, or replaying it would not run as it did.
+            func check(_ at: LocalDateTime?, now: LocalDateTime, after previous: LocalDateTime?) throws(AdvocateError) {
+                guard let at else { return }
+                if at > now { throw AdvocateError("'at' \(at.iso) has not happened yet (it is now \(now.iso)); an import records what has happened") }
+                if let previous, at < previous {
+                    throw AdvocateError("'at' \(at.iso) is before the case's previous input (\(previous.iso)); give a case's inputs in the order they happened")
+                }
             }
             // Cases in the order the batch first names them; a name is a reference, `#newN` for an
             // unnamed open, or a stored case id.
@@ -67,18 +78,25 @@ extension CaseService {
                         let machine = machines[loaded.definition.contentHash] ?? workspace.machine(for: loaded.definition)
                         machines[loaded.definition.contentHash] = machine
                         var state = CaseState()
+                        try check(at, now: batchNow(machine), after: nil)
                         let now = at ?? batchNow(machine)
                         let input = CaseInput.open(data: values)
                         _ = try machine.apply(input, to: &state, now: now)
                         guard slots[name] == nil else { throw AdvocateError("reference '\(name)' is used twice") }
                         slots[name] = cases.count
                         opened.append(cases.count)
-                        cases.append(Pending(stored: nil, machine: machine, loaded: loaded, state: state, entries: [JournalEntry(sequence: 1, input: input, at: now, recordedAt: recordedAt)]))
+                        cases.append(
+                            Pending(
+                                stored: nil, machine: machine, loaded: loaded, state: state, entries: [JournalEntry(sequence: 1, input: input, at: now, recordedAt: recordedAt)],
+                                lastAt: now))
                     case .event(let caseId, _, _, let at), .done(let caseId, _, let at):
                         if slots[caseId] == nil {
                             let stored = try load(caseId, tx: tx)
                             slots[caseId] = cases.count
-                            cases.append(Pending(stored: stored, machine: try machine(hash: stored.definitionHash, tx: tx), loaded: nil, state: stored.state, entries: []))
+                            cases.append(
+                                Pending(
+                                    stored: stored, machine: try machine(hash: stored.definitionHash, tx: tx), loaded: nil, state: stored.state, entries: [],
+                                    lastAt: try tx.lastInputTime(caseId)))
                         }
                         let slot = slots[caseId]!
                         let input: CaseInput
@@ -86,7 +104,9 @@ extension CaseService {
                             input = .completeStep(key: step)
                         } else { continue }
                         let machine = cases[slot].machine
+                        try check(at, now: batchNow(machine), after: cases[slot].lastAt)
                         let now = at ?? batchNow(machine)
+                        cases[slot].lastAt = max(now, cases[slot].lastAt ?? now)
                         // In place: a copy of the case would copy its growing journal at every input.
                         _ = try machine.apply(input, to: &cases[slot].state, now: now)
                         cases[slot].entries.append(JournalEntry(sequence: cases[slot].state.sequence, input: input, at: now, recordedAt: recordedAt))

@@ -7,7 +7,7 @@ public import AdvocateCore
 /// pinned to older versions too), and a text the newest version has but the translation lacks
 /// is a warning, since the English is shown in its place.
 public enum TranslationLoader {
-    static let keys = ["workflow", "language", "title", "summary", "tracks", "steps", "events", "fields", "reminders", "referrals", "follow_up"]
+    static let keys = ["workflow", "language", "title", "summary", "tracks", "steps", "events", "fields", "reminders", "checklist", "referrals", "follow_up"]
 
     /// `versions`: every version of the workflow, the newest first.
     public static func load(path: String, versions: [WorkflowDefinition]) throws(Diagnostics) -> (WorkflowTranslation, [Diagnostic]) {
@@ -88,6 +88,8 @@ public enum TranslationLoader {
         readFields(top["fields"], versions: versions, into: &translation, &reader)
         let reminders = versions.map { Set($0.reminders.values.map(\.text)) }
         translation.reminders = texts(top["reminders"], known: reminders, what: "reminder", &reader)
+        let checklistLines = versions.map { Set($0.steps.values.flatMap(\.checklist)) }
+        translation.checklist = texts(top["checklist"], known: checklistLines, what: "checklist line", &reader)
         let referrals = versions.map { Set($0.referralNames) }
         translation.referrals = texts(top["referrals"], known: referrals, what: "referral", &reader)
         if let node = top["follow_up"], let followUp = text(node, "follow_up", &reader) {

@@ -294,6 +294,14 @@ public final class StoreTransaction {
         }
     }
 
+    /// The local time of a case's latest input, if it has any.
+    public func lastInputTime(_ caseId: String) throws -> LocalDateTime? {
+        guard let text = try String.fetchOne(db.cachedStatement(sql: "SELECT at FROM journal WHERE case_id = ? ORDER BY seq DESC LIMIT 1"), arguments: [caseId])
+        else { return nil }
+        guard let at = LocalDateTime(iso: text) else { throw StoreError(.corrupt, "a journal time cannot be read") }
+        return at
+    }
+
     public func journal(_ caseId: String) throws -> [JournalEntry] {
         try Row.fetchAll(db, sql: "SELECT * FROM journal WHERE case_id = ? ORDER BY seq", arguments: [caseId]).map { row in
             guard let at = LocalDateTime(iso: row["at"] as String) else { throw StoreError(.corrupt, "a journal time cannot be read") }

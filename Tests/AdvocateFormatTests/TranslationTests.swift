@@ -77,6 +77,8 @@ struct TranslationTests {
             referrals:
               Emergency shelters: Refugio
             follow_up: Seguimiento
+            checklist:
+              "Is it safe to go home today?": ¿Es seguro?
             """.write(toFile: path, atomically: true, encoding: .utf8)
         do {
             _ = try TranslationLoader.load(path: path, versions: [definition])
@@ -89,6 +91,10 @@ struct TranslationTests {
                     "\(path):9:3: error: the workflow has no reminder 'Your first counselling visit is tomorrow.' (did you mean 'Your first counseling visit is tomorrow.'?)"),
                 "\(errors)")
             #expect(errors.contains("\(path):11:3: error: the workflow has no referral 'Emergency shelters' (did you mean 'Emergency shelter'?)"), "\(errors)")
+            #expect(
+                errors.contains(
+                    "\(path):14:3: error: the workflow has no checklist line 'Is it safe to go home today?' (did you mean 'Is it safe to go home tonight?'?)"),
+                "\(errors)")
             #expect(errors.contains("\(path):12:12: error: follow_up must say where the program's name goes, with {to}"), "\(errors)")
         }
     }

@@ -70,6 +70,10 @@ struct ImportTests {
             .event(caseId: "r0", name: "order_renewed", payload: [:], at: nil),
             .open(workflow: "no-such-workflow", values: [:], reference: nil, at: nil),
             .open(workflow: "protective-order", values: ["client.name": .string("Twice")], reference: "r0", at: nil),
+            // Times out of order: not yet happened, before the case was opened, before a stored case's last input.
+            .event(caseId: "r0", name: "client_moved", payload: [:], at: TestSupport.time("2026-11-20T09:00")),
+            .event(caseId: "r0", name: "client_moved", payload: [:], at: TestSupport.time("2026-11-19T08:59")),
+            .event(caseId: "C-00001", name: "client_moved", payload: [:], at: TestSupport.time("2026-11-18T09:00")),
         ])
     func refusedInputStoresNothing(refused: CaseService.BatchItem) throws {
         let (service, _, _) = try TestSupport.service(at: start)
@@ -81,5 +85,29 @@ struct ImportTests {
         #expect(throws: AdvocateError.self) { try service.importBatch(batch) }
         #expect(try service.cases().map(\.version) == before.map(\.version))
         #expect(try service.caseRevision() == revision)
+    }
+
+    @Test func inputsComeInTheOrderTheyHappened() throws {
+        let (service, _, _) = try TestSupport.service(at: start)
+        let opened = try service.importBatch([
+            .open(workflow: "protective-order", values: ["client.name": .string("Back Dated")], reference: "a", at: TestSupport.time("2026-11-17T10:00")),
+            .event(caseId: "a", name: "client_moved", payload: ["client.phone": .string("555-0142")], at: TestSupport.time("2026-11-18T10:00")),
+            .event(caseId: "a", name: "client_moved", payload: ["client.phone": .string("555-0143")], at: nil),
+        ])
+        #expect(try service.history(opened[0]).map(\.at.iso) == ["2026-11-17T10:00", "2026-11-18T10:00", "2026-11-19T09:00"])
+        let refusals: [([CaseService.BatchItem], String)] = [
+            (
+                [.open(workflow: "services", values: ["client.name": .string("Too Soon")], reference: nil, at: TestSupport.time("2026-11-19T09:01"))],
+                "item 1: 'at' 2026-11-19T09:01 has not happened yet (it is now 2026-11-19T09:00); an import records what has happened; nothing was imported"
+            ),
+            (
+                [.event(caseId: opened[0], name: "client_moved", payload: [:], at: TestSupport.time("2026-11-18T09:00"))],
+                "item 1: 'at' 2026-11-18T09:00 is before the case's previous input (2026-11-19T09:00); give a case's inputs in the order they happened; nothing was imported"
+            ),
+        ]
+        for (batch, message) in refusals {
+            #expect(throws: AdvocateError.self) { try service.importBatch(batch) }
+            do { _ = try service.importBatch(batch) } catch { #expect(error.description == message) }
+        }
     }
 }

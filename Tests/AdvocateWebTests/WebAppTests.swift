@@ -388,6 +388,10 @@ struct WebAppTests {
                 #expect(!body.contains(" after 20"))
                 #expect(!body.contains(" · advocate"))
             }
+            // So is what to go over at each step.
+            let casePage = try await browser.get("/cases/\(harness.josCase)").body
+            #expect(casePage.contains("¿Es seguro volver a casa esta noche?"))
+            #expect(!casePage.contains("Is it safe to go home tonight?"))
             let switched = try await browser.post("/account/language", [("language", "en"), ("back", "/agenda")])
             #expect(switched.location == "/agenda")
             #expect(try await browser.get("/agenda").body.contains(#"<html lang="en">"#))

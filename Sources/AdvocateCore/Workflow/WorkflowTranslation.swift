@@ -40,6 +40,8 @@ public struct WorkflowTranslation: Sendable {
     /// Reminder texts by their English text (reminders have no names; the English text is the key,
     /// as a case keeps the text it was scheduled with).
     public var reminders: [String: String] = [:]
+    /// Checklist lines by their English text, as reminders are.
+    public var checklist: [String: String] = [:]
     /// Partner programs by the name a `refer` effect gives them.
     public var referrals: [String: String] = [:]
     /// A follow-up's title, with `{to}` where the program's name goes.
@@ -107,6 +109,11 @@ public struct WorkflowWords: Sendable {
             guard let template = translation?.followUp, let to = FollowUp.program(inTitle: stored) else { return stored }
             return template.replacing("{to}", with: referral(to))
         }
+    }
+
+    /// A step's checklist, line by line; a line with no translation stays English.
+    public func checklist(ofStep id: String) -> [String] {
+        (definition.steps[id]?.checklist ?? []).map { translation?.checklist[$0] ?? $0 }
     }
 
     /// A partner program's name.

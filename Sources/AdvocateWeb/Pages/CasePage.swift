@@ -68,11 +68,12 @@ struct CasePage {
         }
         let steps: [[String: Any]] = state.items.sorted { ($0.due?.moment ?? .distantFuture) < ($1.due?.moment ?? .distantFuture) }.map { item in
             let overdue = item.due.map { $0.date < today } ?? false
+            let checklist = stepDefinition(item).map { words.checklist(ofStep: $0.id) } ?? []
             return [
                 "key": item.key, "keyPath": item.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? item.key, "title": words.title(of: item), "who": ReasonWords.who(item.who, text: text), "kind": item.kind.rawValue,
                 "due": item.due.map { Dates.long($0, language: language) } ?? text["no_date"],
                 "dueISO": item.due?.iso ?? "", "reasons": ReasonWords.lines(item.due?.reasons ?? [], language: language), "hasReasons": !(item.due?.reasons.isEmpty ?? true), "overdue": overdue,
-                "checklist": stepDefinition(item)?.checklist ?? [], "hasChecklist": !(stepDefinition(item)?.checklist.isEmpty ?? true),
+                "checklist": checklist, "hasChecklist": !checklist.isEmpty,
             ]
         }
         let events: [[String: Any]] = possibleEvents().map { event in
