@@ -36,7 +36,7 @@ public final class CaseStore: Sendable {
         // A new store is readable by its owner only, as its key file is; SQLite gives the
         // journal files it makes beside it the same permissions.
         let created = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if created >= 0 { Glibc.close(created) }
+        if created >= 0 { Glibc.close(created) } else { CaseStore.keepPrivate(path) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
@@ -64,6 +64,16 @@ public final class CaseStore: Sendable {
             throw StoreError(.database, "cannot open the store at \(path): \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
         } catch {
             throw StoreError(.database, "cannot open the store at \(path): \(error)")
+        }
+    }
+
+    /// Takes away other users' access to a store made before stores were private (or copied
+    /// with looser permissions), and to its journal files. Only the owner's own files are changed.
+    static func keepPrivate(_ path: String) {
+        for file in [path, path + "-wal", path + "-shm"] {
+            var status = stat()
+            guard stat(file, &status) == 0, status.st_uid == geteuid(), status.st_mode & 0o077 != 0 else { continue }
+            _ = chmod(file, status.st_mode & 0o700)
         }
     }
 

@@ -47,6 +47,14 @@ struct EncryptionTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
     }
 
+    @Test("a store others can read is made private again when it is opened")
+    func looseStoreIsTightened() throws {
+        let (_, _, path) = try openCase()
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        _ = try CaseStore(path: path)
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+    }
+
     @Test("without its key file, or with another one, the store refuses to open")
     func wrongKeys() throws {
         let (_, _, path) = try openCase()
