@@ -6,9 +6,10 @@ internal import Foundation
 extension CaseService {
     /// Fills the forms that `fill:` effects ask for and stores each with the case, inside the
     /// command's transaction. Values the case does not have yet show as visible markers and are
-    /// listed with the document; a template that cannot be filled is reported, not stored.
+    /// listed with the document; a template that cannot be filled is reported, not stored. Each
+    /// document is audited as made by the `actor` whose input asked for it.
     func fillDocuments(
-        _ effects: [Effect], caseId: String, state: CaseState, machine: Machine, journalSequence: Int, now: LocalDateTime, tx: StoreTransaction
+        _ effects: [Effect], caseId: String, state: CaseState, machine: Machine, journalSequence: Int, now: LocalDateTime, actor: Actor?, tx: StoreTransaction
     ) throws -> (documents: [StoredDocument], problems: [String]) {
         var documents: [StoredDocument] = []
         var problems: [String] = []
@@ -23,6 +24,7 @@ extension CaseService {
                     caseId: caseId, form: form, format: template.format.rawValue, fileName: "\(form).\(template.format.rawValue)", sha256: hash, missing: missing,
                     journalSequence: journalSequence, createdAt: StoreTransaction.timestamp(), size: bytes.count)
                 document.sequence = try tx.addDocument(document, content: bytes)
+                try record(actor, "document.create", caseId: caseId, detail: "document \(document.sequence): \(form) as \(template.format.rawValue), filled by the workflow", in: tx)
                 documents.append(document)
             } catch {
                 problems.append("could not fill \(form): \(AdvocateError.from(error).description)")

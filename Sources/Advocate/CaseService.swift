@@ -184,7 +184,7 @@ public final class CaseService: @unchecked Sendable {
                 advocateId: advocateId)
             try record(actor, "case.open", caseId: id, detail: loaded.definition.id + " v\(loaded.definition.version); fields: " + values.keys.sorted().joined(separator: ", "), in: tx)
             var outcome = Outcome(caseId: id, state: state, effects: effects, ticked: ticked)
-            (outcome.documents, outcome.documentProblems) = try fillDocuments(effects, caseId: id, state: state, machine: machine, journalSequence: 1, now: now, tx: tx)
+            (outcome.documents, outcome.documentProblems) = try fillDocuments(effects, caseId: id, state: state, machine: machine, journalSequence: 1, now: now, actor: actor, tx: tx)
             return outcome
         }
     }
@@ -256,7 +256,7 @@ public final class CaseService: @unchecked Sendable {
         // Cached only once this transaction is stored: a rolled-back write leaves no trace.
         tx.afterCommit { [self] in remember(stored.id, version: stored.version + 1, state: state) }
         var outcome = Outcome(caseId: stored.id, state: state, effects: effects, ticked: ticked)
-        (outcome.documents, outcome.documentProblems) = try fillDocuments(effects, caseId: stored.id, state: state, machine: machine, journalSequence: state.sequence, now: now, tx: tx)
+        (outcome.documents, outcome.documentProblems) = try fillDocuments(effects, caseId: stored.id, state: state, machine: machine, journalSequence: state.sequence, now: now, actor: actor, tx: tx)
         return outcome
     }
 
@@ -281,7 +281,7 @@ public final class CaseService: @unchecked Sendable {
                 personal: machine.definition.personalFieldNames)
             // A timer's paperwork that cannot be filled must not stop every other command: it is
             // reported, the step stays on the agenda, and `forms fill --case` fills it by hand.
-            let (_, problems) = try fillDocuments(effects, caseId: id, state: state, machine: machine, journalSequence: state.sequence, now: now, tx: tx)
+            let (_, problems) = try fillDocuments(effects, caseId: id, state: state, machine: machine, journalSequence: state.sequence, now: now, actor: nil, tx: tx)
             ticked.append((id, effects, problems))
         }
     }

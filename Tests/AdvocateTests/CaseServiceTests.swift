@@ -30,6 +30,15 @@ struct CaseServiceTests {
         #expect(!notice.contains("P.O. Box 9"))
     }
 
+    @Test func paperworkAWorkflowFillsIsAuditedAsMadeByWhoeverAskedForIt() throws {
+        let (service, _, _) = try TestSupport.service(at: start)
+        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"], actor: .commandLine).caseId
+        let log = try service.store.read { try $0.auditLog(caseId: id) }
+        let made = log.filter { $0.action == "document.create" }.map(\.detail).sorted()
+        #expect(made == ["document 1: protective-order-petition as docx, filled by the workflow", "document 2: safety-plan as odt, filled by the workflow"])
+        #expect(!made.joined().contains("Dana"))
+    }
+
     @Test func openSendAndReadBack() throws {
         let (service, clock, _) = try TestSupport.service(at: start)
         let opened = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield", "client.has_children": "yes"])
