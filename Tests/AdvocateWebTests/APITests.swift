@@ -169,6 +169,10 @@ struct APITests {
             let byPath = try await APIClient.send(
                 browser.client, "POST", "/api/cases/\(harness.mariasCase)/documents", token: maria, body: ["form": TestSupport.root + "/Forms/safety-plan.odt"])
             #expect(byPath.status == .unprocessableContent, "a form is named, never a path to a file on the server")
+            // A number that is not one is refused, not quietly replaced by the default.
+            let days = try await APIClient.send(browser.client, "GET", "/api/agenda?days=abc", token: maria)
+            #expect(days.status == .unprocessableContent)
+            #expect(String(buffer: days.body).contains("'days' must be a whole number from 1 to 3660"))
         }
         #expect(try harness.service.history(harness.mariasCase).count == 1)
     }

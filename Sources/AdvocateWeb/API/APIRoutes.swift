@@ -82,14 +82,24 @@ struct APIRoutes {
         return APIRoutes.json(["id": account.id, "name": account.name, "role": account.role.rawValue, "language": account.language])
     }
 
+    /// A whole number from the query, or nil when it is not given; anything else is a 400 that
+    /// says what is accepted, not a silent default.
+    static func number(_ text: String?, _ name: String, in range: ClosedRange<Int>) throws(AdvocateError) -> Int? {
+        guard let text else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            let upper = range.upperBound == Int.max ? "or more" : "to \(range.upperBound)"
+            throw AdvocateError("'\(name)' must be a whole number from \(range.lowerBound) \(upper)", kind: .invalid)
+        }
+        return value
+    }
+
     func agenda(_ request: Request, _ context: WebContext) throws -> Response {
         let query = request.uri.queryParameters
         let from = try query["from"].map { text in
             guard let date = CivilDate(iso: String(text)) else { throw AdvocateError("'from' must be a date written YYYY-MM-DD", kind: .invalid) }
             return date
         } ?? app.service.today()
-        let days = query["days"].flatMap { Int(String($0)) } ?? 7
-        guard (1...3660).contains(days) else { throw AdvocateError("'days' must be from 1 to 3660", kind: .invalid) }
+        let days = try APIRoutes.number(query["days"].map(String.init), "days", in: 1...3660) ?? 7
         let overdueOnly = query["overdue"] == "only"
         let entries = try app.service.agenda(from: from, days: days, overdue: true, overdueOnly: overdueOnly, actor: try session(context).actor)
         return APIRoutes.json(["from": from.iso, "days": days, "entries": entries.map(JSONShapes.agenda)])
@@ -231,9 +241,9 @@ struct APIRoutes {
 
     func audit(_ request: Request, _ context: WebContext) throws -> Response {
         let query = request.uri.queryParameters
-        let limit = min(max(query["limit"].flatMap { Int(String($0)) } ?? 100, 1), 5000)
-        let records = try app.service.auditLog(
-            try session(context).actor, caseId: query["case"].map(String.init), limit: limit, before: query["before"].flatMap { Int(String($0)) })
+        let limit = try APIRoutes.number(query["limit"].map(String.init), "limit", in: 1...5000) ?? 100
+        let before = try APIRoutes.number(query["before"].map(String.init), "before", in: 1...Int.max)
+        let records = try app.service.auditLog(try session(context).actor, caseId: query["case"].map(String.init), limit: limit, before: before)
         return APIRoutes.json([
             "records": records.map { r in
                 [
