@@ -51,7 +51,9 @@ extension CaseCommand {
                 } catch let problem as AdvocateError where problem.item.map(objects.indices.contains) == true {
                     // The service names the item; a person wants the line, and the reason without the item number.
                     let reason = problem.description.drop { $0 != ":" }.dropFirst(2)
-                    throw refusal(line: objects[problem.item!].line, column: 1, String(reason))
+                    let (line, text, _) = objects[problem.item!]
+                    // A time out of order is the fault of the line's "at".
+                    throw refusal(line: line, column: reason.hasPrefix("'at' ") ? column(of: "at", in: text) : 1, String(reason))
                 }
                 if json {
                     Output.json(["imported": items.count, "opened": opened])

@@ -63,8 +63,8 @@ struct CommandLineTests {
         let folder = (cli.store as NSString).deletingLastPathComponent
         let good = folder + "/cases.jsonl"
         try """
-            {"open": "protective-order", "ref": "a", "set": {"client.name": "Noor Imagined"}}
-            {"case": "a", "event": "petition_filed", "set": {"petition.ex_parte_requested": true}, "at": "2026-11-19T10:00"}
+            {"open": "protective-order", "ref": "a", "set": {"client.name": "Noor Imagined"}, "at": "2026-11-18T15:00"}
+            {"case": "a", "event": "petition_filed", "set": {"petition.ex_parte_requested": true}, "at": "2026-11-19T08:30"}
             {"case": "a", "event": "client_moved", "set": {"client.phone": "555-0142"}}
 
             """.write(toFile: good, atomically: true, encoding: .utf8)
@@ -94,6 +94,7 @@ struct CommandLineTests {
             (#"{"case": "C-00001", "event": "petition_filed", "at": "tomorrow"}"#, ":3:48: error: 'at' must be a local time written YYYY-MM-DDTHH:MM"),
             (#"{"case": "C-00001", "event": "order_renewed", "set": {}}"#, ":3:1: error: event 'order_renewed' is not allowed now"),
             (#"{"case": "C-00001", "evnt": "petition_filed"}"#, ":3:21: error: each line needs \"open\", or \"case\" with \"event\" or \"done\" (did you mean 'event'?)"),
+            (#"{"case": "C-00001", "event": "client_moved", "at": "2026-11-19T09:30"}"#, ":3:46: error: 'at' 2026-11-19T09:30 has not happened yet (it is now 2026-11-19T09:00)"),
         ]
         for (line, expected) in cases {
             let file = folder + "/refused.jsonl"
