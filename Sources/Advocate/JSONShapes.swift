@@ -22,7 +22,7 @@ public enum JSONShapes {
             },
             "referrals": stored.state.referrals.map { ["id": $0.id, "to": $0.to, "sent": $0.sent.iso, "outcome": $0.outcome ?? NSNull(), "follow_ups": $0.followUps] as [String: Any] },
             "services": stored.state.services.map { ["code": $0.code, "date": $0.date.iso, "source": $0.source] },
-            // The court dates that still matter to the case, as the agenda and the calendar show them.
+            // The court dates that still matter to the case; a hearing that has passed stays until the case moves on.
             "court_dates": details.agenda.filter { $0.kind == "court-date" }.map { row in
                 ["field": String(row.key.dropFirst("court:".count)), "title": row.title, "date": row.due?.iso ?? NSNull()] as [String: Any]
             },

@@ -54,6 +54,7 @@ public enum WorkflowDiagram {
                         lines.append("    \(event)\(transition.guardExpression.map { " [\($0.source)]" } ?? "") (stays)")
                     }
                 }
+                for timer in state.timers where timer.target == nil { lines.append("    at \(timer.at.source) (stays)") }
             }
             lines.append("")
         }

@@ -34,7 +34,8 @@ struct AgendaCommand: ParsableCommand {
         print(overdueOnly ? "Overdue before \(today.iso)" : "Agenda \(start.iso) to \(end.iso)")
         if entries.isEmpty { print("  Nothing due.") }
         var lastHeading = ""
-        for entry in entries {
+        // Overdue steps make one group, though a past court date in the window sorts among them.
+        for entry in entries.filter(\.overdue) + entries.filter({ !$0.overdue }) {
             guard let due = entry.row.due else { continue }
             let heading = entry.overdue ? "OVERDUE" : "\(due.date.weekday) \(due.date.iso)"
             if heading != lastHeading {

@@ -109,7 +109,8 @@ struct CaseServiceTests {
         clock.advance(days: 3)
         let later = try service.agenda(from: nextWeek, days: 7, overdue: true)
         #expect(later.first { $0.row.key == "explain_options" }?.overdue == true)
-        #expect(try service.agenda(from: nextWeek, days: 7, overdue: false, overdueOnly: true).allSatisfy(\.overdue))
+        let overdueOnly = try service.agenda(from: nextWeek, days: 7, overdue: false, overdueOnly: true)
+        #expect(!overdueOnly.isEmpty && overdueOnly.allSatisfy(\.overdue))
     }
 
     @Test func aCourtDateThatHasPassedIsNeitherOverdueNorDue() throws {
@@ -123,6 +124,9 @@ struct CaseServiceTests {
         let today = service.today()
         let agenda = try service.agenda(from: today, days: 7, overdue: true)
         #expect(agenda.isEmpty)
+        // Looking back over the hearing day: the hearing is shown, and not as overdue.
+        let lookingBack = try service.agenda(from: TestSupport.date("2026-12-01"), days: 7, overdue: true)
+        #expect(lookingBack.map { "\($0.row.kind) \($0.overdue)" } == ["court-date false"])
         // The case list agrees with the agenda: nothing is due, though the hearing day is still on record.
         #expect(try service.details(id).agenda.contains { $0.kind == "court-date" })
         let listed = try #require(try service.caseSummaries(.init(today: today.dayNumber)).cases.first)

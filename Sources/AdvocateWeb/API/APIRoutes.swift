@@ -82,13 +82,13 @@ struct APIRoutes {
         return APIRoutes.json(["id": account.id, "name": account.name, "role": account.role.rawValue, "language": account.language])
     }
 
-    /// A whole number from the query, or nil when it is not given; anything else is a 400 that
-    /// says what is accepted, not a silent default.
+    /// A whole number from the query, or nil when it is not given; anything else is refused (422)
+    /// with what is accepted, not a silent default.
     static func number(_ text: String?, _ name: String, in range: ClosedRange<Int>) throws(AdvocateError) -> Int? {
         guard let text else { return nil }
         guard let value = Int(text), range.contains(value) else {
-            let upper = range.upperBound == Int.max ? "or more" : "to \(range.upperBound)"
-            throw AdvocateError("'\(name)' must be a whole number from \(range.lowerBound) \(upper)", kind: .invalid)
+            let accepted = range.upperBound == Int.max ? "\(range.lowerBound) or more" : "from \(range.lowerBound) to \(range.upperBound)"
+            throw AdvocateError("'\(name)' must be a whole number \(accepted)", kind: .invalid)
         }
         return value
     }

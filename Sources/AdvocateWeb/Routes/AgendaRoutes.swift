@@ -123,7 +123,6 @@ struct AgendaWriter {
         if court { marks.append("court") }
         if due?.date == today { marks.append("today") }
         out += marks.isEmpty ? "<li>" : "<li class=\"\(marks.joined(separator: " "))\">"
-        // An overdue court date keeps its court badge: missing a hearing is the worst kind of overdue.
         if entry.overdue { out += "<span class=\"badge badge-overdue\">\(XMLText.escape(text["overdue"]))</span> " }
         if court { out += "<span class=\"badge badge-court\">\(XMLText.escape(text["court_date"]))</span> " }
         let title =
