@@ -18,14 +18,17 @@ public struct AdvocateError: Error, Sendable, CustomStringConvertible {
     /// Located problems in files, shown after the message with their source lines.
     public var diagnostics: [Diagnostic]
     public var kind: Kind
-    /// For a refused batch import: the position of the item refused, so a caller can name its line.
+    /// For a refused batch import: the position of the item refused, and the key of it at fault
+    /// (`at`) when one is, so a caller can name its line and column.
     public var item: Int?
+    public var key: String?
 
-    public init(_ description: String, diagnostics: [Diagnostic] = [], kind: Kind = .invalid, item: Int? = nil) {
+    public init(_ description: String, diagnostics: [Diagnostic] = [], kind: Kind = .invalid, item: Int? = nil, key: String? = nil) {
         self.description = description
         self.diagnostics = diagnostics
         self.kind = kind
         self.item = item
+        self.key = key
     }
 
     /// Turns any error the layers below throw into one a person can read.

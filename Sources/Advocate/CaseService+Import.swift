@@ -33,9 +33,9 @@ extension CaseService {
             // and not before the case's previous input, or replaying it would not run as it did.
             func check(_ at: LocalDateTime?, now: LocalDateTime, after previous: LocalDateTime?) throws(AdvocateError) {
                 guard let at else { return }
-                if at > now { throw AdvocateError("'at' \(at.iso) has not happened yet (it is now \(now.iso)); an import records what has happened") }
+                if at > now { throw AdvocateError("'at' \(at.iso) has not happened yet (it is now \(now.iso)); an import records what has happened", key: "at") }
                 if let previous, at < previous {
-                    throw AdvocateError("'at' \(at.iso) is before the case's previous input (\(previous.iso)); give a case's inputs in the order they happened")
+                    throw AdvocateError("'at' \(at.iso) is before the case's previous input (\(previous.iso)); give a case's inputs in the order they happened", key: "at")
                 }
             }
             // Cases in the order the batch first names them; a name is a reference, `#newN` for an
@@ -78,8 +78,9 @@ extension CaseService {
                         let machine = machines[loaded.definition.contentHash] ?? workspace.machine(for: loaded.definition)
                         machines[loaded.definition.contentHash] = machine
                         var state = CaseState()
-                        try check(at, now: batchNow(machine), after: nil)
-                        let now = at ?? batchNow(machine)
+                        let batchTime = batchNow(machine)
+                        try check(at, now: batchTime, after: nil)
+                        let now = at ?? batchTime
                         let input = CaseInput.open(data: values)
                         _ = try machine.apply(input, to: &state, now: now)
                         guard slots[name] == nil else { throw AdvocateError("reference '\(name)' is used twice") }
@@ -104,15 +105,17 @@ extension CaseService {
                             input = .completeStep(key: step)
                         } else { continue }
                         let machine = cases[slot].machine
-                        try check(at, now: batchNow(machine), after: cases[slot].lastAt)
-                        let now = at ?? batchNow(machine)
+                        let batchTime = batchNow(machine)
+                        try check(at, now: batchTime, after: cases[slot].lastAt)
+                        let now = at ?? batchTime
                         cases[slot].lastAt = max(now, cases[slot].lastAt ?? now)
                         // In place: a copy of the case would copy its growing journal at every input.
                         _ = try machine.apply(input, to: &cases[slot].state, now: now)
                         cases[slot].entries.append(JournalEntry(sequence: cases[slot].state.sequence, input: input, at: now, recordedAt: recordedAt))
                     }
                 } catch {
-                    throw AdvocateError("item \(index + 1): \(AdvocateError.from(error).description); nothing was imported", item: index)
+                    let refused = AdvocateError.from(error)
+                    throw AdvocateError("item \(index + 1): \(refused.description); nothing was imported", item: index, key: refused.key)
                 }
                 if lastItem[name] == index, let slot = slots[name] {
                     let done = cases[slot]

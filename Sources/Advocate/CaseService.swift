@@ -301,9 +301,20 @@ public final class CaseService: @unchecked Sendable {
             case .dateTime(let t)?: due = DueDate(moment: t, hasTime: true, reasons: [])
             default: due = nil
             }
-            if let due { rows.append(AgendaRow(caseId: caseId, key: "court:" + field.name, kind: "court-date", title: field.label, who: "client and advocate", due: due)) }
+            if let due {
+                rows.append(AgendaRow(caseId: caseId, key: AgendaRow.courtKeyPrefix + field.name, kind: "court-date", title: field.label, who: "client and advocate", due: due))
+            }
         }
         for index in rows.indices { rows[index].workflowId = definition.id }
         return rows
+    }
+}
+
+extension AgendaRow {
+    static let courtKeyPrefix = "court:"
+
+    /// The case field a court-date row shows (`hearing.date`); nil for any other row.
+    public var courtDateField: String? {
+        kind == "court-date" && key.hasPrefix(AgendaRow.courtKeyPrefix) ? String(key.dropFirst(AgendaRow.courtKeyPrefix.count)) : nil
     }
 }

@@ -23,8 +23,8 @@ public enum JSONShapes {
             "referrals": stored.state.referrals.map { ["id": $0.id, "to": $0.to, "sent": $0.sent.iso, "outcome": $0.outcome ?? NSNull(), "follow_ups": $0.followUps] as [String: Any] },
             "services": stored.state.services.map { ["code": $0.code, "date": $0.date.iso, "source": $0.source] },
             // The court dates that still matter to the case; a hearing that has passed stays until the case moves on.
-            "court_dates": details.agenda.filter { $0.kind == "court-date" }.map { row in
-                ["field": String(row.key.dropFirst("court:".count)), "title": row.title, "date": row.due?.iso ?? NSNull()] as [String: Any]
+            "court_dates": details.agenda.compactMap { row in
+                row.courtDateField.map { ["field": $0, "title": row.title, "date": row.due?.iso ?? NSNull()] as [String: Any] }
             },
         ]
     }

@@ -19,7 +19,7 @@ public enum WorkflowDiagram {
             for (event, transitions) in state.transitions.sorted(by: { $0.key < $1.key }) {
                 for transition in transitions {
                     guard let target = transition.target else { continue }
-                    edges.append(Edge(from: state.name, to: target, label: event + (transition.guardExpression.map { " [\($0.source)]" } ?? "")))
+                    edges.append(Edge(from: state.name, to: target, label: label(event, transition)))
                 }
             }
             for timer in state.timers {
@@ -28,6 +28,11 @@ public enum WorkflowDiagram {
             }
         }
         return edges
+    }
+
+    /// An event with its guard: `petition_filed [petition.ex_parte_requested]`.
+    static func label(_ event: String, _ transition: TransitionDefinition) -> String {
+        event + (transition.guardExpression.map { " [\($0.source)]" } ?? "")
     }
 
     public static func render(_ definition: WorkflowDefinition, as format: Format) -> String {
@@ -51,7 +56,7 @@ public enum WorkflowDiagram {
                 // Events that change the case without moving the track still belong to the state.
                 for (event, transitions) in state.transitions.sorted(by: { $0.key < $1.key }) {
                     for transition in transitions where transition.target == nil {
-                        lines.append("    \(event)\(transition.guardExpression.map { " [\($0.source)]" } ?? "") (stays)")
+                        lines.append("    \(label(event, transition)) (stays)")
                     }
                 }
                 for timer in state.timers where timer.target == nil { lines.append("    at \(timer.at.source) (stays)") }

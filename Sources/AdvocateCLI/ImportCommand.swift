@@ -52,8 +52,7 @@ extension CaseCommand {
                     // The service names the item; a person wants the line, and the reason without the item number.
                     let reason = problem.description.drop { $0 != ":" }.dropFirst(2)
                     let (line, text, _) = objects[problem.item!]
-                    // A time out of order is the fault of the line's "at".
-                    throw refusal(line: line, column: reason.hasPrefix("'at' ") ? column(of: "at", in: text) : 1, String(reason))
+                    throw refusal(line: line, column: problem.key.map { column(of: $0, in: text) } ?? 1, String(reason))
                 }
                 if json {
                     Output.json(["imported": items.count, "opened": opened])

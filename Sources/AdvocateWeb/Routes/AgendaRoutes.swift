@@ -126,9 +126,11 @@ struct AgendaWriter {
         if entry.overdue { out += "<span class=\"badge badge-overdue\">\(XMLText.escape(text["overdue"]))</span> " }
         if court { out += "<span class=\"badge badge-court\">\(XMLText.escape(text["court_date"]))</span> " }
         let title =
-            court
-            ? words?.label(ofField: String(row.key.dropFirst("court:".count)), fallback: row.title)
-            : AgendaItem.Kind(rawValue: row.kind).flatMap { kind in words?.title(of: kind, key: row.key, stored: row.title) }
+            if let field = row.courtDateField {
+                words?.label(ofField: field, fallback: row.title)
+            } else {
+                AgendaItem.Kind(rawValue: row.kind).flatMap { kind in words?.title(of: kind, key: row.key, stored: row.title) }
+            }
         out += XMLText.escape(title ?? row.title)
         if let due, showDate || due.hasTime {
             let shown = showDate ? Dates.long(due, language: language) : Dates.time(due.moment.minuteOfDay)
