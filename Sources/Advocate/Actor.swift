@@ -7,6 +7,8 @@ public struct Actor: Sendable, Equatable {
     /// Where the request came from.
     public enum Channel: String, Sendable {
         case web, api, cli
+        /// The workflow itself, when a timer that came due acts on a case.
+        case timer
     }
 
     /// The account, or nil for the command line (the person at the machine holding the store).
@@ -21,8 +23,12 @@ public struct Actor: Sendable, Equatable {
     /// The person at the command line, named by their login.
     public static var commandLine: Actor { Actor(account: nil, channel: .cli) }
 
+    /// A timer of the case's workflow, acting whichever command happened to open the store.
+    public static var timer: Actor { Actor(account: nil, channel: .timer) }
+
     /// The name written in the audit log.
     public var name: String {
+        if account == nil, channel == .timer { return "workflow timer" }
         if account == nil, channel != .cli { return "not signed in" }
         return account?.name ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : "\($0) (command line)" } ?? "command line"
     }

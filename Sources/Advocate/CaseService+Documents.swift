@@ -7,7 +7,7 @@ extension CaseService {
     /// Fills the forms that `fill:` effects ask for and stores each with the case, inside the
     /// command's transaction. Values the case does not have yet show as visible markers and are
     /// listed with the document; a template that cannot be filled is reported, not stored. Each
-    /// document is audited as made by the `actor` whose input asked for it (a timer has none).
+    /// document is audited as made by the `actor` whose input asked for it, or by ``Actor/timer``.
     func fillDocuments(
         _ effects: [Effect], caseId: String, state: CaseState, machine: Machine, journalSequence: Int, now: LocalDateTime, actor: Actor?, tx: StoreTransaction
     ) throws -> (documents: [StoredDocument], problems: [String]) {

@@ -281,7 +281,7 @@ public final class CaseService: @unchecked Sendable {
                 personal: machine.definition.personalFieldNames)
             // A timer's paperwork that cannot be filled must not stop every other command: it is
             // reported, the step stays on the agenda, and `forms fill --case` fills it by hand.
-            let (_, problems) = try fillDocuments(effects, caseId: id, state: state, machine: machine, journalSequence: state.sequence, now: now, actor: nil, tx: tx)
+            let (_, problems) = try fillDocuments(effects, caseId: id, state: state, machine: machine, journalSequence: state.sequence, now: now, actor: .timer, tx: tx)
             ticked.append((id, effects, problems))
         }
     }

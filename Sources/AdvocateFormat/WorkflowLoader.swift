@@ -21,14 +21,15 @@ public struct References: Sendable {
 
 /// Reads a workflow file into a ``WorkflowDefinition`` and checks it.
 public enum WorkflowLoader {
-    static let topKeys = ["id", "version", "title", "summary", "calendar", "fields", "events", "tracks", "steps"]
+    static let topKeys = ["id", "version", "title", "summary", "calendar", "fields", "events", "tracks", "steps", "reminders"]
     static let fieldKeys = ["type", "label", "required", "personal", "safe_address", "court_date", "values", "of", "help"]
     static let eventKeys = ["title", "payload", "anytime"]
     static let trackKeys = ["title", "start", "states"]
     static let stateKeys = ["title", "client", "terminal", "steps", "on_enter", "on", "timers"]
     static let transitionKeys = ["to", "when", "effects"]
     static let timerKeys = ["id", "at", "when", "to", "effects"]
-    static let stepKeys = ["id", "title", "who", "due", "checklist", "form", "explain", "service"]
+    static let stepKeys = ["id", "title", "who", "due", "checklist", "form", "explain", "service", "keep_open"]
+    static let reminderKeys = ["who", "at", "text"]
     static let effectKinds = ["schedule", "fill", "remind", "service", "refer", "close_referral", "set"]
 
     /// Loads the file at `path`. Throws ``Diagnostics`` holding every error (and warning) when any error is found.
@@ -72,6 +73,8 @@ private struct Builder {
     var steps: [String: StepDefinition] = [:]
     var stepNodes: [String: Node] = [:]
     var reminders: [String: ReminderDefinition] = [:]
+    /// Reminders declared by name under `reminders:`, with where, and whether an effect uses them.
+    var namedReminders: [String: (node: Node, used: Bool)] = [:]
 
     init(reader: YAMLReader, references: References) {
         self.reader = reader
@@ -98,6 +101,9 @@ private struct Builder {
         for (name, type) in WorkflowDefinition.builtinFields { fieldTypes[name] = type }
         if let node = top["steps"], let entries = reader.mapping(node, what: "steps") {
             for entry in entries.list { declareStep(entry.value, id: entry.key, keyNode: entry.keyNode) }
+        }
+        if let node = top["reminders"], let entries = reader.mapping(node, what: "reminders") {
+            for entry in entries.list { declareReminder(entry.key, entry.value, keyNode: entry.keyNode) }
         }
         var events: [String: EventDefinition] = [:]
         var eventNodes: [String: Node] = [:]
@@ -132,6 +138,9 @@ private struct Builder {
         var usedEvents: Set<String> = []
         for (name, keyNode, track) in trackEntries {
             if let definition = readTrack(name, keyNode, track, usedEvents: &usedEvents) { tracks.append(definition) }
+        }
+        for (name, reminder) in namedReminders where !reminder.used {
+            reader.warning("reminder '\(name)' is never used by a 'remind' effect", reminder.node)
         }
         for (name, node) in eventNodes where !usedEvents.contains(name) && !(events[name]?.anytime ?? false) {
             reader.warning("event '\(name)' is never used by a transition and is not 'anytime'", node)
@@ -228,6 +237,9 @@ private struct Builder {
         }
     }
 
+    /// A single lowercase word, or words joined by '_'.
+    static func isIdentifier(_ name: String) -> Bool { !name.contains(".") && isPath(name) }
+
     // MARK: Events
 
     mutating func readEvent(_ name: String, _ node: Node) -> EventDefinition? {
@@ -292,8 +304,24 @@ private struct Builder {
         if let service { checkService(service, spec["service"]) }
         steps[id] = StepDefinition(
             id: id, title: reader.string(spec["title"], "title") ?? id, who: reader.string(spec["who"], "who") ?? "advocate", due: nil,
-            checklist: reader.strings(spec["checklist"], "checklist").map(\.0), form: form, explain: explain.map(\.0), service: service)
+            checklist: reader.strings(spec["checklist"], "checklist").map(\.0), form: form, explain: explain.map(\.0), service: service,
+            keepOpen: reader.bool(spec["keep_open"], "keep_open") ?? false)
         stepNodes[id] = node
+    }
+
+    /// A reminder declared once under `reminders:` and put on the agenda by `remind: ID`.
+    /// Every effect naming it makes the same agenda item, so a case never holds two of it.
+    mutating func declareReminder(_ id: String, _ node: Node, keyNode: Node) {
+        if !Builder.isIdentifier(id) {
+            reader.error("reminder names are lowercase words joined by '_' (like order_ends_soon)", keyNode)
+            return
+        }
+        guard let spec = reader.mapping(node, allowed: WorkflowLoader.reminderKeys, required: ["at", "text"], what: "reminder '\(id)'"),
+            let at = reader.expression(spec["at"], "remind time")
+        else { return }
+        checkType(at, expected: .date, what: "remind time")
+        reminders[id] = ReminderDefinition(id: id, who: reader.string(spec["who"], "who") ?? "advocate", at: at.expression, text: reader.string(spec["text"], "text") ?? "")
+        namedReminders[id] = (keyNode, false)
     }
 
     /// Due dates are read once every field is declared, so they can be type-checked.
@@ -504,7 +532,18 @@ private struct Builder {
                 }
                 effects.append(.fill(form, when: condition))
             case "remind":
-                guard let spec = reader.mapping(value, allowed: ["who", "at", "text"], required: ["at", "text"], what: "remind"),
+                // `remind: NAME` names a reminder declared under `reminders:`; a mapping declares one here.
+                if case .scalar = value {
+                    let name = reader.string(value, "remind") ?? ""
+                    guard namedReminders[name] != nil else {
+                        reader.error("unknown reminder '\(name)'\(suggestion(name, Array(namedReminders.keys)))", value)
+                        continue
+                    }
+                    namedReminders[name]?.used = true
+                    effects.append(.remind(name))
+                    continue
+                }
+                guard let spec = reader.mapping(value, allowed: WorkflowLoader.reminderKeys, required: ["at", "text"], what: "remind"),
                     let at = reader.expression(spec["at"], "remind time")
                 else { continue }
                 checkType(at, expected: .date, what: "remind time")

@@ -174,7 +174,7 @@ struct CommandLineTests {
         #expect(all.contains("UID:C-00001-court:hearing.date@advocate.local"))
         #expect(written.stdout == "Wrote \(events) events to \(file)\n")
         let list = try cli.run(["case", "list"])
-        #expect(list.stdout.hasPrefix("C-00001  protective-order v2"))
+        #expect(list.stdout.hasPrefix("C-00001  protective-order v3"))
     }
 
     @Test("Bad input: one line on stderr, exit 1, store unchanged", arguments: [

@@ -32,6 +32,7 @@ struct SchemaTests {
         #expect(keys(definitions["transition"]) == Set(WorkflowLoader.transitionKeys))
         #expect(keys(definitions["timer"]) == Set(WorkflowLoader.timerKeys))
         #expect(keys(definitions["step"]) == Set(WorkflowLoader.stepKeys))
+        #expect(keys(definitions["reminder"]) == Set(WorkflowLoader.reminderKeys))
         #expect(keys(definitions["effect"]) == Set(WorkflowLoader.effectKinds))
     }
 

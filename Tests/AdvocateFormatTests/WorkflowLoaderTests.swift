@@ -99,6 +99,44 @@ struct WorkflowLoaderTests {
         #expect(found.contains("w.yaml:20:68: error: no glossary term 'arraingment' in Glossary/"))
     }
 
+    /// The minimal workflow with a reminder declared once under `reminders:`.
+    private static let withNamedReminder = minimal
+        .replacingOccurrences(of: "events:\n", with: "reminders:\n  hearing_soon: {who: client, at: hearing.date - 1 day, text: Your hearing is tomorrow.}\nevents:\n")
+        .replacingOccurrences(of: "hearing_set: scheduled", with: "hearing_set: {to: scheduled, effects: [remind: hearing_soon]}")
+
+    @Test func aReminderDeclaredOnceIsNamedByItsEffects() throws {
+        let (definition, warnings) = try WorkflowLoader.load(text: Self.withNamedReminder, path: "w.yaml")
+        #expect(warnings.isEmpty)
+        #expect(definition.reminders["hearing_soon"]?.text == "Your hearing is tomorrow.")
+        #expect(definition.reminders["hearing_soon"]?.who == "client")
+    }
+
+    @Test("A named reminder is checked where it is declared and where it is used", arguments: [
+        ("remind: hearing_soon", "remind: hearing_son", "w.yaml:24:58: error: unknown reminder 'hearing_son' (did you mean 'hearing_soon'?)"),
+        ("at: hearing.date - 1 day", "at: hearing.date - 1", "w.yaml:10:35: error: remind time: cannot use '-' on a date and a number"),
+        ("  hearing_soon: {", "  Hearing-Soon: {", "w.yaml:10:3: error: reminder names are lowercase words joined by '_' (like order_ends_soon)"),
+        ("text: Your hearing is tomorrow.", "txt: Your hearing is tomorrow.", "w.yaml:10:57: error: unknown key 'txt' in reminder 'hearing_soon' (did you mean 'text'?)"),
+    ])
+    func namedReminderErrors(original: String, replacement: String, expected: String) {
+        let broken = Self.withNamedReminder.replacingOccurrences(of: original, with: replacement)
+        #expect(broken != Self.withNamedReminder)
+        #expect(diagnostics(broken).contains(expected), "\(diagnostics(broken))")
+    }
+
+    @Test func aNamedReminderNoEffectUsesIsAWarning() throws {
+        let unused = Self.withNamedReminder.replacingOccurrences(of: "hearing_set: {to: scheduled, effects: [remind: hearing_soon]}", with: "hearing_set: scheduled")
+        let (_, warnings) = try WorkflowLoader.load(text: unused, path: "w.yaml")
+        #expect(warnings.map(\.description) == ["w.yaml:10:3: warning: reminder 'hearing_soon' is never used by a 'remind' effect"])
+    }
+
+    @Test func keepOpenIsTrueOrFalse() throws {
+        let kept = minimal.replacingOccurrences(of: "{id: prepare, title: Prepare,", with: "{id: prepare, title: Prepare, keep_open: true,")
+        #expect(try WorkflowLoader.load(text: kept, path: "w.yaml").0.steps["prepare"]?.keepOpen == true)
+        #expect(try WorkflowLoader.load(text: minimal, path: "w.yaml").0.steps["prepare"]?.keepOpen == false)
+        let broken = minimal.replacingOccurrences(of: "{id: prepare, title: Prepare,", with: "{id: prepare, title: Prepare, keep_open: later,")
+        #expect(diagnostics(broken).contains { $0.hasPrefix("w.yaml:20:") && $0.contains("keep_open") }, "\(diagnostics(broken))")
+    }
+
     @Test func aliasesAreRefused() {
         let text = minimal.replacingOccurrences(of: "summary: A small workflow for tests.", with: "summary: &s A small workflow for tests.\nextra: *s")
         #expect(diagnostics(text) == ["w.yaml:4:10: error: YAML anchors and aliases are not allowed here; write the value out"])

@@ -39,6 +39,27 @@ struct CaseServiceTests {
         #expect(!made.joined().contains("Dana"))
     }
 
+    @Test func paperworkATimerFillsIsAuditedAsMadeByTheWorkflowTimer() throws {
+        let root = try copyOfProject()
+        let path = root + "/Workflows/protective-order.yaml"
+        let original = try String(contentsOfFile: path, encoding: .utf8)
+        // A workflow whose hearing-day timer enters a state that fills a notice.
+        let edited = original.replacingOccurrences(of: "      full_hearing:\n        title: Full hearing\n", with: "      full_hearing:\n        title: Full hearing\n        on_enter:\n          - fill: court-date-notice-en\n")
+        #expect(edited != original)
+        try edited.write(toFile: path, atomically: true, encoding: .utf8)
+        let (service, clock, _) = try TestSupport.service(at: start, workspace: Workspace(root: root))
+        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
+        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "false"])
+        _ = try service.send(id, event: "full_hearing_set", fields: ["hearing.date": "2026-11-24T09:00"])
+        clock.advance(days: 6)
+        let ticked = try service.tick()
+        #expect(ticked.map(\.caseId) == [id])
+        let log = try service.store.read { try $0.auditLog(caseId: id) }
+        let made = try #require(log.first { $0.action == "document.create" && $0.detail.contains("court-date-notice-en") && $0.channel == "timer" })
+        #expect(made.accountName == "workflow timer")
+        #expect(try service.documents(id).contains { $0.form == "court-date-notice-en" && $0.sequence == Int(made.detail.split(separator: " ")[1].dropLast()) })
+    }
+
     @Test func openSendAndReadBack() throws {
         let (service, clock, _) = try TestSupport.service(at: start)
         let opened = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield", "client.has_children": "yes"])
@@ -86,6 +107,71 @@ struct CaseServiceTests {
         #expect(!continued.state.items.contains { $0.key == "file_proof_of_service" })
         #expect(continued.state.items.contains { $0.key == "prepare_full_hearing" })
         #expect(continued.state.items.first { $0.title == endsSoon }?.due?.date == TestSupport.date("2027-01-05"))
+    }
+
+    @Test func workStillToDoStaysOnTheAgendaWhenTheHearingDayComes() throws {
+        let (service, clock, _) = try TestSupport.service(at: start)
+        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
+        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
+        _ = try service.send(id, event: "temporary_order_granted", fields: ["hearing.date": "2026-11-24T09:00"])
+        // Served the day before the hearing, with the order's copies not yet sent out.
+        clock.advance(days: 4)
+        let served = try service.send(id, event: "respondent_served", fields: [:])
+        #expect(served.state.items.contains { $0.key == "temporary_order_copies" })
+        clock.advance(days: 1)
+        _ = try service.tick()
+        let hearingDay = try service.details(id).stored.state
+        #expect(hearingDay.tracks["court"] == "full_hearing")
+        let proof = try #require(hearingDay.items.first { $0.key == "file_proof_of_service" })
+        #expect(proof.state == "full_hearing")
+        #expect(proof.due?.date == TestSupport.date("2026-11-24"))
+        #expect(hearingDay.items.contains { $0.key == "temporary_order_copies" })
+        // Work that only made sense before the hearing is gone.
+        #expect(!hearingDay.items.contains { $0.key == "prepare_full_hearing" || $0.key == "arrange_service" })
+        // Done once, it does not come back when the case moves on again.
+        _ = try service.complete(id, step: "file_proof_of_service")
+        let ordered = try service.send(id, event: "final_order_granted", fields: [:])
+        #expect(!ordered.state.items.contains { $0.key == "file_proof_of_service" })
+        #expect(ordered.state.items.contains { $0.key == "temporary_order_copies" })
+        // A court case that ends closes what was kept open.
+        let withdrawn = try service.send(id, event: "petition_withdrawn", fields: [:])
+        #expect(!withdrawn.state.items.contains { $0.track == "court" })
+    }
+
+    @Test func aHearingMovedBeforeItsDayBringsBackTheReminderThatTheOrderEnds() throws {
+        let (service, clock, _) = try TestSupport.service(at: start)
+        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
+        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
+        let granted = try service.send(id, event: "temporary_order_granted", fields: ["hearing.date": "2026-12-03T09:00", "temporary_order.expires": "2026-12-03"])
+        let endsSoon = "reminder:order_ends_soon"
+        #expect(granted.state.items.filter { $0.key == endsSoon }.count == 1)
+        _ = try service.complete(id, step: endsSoon)
+        clock.advance(days: 2)
+        let moved = try service.send(id, event: "hearing_continued", fields: ["hearing.date": "2027-01-07T09:00", "temporary_order.expires": "2027-01-07"])
+        #expect(moved.state.tracks["court"] == "temporary_order")
+        #expect(moved.state.items.first { $0.key == endsSoon }?.due?.date == TestSupport.date("2027-01-05"))
+        // The client gets a notice of the new date.
+        #expect(moved.documents.map(\.form) == ["court-date-notice-en"])
+        // Moved again while the reminder is open: still one reminder, on the newest date.
+        let servedCase = try service.send(id, event: "respondent_served", fields: [:])
+        #expect(servedCase.state.items.filter { $0.key == endsSoon }.count == 1)
+        let again = try service.send(id, event: "hearing_continued", fields: ["hearing.date": "2027-01-14T09:00", "temporary_order.expires": "2027-01-14"])
+        #expect(again.state.tracks["court"] == "served")
+        #expect(again.state.items.filter { $0.key == endsSoon }.map { $0.due?.date } == [TestSupport.date("2027-01-12")])
+        #expect(again.documents.map(\.form) == ["court-date-notice-en"])
+    }
+
+    @Test func aRenewalHearingGivesTheClientOneReminder() throws {
+        let (service, _, _) = try TestSupport.service(at: start)
+        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
+        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "false"])
+        _ = try service.send(id, event: "full_hearing_set", fields: ["hearing.date": "2026-12-03T09:00"])
+        _ = try service.send(id, event: "respondent_served", fields: [:])
+        _ = try service.send(id, event: "final_order_granted", fields: [:])
+        _ = try service.send(id, event: "renewal_filed", fields: ["renewal.hearing_date": "2027-10-01T09:00"])
+        let set = try service.send(id, event: "renewal_hearing_set", fields: ["renewal.hearing_date": "2027-10-08T09:00"])
+        let reminders = set.state.items.filter { $0.kind == .reminder && $0.title.contains("renew") }
+        #expect(reminders.map { $0.due?.date } == [TestSupport.date("2027-10-07")])
     }
 
     @Test func aCaseServedWithoutATemporaryOrderHasNoReminderAboutOne() throws {

@@ -43,7 +43,8 @@ public struct AgendaItem: Sendable, Equatable, Codable {
     public var kind: Kind
     public var title: String
     public var who: String
-    /// The track and state that scheduled it; it closes when the track leaves that state.
+    /// The track and state it belongs to: the one that scheduled it, or for a step kept open
+    /// until done, the one its track has moved on to. It closes when the track leaves that state.
     public var track: String?
     public var state: String?
     /// The due date, or nil while the fields it depends on are unset.

@@ -17,6 +17,8 @@ final class RunPlan: Sendable {
     let dateReads: FieldSet
     /// Positions of the fields a case cannot open without.
     let requiredFields: [Int]
+    /// The steps that stay open when their track moves on (`keep_open`).
+    let keptOpenSteps: Set<String>
 
     init(_ definition: WorkflowDefinition) {
         let steps = definition.steps.mapValues(StepPlan.init)
@@ -51,6 +53,7 @@ final class RunPlan: Sendable {
                 })
         }
         requiredFields = definition.fields.indices.filter { definition.fields[$0].required }
+        keptOpenSteps = Set(definition.steps.values.filter(\.keepOpen).map(\.id))
     }
 }
 

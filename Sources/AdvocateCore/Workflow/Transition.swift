@@ -77,7 +77,7 @@ public struct Machine: Sendable {
     /// has it changed in place, and a caller that keeps a copy keeps it unchanged.
     public func transition(_ state: consuming CaseState, _ input: CaseInput, now: LocalDateTime) throws(TransitionError) -> (state: CaseState, effects: [Effect]) {
         if Machine.countIdleTick(input, &state, now: now) { return (state, []) }
-        var run = Run(machine: self, state: state, now: now)
+        var run = Run(machine: self, state: consume state, now: now)
         try run.apply(input)
         return (run.finished(), run.effects)
     }
@@ -284,7 +284,16 @@ private struct Run {
             try perform(effects, track: track.name, state: current.name)
             return
         }
-        removeItems { $0.track == track.name && $0.state == current.name }
+        // Items close with the state that opened them, except steps kept open until done; those
+        // follow the track to its new state, unless the track has reached an end.
+        let keptOpen = plan.keptOpenSteps
+        let carries = !keptOpen.isEmpty && !(track.state(target)?.terminal ?? true)
+        removeItems { $0.track == track.name && $0.state == current.name && !(carries && $0.kind == .step && keptOpen.contains($0.key)) }
+        if carries {
+            for index in state.items.indices where state.items[index].track == track.name && state.items[index].state == current.name {
+                state.items[index].state = target
+            }
+        }
         try perform(effects, track: track.name, state: target)
         try enter(track, target)
     }

@@ -263,10 +263,13 @@ public struct StepDefinition: Sendable {
     public var explain: [String]
     /// The VOCA service category completing the step counts as (`E4`).
     public var service: String?
+    /// Whether the step stays on the agenda when its track moves to another open state, until it
+    /// is done: copies of an order still have to reach the police after the respondent is served.
+    public var keepOpen: Bool
 
     public init(
         id: String, title: String, who: String, due: Expression?, checklist: [String] = [], form: String? = nil,
-        explain: [String] = [], service: String? = nil
+        explain: [String] = [], service: String? = nil, keepOpen: Bool = false
     ) {
         self.id = id
         self.title = title
@@ -276,6 +279,7 @@ public struct StepDefinition: Sendable {
         self.form = form
         self.explain = explain
         self.service = service
+        self.keepOpen = keepOpen
     }
 }
 
