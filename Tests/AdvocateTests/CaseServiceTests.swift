@@ -138,6 +138,20 @@ struct CaseServiceTests {
         #expect(!withdrawn.state.items.contains { $0.track == "court" })
     }
 
+    @Test func aCallAboutTheDefendantsReleaseIsNotDroppedWhenTheClientChoosesHerNotices() throws {
+        let (service, clock, _) = try TestSupport.service(at: start)
+        let id = try service.open(workflow: "criminal-case", fields: ["client.name": "Dana Whitfield"]).caseId
+        let released = try service.send(id, event: "custody_changed", fields: ["custody.status": "released before trial", "release.date": "2026-11-19T08:00"])
+        #expect(released.state.items.contains { $0.key == "release_safety_call" })
+        clock.advance(days: 1)
+        let chose = try service.send(id, event: "notification_choice_made", fields: ["notifications.opted_in": "true"])
+        #expect(chose.state.tracks["rights"] == "monitoring")
+        let call = try #require(chose.state.items.first { $0.key == "release_safety_call" })
+        #expect(call.state == "monitoring")
+        // What belonged only to the state she left is gone.
+        #expect(!chose.state.items.contains { $0.key == "register_notifications" })
+    }
+
     @Test func aHearingMovedBeforeItsDayBringsBackTheReminderThatTheOrderEnds() throws {
         let (service, clock, _) = try TestSupport.service(at: start)
         let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
