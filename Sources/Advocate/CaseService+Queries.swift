@@ -181,9 +181,9 @@ extension CaseService {
                 throw AdvocateError("cannot migrate \(caseId) to version \(version): its current \(states) not exist there")
             }
             try tx.saveDefinition(hash: target.definition.contentHash, workflowId: target.definition.id, version: target.definition.version, source: target.source, path: target.path)
-            var state = stored.state
-            state.sequence += 1
             let machine = workspace.machine(for: target.definition)
+            var state = machine.carriedOver(stored.state)
+            state.sequence += 1
             let entry = JournalEntry(sequence: state.sequence, input: .event(name: CaseService.migrationMarker, payload: ["from": .string(stored.definitionHash), "hash": .string(target.definition.contentHash)]), at: now(for: machine), recordedAt: StoreTransaction.timestamp())
             try tx.updateCase(
                 caseId, expectedVersion: stored.version, state: state, wakeAt: wakeAt(state, machine), entries: [entry],
@@ -214,6 +214,7 @@ extension CaseService {
             for entry in journal {
                 if case .event(CaseService.migrationMarker, let payload) = entry.input, case .string(let hash)? = payload["hash"] {
                     machine = try self.machine(hash: hash, tx: tx)
+                    state = machine.carriedOver(state)
                     state.sequence += 1
                     continue
                 }

@@ -32,7 +32,8 @@ struct DemoCommand: ParsableCommand {
             }
             defer { if store == nil { try? FileManager.default.removeItem(atPath: folder) } }
 
-            let start = LocalClock.local(Date(), in: .current).date
+            // Today, or the day ADVOCATE_NOW names, so a script or test sees the same story every day.
+            let start = LocalClock.local(try Output.clock().now(), in: .current).date
             let clock = ManualClock(LocalDateTime(date: start, minuteOfDay: 9 * 60))
             let service = CaseService(workspace: workspace, store: try CaseStore(path: path), clock: clock.localClock)
             let hearing = LocalDateTime(date: start.adding(days: 15), minuteOfDay: 9 * 60)

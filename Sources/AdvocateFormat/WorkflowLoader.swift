@@ -75,6 +75,8 @@ private struct Builder {
     var reminders: [String: ReminderDefinition] = [:]
     /// Reminders declared by name under `reminders:`, with where, and whether an effect uses them.
     var namedReminders: [String: (node: Node, used: Bool)] = [:]
+    /// Every state of every track, for `keep_open` lists.
+    var stateNames: Set<String> = []
 
     init(reader: YAMLReader, references: References) {
         self.reader = reader
@@ -132,6 +134,10 @@ private struct Builder {
                     }
                 }
             }
+        }
+        for (_, _, track) in trackEntries {
+            guard let states = track["states"], case .mapping(let mapping) = states else { continue }
+            for key in mapping.keys { if let name = key.scalarString { stateNames.insert(name) } }
         }
         for (id, node) in stepNodes { checkStep(id, node) }
         var tracks: [TrackDefinition] = []
@@ -238,7 +244,7 @@ private struct Builder {
     }
 
     /// A single lowercase word, or words joined by '_'.
-    static func isIdentifier(_ name: String) -> Bool { !name.contains(".") && isPath(name) }
+    static func isIdentifier(_ name: String) -> Bool { name.allSatisfy(\.isASCII) && !name.contains(".") && isPath(name) }
 
     // MARK: Events
 
@@ -305,7 +311,7 @@ private struct Builder {
         steps[id] = StepDefinition(
             id: id, title: reader.string(spec["title"], "title") ?? id, who: reader.string(spec["who"], "who") ?? "advocate", due: nil,
             checklist: reader.strings(spec["checklist"], "checklist").map(\.0), form: form, explain: explain.map(\.0), service: service,
-            keepOpen: reader.bool(spec["keep_open"], "keep_open") ?? false)
+            keepOpen: .never)
         stepNodes[id] = node
     }
 
@@ -314,6 +320,8 @@ private struct Builder {
     mutating func declareReminder(_ id: String, _ node: Node, keyNode: Node) {
         if !Builder.isIdentifier(id) {
             reader.error("reminder names are lowercase words joined by '_' (like order_ends_soon)", keyNode)
+            // Known all the same, so each effect naming it is not reported a second time.
+            namedReminders[id] = (keyNode, true)
             return
         }
         guard let spec = reader.mapping(node, allowed: WorkflowLoader.reminderKeys, required: ["at", "text"], what: "reminder '\(id)'"),
@@ -326,9 +334,28 @@ private struct Builder {
 
     /// Due dates are read once every field is declared, so they can be type-checked.
     mutating func checkStep(_ id: String, _ node: Node) {
+        if let keepNode = Entries.lookup(node, "keep_open") {
+            let keepOpen = readKeepOpen(keepNode)
+            steps[id]?.keepOpen = keepOpen
+        }
         guard let dueNode = Entries.lookup(node, "due"), let located = reader.expression(dueNode, "due date of step '\(id)'") else { return }
         checkType(located, expected: .date, what: "due date of step '\(id)'")
         steps[id]?.due = located.expression
+    }
+
+    /// `keep_open: true` (into any state), `false`, or a list of the states the step follows its track into.
+    mutating func readKeepOpen(_ node: Node) -> KeepOpen {
+        guard case .sequence(let list) = node else { return reader.bool(node, "keep_open") == true ? .untilDone : .never }
+        var states: Set<String> = []
+        for item in list {
+            guard let name = reader.string(item, "keep_open") else { continue }
+            if stateNames.contains(name) {
+                states.insert(name)
+            } else {
+                reader.error("keep_open: unknown state '\(name)'\(suggestion(name, Array(stateNames)))", item)
+            }
+        }
+        return .into(states)
     }
 
     mutating func checkService(_ code: String, _ node: Node?) {

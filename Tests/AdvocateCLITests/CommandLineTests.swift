@@ -287,13 +287,15 @@ struct CommandLineTests {
     }
 
     @Test func demoPrintsTheAgenda() throws {
-        let result = try CLI().run(["demo", "--home", TestSupport.root], withStore: false)
+        // Started the Sunday before Thanksgiving, the respondent is served the day before it.
+        let result = try CLI().run(["demo", "--home", TestSupport.root], withStore: false, environment: ["ADVOCATE_NOW": "2026-11-22T08:00"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Opened C-00001."))
         #expect(result.stdout.contains("COURT 09:00 Full hearing"))
         #expect(!result.stdout.contains("PO Box 4471"))
         // The agenda says what a date was counted from, not only which days were skipped.
         let agenda = try #require(result.stdout.components(separatedBy: "Agenda ").last)
+        #expect(agenda.hasPrefix("2026-11-25 to 2026-12-15"))
         #expect(agenda.contains("""
               C-00001  Make sure proof of service is filed with the court · advocate · protective-order
                        1 court day after 2026-11-25

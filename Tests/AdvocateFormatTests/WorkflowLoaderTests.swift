@@ -129,12 +129,18 @@ struct WorkflowLoaderTests {
         #expect(warnings.map(\.description) == ["w.yaml:10:3: warning: reminder 'hearing_soon' is never used by a 'remind' effect"])
     }
 
-    @Test func keepOpenIsTrueOrFalse() throws {
-        let kept = minimal.replacingOccurrences(of: "{id: prepare, title: Prepare,", with: "{id: prepare, title: Prepare, keep_open: true,")
-        #expect(try WorkflowLoader.load(text: kept, path: "w.yaml").0.steps["prepare"]?.keepOpen == true)
-        #expect(try WorkflowLoader.load(text: minimal, path: "w.yaml").0.steps["prepare"]?.keepOpen == false)
-        let broken = minimal.replacingOccurrences(of: "{id: prepare, title: Prepare,", with: "{id: prepare, title: Prepare, keep_open: later,")
-        #expect(diagnostics(broken).contains { $0.hasPrefix("w.yaml:20:") && $0.contains("keep_open") }, "\(diagnostics(broken))")
+    @Test(arguments: [("true", KeepOpen.untilDone), ("false", .never), ("[scheduled]", .into(["scheduled"]))])
+    func keepOpenIsTrueFalseOrAListOfStates(text: String, expected: KeepOpen) throws {
+        let kept = minimal.replacingOccurrences(of: "{id: prepare, title: Prepare,", with: "{id: prepare, title: Prepare, keep_open: \(text),")
+        #expect(try WorkflowLoader.load(text: kept, path: "w.yaml").0.steps["prepare"]?.keepOpen == expected)
+    }
+
+    @Test func keepOpenNamesStatesThatExist() throws {
+        #expect(try WorkflowLoader.load(text: minimal, path: "w.yaml").0.steps["prepare"]?.keepOpen == .never)
+        let notABool = minimal.replacingOccurrences(of: "{id: prepare, title: Prepare,", with: "{id: prepare, title: Prepare, keep_open: later,")
+        #expect(diagnostics(notABool) == ["w.yaml:20:54: error: keep_open must be true or false"])
+        let unknown = minimal.replacingOccurrences(of: "{id: prepare, title: Prepare,", with: "{id: prepare, title: Prepare, keep_open: [scheduld],")
+        #expect(diagnostics(unknown) == ["w.yaml:20:55: error: keep_open: unknown state 'scheduld' (did you mean 'scheduled'?)"])
     }
 
     @Test func aliasesAreRefused() {

@@ -130,12 +130,16 @@ struct CaseServiceTests {
         #expect(!hearingDay.items.contains { $0.key == "prepare_full_hearing" || $0.key == "arrange_service" })
         // Done once, it does not come back when the case moves on again.
         _ = try service.complete(id, step: "file_proof_of_service")
+        // The temporary order's copies were wanted until the final order replaced it.
         let ordered = try service.send(id, event: "final_order_granted", fields: [:])
-        #expect(!ordered.state.items.contains { $0.key == "file_proof_of_service" })
-        #expect(ordered.state.items.contains { $0.key == "temporary_order_copies" })
+        #expect(!ordered.state.items.contains { $0.key == "file_proof_of_service" || $0.key == "temporary_order_copies" })
+        _ = try service.send(id, event: "order_violated", fields: [:])
         // A court case that ends closes what was kept open.
-        let withdrawn = try service.send(id, event: "petition_withdrawn", fields: [:])
-        #expect(!withdrawn.state.items.contains { $0.track == "court" })
+        let renewing = try service.send(id, event: "renewal_filed", fields: [:])
+        #expect(renewing.state.items.first { $0.key == "report_violation" }?.state == "renewal_pending")
+        let ended = try service.send(id, event: "renewal_denied", fields: [:])
+        #expect(ended.state.tracks["court"] == "expired")
+        #expect(!ended.state.items.contains { $0.track == "court" })
     }
 
     @Test func aCallAboutTheDefendantsReleaseIsNotDroppedWhenTheClientChoosesHerNotices() throws {
@@ -359,6 +363,33 @@ struct CaseServiceTests {
         let moved = try service.migrate(id, toVersion: 1)
         #expect(moved.workflowVersion == 1)
         _ = try service.send(id, event: "counseling_accepted", fields: [:])
+        #expect(try service.replay(id) == service.details(id).stored.state)
+    }
+
+    @Test func aCaseMovedToVersion3KeepsOneReminderThatTheOrderEnds() throws {
+        let root = try copyOfProject()
+        let current = try String(contentsOfFile: root + "/Workflows/protective-order.yaml", encoding: .utf8)
+        // Version 2 wrote the reminder out where it was given, not once by name.
+        var older = current.replacingOccurrences(of: "version: 3\n", with: "version: 2\n")
+        for indent in ["                ", "          "] {  // deeper first: the shallower one is a suffix of it
+            let inline = ["- remind:", "    who: advocate", "    at: temporary_order.expires - 2 court days",
+                "    text: The temporary order ends soon. If the hearing has moved, ask the court to extend it."].map { indent + $0 + "\n" }.joined()
+            older = older.replacingOccurrences(of: indent + "- remind: order_ends_soon\n", with: inline)
+        }
+        #expect(!older.contains("- remind: order_ends_soon"))
+        try older.write(toFile: root + "/Workflows/protective-order-v2.yaml", atomically: true, encoding: .utf8)
+        let workspace = Workspace(root: root)
+        #expect(workspace.diagnostics.filter { $0.severity == .error }.isEmpty, "\(workspace.diagnostics)")
+        let (service, _, _) = try TestSupport.service(at: start, workspace: workspace)
+        let id = try service.open(try #require(workspace.workflow("protective-order", version: 2)), values: ["client.name": .string("Dana Whitfield")]).caseId
+        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
+        let granted = try service.send(id, event: "temporary_order_granted", fields: ["hearing.date": "2026-12-03T09:00", "temporary_order.expires": "2026-12-03"])
+        let endsSoon = "The temporary order ends soon. If the hearing has moved, ask the court to extend it."
+        #expect(granted.state.items.filter { $0.title == endsSoon }.map(\.key).allSatisfy { $0.hasPrefix("reminder:court/") })
+        let moved = try service.migrate(id, toVersion: 3)
+        #expect(moved.state.items.filter { $0.title == endsSoon }.map(\.key) == ["reminder:order_ends_soon"])
+        let continued = try service.send(id, event: "hearing_continued", fields: ["hearing.date": "2027-01-07T09:00", "temporary_order.expires": "2027-01-07"])
+        #expect(continued.state.items.filter { $0.title == endsSoon }.map { $0.due?.date } == [TestSupport.date("2027-01-05")])
         #expect(try service.replay(id) == service.details(id).stored.state)
     }
 

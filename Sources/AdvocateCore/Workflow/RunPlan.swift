@@ -17,8 +17,8 @@ final class RunPlan: Sendable {
     let dateReads: FieldSet
     /// Positions of the fields a case cannot open without.
     let requiredFields: [Int]
-    /// The steps that stay open when their track moves on (`keep_open`).
-    let keptOpenSteps: Set<String>
+    /// The steps that may stay open when their track moves on (`keep_open`), by id.
+    let keptOpen: [String: KeepOpen]
 
     init(_ definition: WorkflowDefinition) {
         let steps = definition.steps.mapValues(StepPlan.init)
@@ -53,7 +53,7 @@ final class RunPlan: Sendable {
                 })
         }
         requiredFields = definition.fields.indices.filter { definition.fields[$0].required }
-        keptOpenSteps = Set(definition.steps.values.filter(\.keepOpen).map(\.id))
+        keptOpen = definition.steps.compactMapValues { $0.keepOpen == .never ? nil : $0.keepOpen }
     }
 }
 

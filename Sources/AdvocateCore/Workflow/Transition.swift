@@ -110,6 +110,33 @@ public struct Machine: Sendable {
         return run.finished()
     }
 
+    /// A state from another version of the workflow, carried over to this one when a case is
+    /// migrated. A reminder the other version wrote out in place, with the same words and person
+    /// as one this version declares by name, becomes that reminder, so the two do not both stay
+    /// on the agenda and its date follows this version's rule.
+    public func carriedOver(_ state: CaseState) -> CaseState {
+        var state = state
+        let byWords = Dictionary(
+            parts.definition.reminders.values.map { ("\($0.who)\n\($0.text)", AgendaItem.reminderKey($0.id)) }, uniquingKeysWith: { first, _ in first })
+        var index = 0
+        while index < state.items.count {
+            let item = state.items[index]
+            guard item.kind == .reminder, plan.dueDates[item.key] == nil, let key = byWords["\(item.who)\n\(item.title)"] else {
+                index += 1
+                continue
+            }
+            if state.items.contains(where: { $0.key == key }) {
+                state.items.remove(at: index)
+            } else {
+                state.items[index].key = key
+                index += 1
+            }
+        }
+        return state
+    }
+
+    var plan: RunPlan { parts.plan }
+
     /// Replays a journal from an empty state.
     public func replay(_ journal: [(input: CaseInput, at: LocalDateTime)]) throws(TransitionError) -> CaseState {
         var state = CaseState()
@@ -286,9 +313,13 @@ private struct Run {
         }
         // Items close with the state that opened them, except steps kept open until done; those
         // follow the track to its new state, unless the track has reached an end.
-        let keptOpen = plan.keptOpenSteps
+        let keptOpen = plan.keptOpen
         let carries = !keptOpen.isEmpty && !(track.state(target)?.terminal ?? true)
-        removeItems { $0.track == track.name && $0.state == current.name && !(carries && $0.kind == .step && keptOpen.contains($0.key)) }
+        removeItems { item in
+            guard item.track == track.name, item.state == current.name else { return false }
+            guard carries, item.kind == .step, let rule = keptOpen[item.key] else { return true }
+            return !rule.follows(into: target)
+        }
         if carries {
             for index in state.items.indices where state.items[index].track == track.name && state.items[index].state == current.name {
                 state.items[index].state = target
@@ -344,7 +375,12 @@ private struct Run {
             case .remind(let id):
                 guard let reminder = plan.reminders[id] else { continue }
                 let key = reminder.key
-                guard !state.items.contains(where: { $0.key == key }) else { continue }
+                // Given again while open, it stays, and now belongs to the state that gave it last.
+                if let open = state.items.firstIndex(where: { $0.key == key }) {
+                    state.items[open].track = track
+                    state.items[open].state = stateName
+                    continue
+                }
                 var item = AgendaItem(key: key, kind: .reminder, title: reminder.text, who: reminder.who, track: track, state: stateName, due: nil)
                 item.due = try due(reminder.at, rolling: false)
                 state.items.append(item)

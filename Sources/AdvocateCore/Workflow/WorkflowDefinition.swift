@@ -263,13 +263,13 @@ public struct StepDefinition: Sendable {
     public var explain: [String]
     /// The VOCA service category completing the step counts as (`E4`).
     public var service: String?
-    /// Whether the step stays on the agenda when its track moves to another open state, until it
-    /// is done: copies of an order still have to reach the police after the respondent is served.
-    public var keepOpen: Bool
+    /// Whether the step stays on the agenda when its track moves on, until it is done: copies of
+    /// an order still have to reach the police after the respondent is served.
+    public var keepOpen: KeepOpen
 
     public init(
         id: String, title: String, who: String, due: Expression?, checklist: [String] = [], form: String? = nil,
-        explain: [String] = [], service: String? = nil, keepOpen: Bool = false
+        explain: [String] = [], service: String? = nil, keepOpen: KeepOpen = .never
     ) {
         self.id = id
         self.title = title
@@ -280,6 +280,26 @@ public struct StepDefinition: Sendable {
         self.explain = explain
         self.service = service
         self.keepOpen = keepOpen
+    }
+}
+
+/// Whether a step stays on the agenda when its track leaves the state that opened it. A track
+/// that reaches an end closes it whatever this says.
+public enum KeepOpen: Sendable, Equatable {
+    /// It closes with its state (the default).
+    case never
+    /// It follows its track into any state, until it is done.
+    case untilDone
+    /// It follows its track into these states only, until it is done.
+    case into(Set<String>)
+
+    /// Whether the step stays open when its track moves to `state`.
+    public func follows(into state: String) -> Bool {
+        switch self {
+        case .never: false
+        case .untilDone: true
+        case .into(let states): states.contains(state)
+        }
     }
 }
 
