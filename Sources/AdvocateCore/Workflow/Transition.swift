@@ -311,8 +311,8 @@ private struct Run {
             try perform(effects, track: track.name, state: current.name)
             return
         }
-        // Items close with the state that opened them, except steps kept open until done; those
-        // follow the track to its new state, unless the track has reached an end.
+        // Items close with the state that opened them, except steps kept open (`keep_open`) into
+        // the new state: those follow the track there, unless the track has reached an end.
         let keptOpen = plan.keptOpen
         let carries = !keptOpen.isEmpty && !(track.state(target)?.terminal ?? true)
         removeItems { item in
