@@ -324,12 +324,18 @@ private struct Builder {
             namedReminders[id] = (keyNode, true)
             return
         }
-        guard let spec = reader.mapping(node, allowed: WorkflowLoader.reminderKeys, required: ["at", "text"], what: "reminder '\(id)'"),
+        guard readReminder(node, id: id, what: "reminder '\(id)'") else { return }
+        namedReminders[id] = (keyNode, false)
+    }
+
+    /// Reads `{who, at, text}` into ``reminders`` under `id`; false when it cannot be read.
+    mutating func readReminder(_ node: Node, id: String, what: String) -> Bool {
+        guard let spec = reader.mapping(node, allowed: WorkflowLoader.reminderKeys, required: ["at", "text"], what: what),
             let at = reader.expression(spec["at"], "remind time")
-        else { return }
+        else { return false }
         checkType(at, expected: .date, what: "remind time")
         reminders[id] = ReminderDefinition(id: id, who: reader.string(spec["who"], "who") ?? "advocate", at: at.expression, text: reader.string(spec["text"], "text") ?? "")
-        namedReminders[id] = (keyNode, false)
+        return true
     }
 
     /// Due dates are read once every field is declared, so they can be type-checked.
@@ -570,13 +576,8 @@ private struct Builder {
                     effects.append(.remind(name))
                     continue
                 }
-                guard let spec = reader.mapping(value, allowed: WorkflowLoader.reminderKeys, required: ["at", "text"], what: "remind"),
-                    let at = reader.expression(spec["at"], "remind time")
-                else { continue }
-                checkType(at, expected: .date, what: "remind time")
                 let id = "\(context.track)/\(context.state)/\(path)/\(index)"
-                reminders[id] = ReminderDefinition(id: id, who: reader.string(spec["who"], "who") ?? "advocate", at: at.expression, text: reader.string(spec["text"], "text") ?? "")
-                effects.append(.remind(id))
+                if readReminder(value, id: id, what: "remind") { effects.append(.remind(id)) }
             case "service":
                 let code = reader.string(value, "service") ?? ""
                 checkService(code, value)

@@ -88,9 +88,7 @@ struct CaseServiceTests {
 
     @Test func aContinuedHearingAsksForNothingAlreadyDoneAndKeepsWatchingTheTemporaryOrder() throws {
         let (service, clock, _) = try TestSupport.service(at: start)
-        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
-        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
-        _ = try service.send(id, event: "temporary_order_granted", fields: ["hearing.date": "2026-12-03T09:00", "temporary_order.expires": "2026-12-03"])
+        let id = try caseWithTemporaryOrder(service, hearing: "2026-12-03T09:00", expires: "2026-12-03").caseId
         clock.advance(days: 2)
         let served = try service.send(id, event: "respondent_served", fields: [:])
         let endsSoon = "The temporary order ends soon. If the hearing has moved, ask the court to extend it."
@@ -111,9 +109,7 @@ struct CaseServiceTests {
 
     @Test func workStillToDoStaysOnTheAgendaWhenTheHearingDayComes() throws {
         let (service, clock, _) = try TestSupport.service(at: start)
-        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
-        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
-        _ = try service.send(id, event: "temporary_order_granted", fields: ["hearing.date": "2026-11-24T09:00"])
+        let id = try caseWithTemporaryOrder(service, hearing: "2026-11-24T09:00").caseId
         // Served the day before the hearing, with the order's copies not yet sent out.
         clock.advance(days: 4)
         let served = try service.send(id, event: "respondent_served", fields: [:])
@@ -158,9 +154,8 @@ struct CaseServiceTests {
 
     @Test func aHearingMovedBeforeItsDayBringsBackTheReminderThatTheOrderEnds() throws {
         let (service, clock, _) = try TestSupport.service(at: start)
-        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
-        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
-        let granted = try service.send(id, event: "temporary_order_granted", fields: ["hearing.date": "2026-12-03T09:00", "temporary_order.expires": "2026-12-03"])
+        let granted = try caseWithTemporaryOrder(service, hearing: "2026-12-03T09:00", expires: "2026-12-03")
+        let id = granted.caseId
         let endsSoon = "reminder:order_ends_soon"
         #expect(granted.state.items.filter { $0.key == endsSoon }.count == 1)
         _ = try service.complete(id, step: endsSoon)
@@ -219,9 +214,7 @@ struct CaseServiceTests {
 
     @Test func aCourtDateThatHasPassedIsNeitherOverdueNorDue() throws {
         let (service, clock, _) = try TestSupport.service(at: start)
-        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
-        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
-        _ = try service.send(id, event: "temporary_order_granted", fields: ["hearing.date": "2026-12-03T09:00"])
+        let id = try caseWithTemporaryOrder(service, hearing: "2026-12-03T09:00").caseId
         clock.advance(days: 15)
         _ = try service.tick()
         for item in try service.details(id).stored.state.items { _ = try service.complete(id, step: item.key) }
@@ -395,9 +388,7 @@ struct CaseServiceTests {
 
     @Test func calendarExportHasStableUIDs() throws {
         let (service, _, _) = try TestSupport.service(at: start)
-        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
-        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
-        _ = try service.send(id, event: "temporary_order_granted", fields: ["hearing.date": "2026-12-03T09:00"])
+        let id = try caseWithTemporaryOrder(service, hearing: "2026-12-03T09:00").caseId
         let rows = try service.details(id).agenda
         let stamp = Date(timeIntervalSince1970: 1_800_000_000)
         let first = ICalendar.render(rows, stamp: stamp)
@@ -412,9 +403,7 @@ struct CaseServiceTests {
 
     @Test func aWithdrawnPetitionHasNoHearingLeft() throws {
         let (service, _, _) = try TestSupport.service(at: start)
-        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
-        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
-        _ = try service.send(id, event: "temporary_order_granted", fields: ["hearing.date": "2026-12-03T09:00"])
+        let id = try caseWithTemporaryOrder(service, hearing: "2026-12-03T09:00").caseId
         #expect(try service.details(id).agenda.contains { $0.kind == "court-date" })
         let withdrawn = try service.send(id, event: "petition_withdrawn", fields: [:])
         // The safety track goes on, so the case stays open; the court track is over.
@@ -424,6 +413,15 @@ struct CaseServiceTests {
     }
 
     /// A copy of the project's Workflows/ and Glossary/ in a temporary folder, to edit freely.
+    /// Dana Whitfield's protective-order case, filed asking for a temporary order, which the judge grants.
+    func caseWithTemporaryOrder(_ service: CaseService, hearing: String, expires: String? = nil) throws -> CaseService.Outcome {
+        let id = try service.open(workflow: "protective-order", fields: ["client.name": "Dana Whitfield"]).caseId
+        _ = try service.send(id, event: "petition_filed", fields: ["petition.ex_parte_requested": "true"])
+        var fields = ["hearing.date": hearing]
+        if let expires { fields["temporary_order.expires"] = expires }
+        return try service.send(id, event: "temporary_order_granted", fields: fields)
+    }
+
     func copyOfProject() throws -> String {
         let root = TestSupport.temporaryFolder("advocate-project")
         for folder in ["Workflows", "Glossary", "Forms"] {

@@ -188,7 +188,7 @@ private struct Run {
 
     /// The machine's shared parts: `parts.definition` is read in place, never copied.
     var parts: Machine.Parts { machine.parts }
-    var plan: RunPlan { machine.parts.plan }
+    var plan: RunPlan { machine.plan }
 
     mutating func apply(_ input: CaseInput) throws(TransitionError) {
         switch input {
