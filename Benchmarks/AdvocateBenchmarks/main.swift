@@ -95,7 +95,7 @@ func benchmarkCore() throws {
         .event(name: "respondent_served", payload: [:]),
         .event(name: "final_order_granted", payload: [:]),
     ]
-    let rounds = 100_000
+    let rounds = Int(ProcessInfo.processInfo.environment["ADVOCATE_BENCH_ROUNDS"] ?? "") ?? 100_000
     let lifecycle = try measure {
         for _ in 0..<rounds {
             var s = CaseState()

@@ -16,7 +16,7 @@ public enum JSONShapes {
         for (key, v) in stored.state.data { data[key] = shown(details.definition.field(key), v, unlock: unlockSafeAddress).json }
         return [
             "id": stored.id, "workflow": stored.workflowId, "version": stored.workflowVersion, "definition_hash": stored.definitionHash,
-            "tracks": stored.state.tracks, "closed": stored.closed, "data": data, "advocate": stored.advocateId ?? NSNull(),
+            "tracks": stored.state.tracks.dictionary, "closed": stored.closed, "data": data, "advocate": stored.advocateId ?? NSNull(),
             "items": stored.state.items.map { item in
                 ["key": item.key, "kind": item.kind.rawValue, "title": item.title, "who": item.who, "due": item.due?.iso ?? NSNull(), "reasons": item.due?.reasons ?? []] as [String: Any]
             },
@@ -36,7 +36,7 @@ public enum JSONShapes {
     }
 
     public static func summary(_ stored: StoredCase) -> [String: Any] {
-        ["id": stored.id, "workflow": stored.workflowId, "version": stored.workflowVersion, "tracks": stored.state.tracks, "closed": stored.closed, "open_items": stored.state.items.count]
+        ["id": stored.id, "workflow": stored.workflowId, "version": stored.workflowVersion, "tracks": stored.state.tracks.dictionary, "closed": stored.closed, "open_items": stored.state.items.count]
     }
 
     public static func summary(_ summary: CaseSummary) -> [String: Any] {
@@ -72,7 +72,7 @@ public enum JSONShapes {
 
     public static func outcome(_ outcome: CaseService.Outcome) -> [String: Any] {
         [
-            "id": outcome.caseId, "tracks": outcome.state.tracks, "closed": outcome.state.closed, "effects": outcome.effects.map(\.summary),
+            "id": outcome.caseId, "tracks": outcome.state.tracks.dictionary, "closed": outcome.state.closed, "effects": outcome.effects.map(\.summary),
             "documents": outcome.documents.map(document), "document_problems": outcome.documentProblems,
         ]
     }

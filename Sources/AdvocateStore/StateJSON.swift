@@ -11,8 +11,8 @@ public enum StateJSON {
     static func encode(_ state: CaseState, sealing: Sealing?) -> String {
         let out = JSONText()
         out.object {
-            out.key("data") { value(out, state.data, sealing) }
-            out.key("tracks") { out.stringMap(state.tracks) }
+            out.key("data") { value(out, state.data.dictionary, sealing) }
+            out.key("tracks") { out.stringMap(state.tracks.dictionary) }
             out.key("items") { out.array(state.items) { item(out, $0) } }
             out.key("referrals") { out.array(state.referrals) { referral(out, $0) } }
             out.key("services") { out.array(state.services) { service(out, $0) } }

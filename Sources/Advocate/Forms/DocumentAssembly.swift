@@ -49,7 +49,7 @@ extension FormLibrary {
     /// Case data as a template sees it: the case's fields, `case.id`, and no confidential safe
     /// address unless `includeSafeAddress`.
     public static func templateData(caseId: String, state: CaseState, definition: WorkflowDefinition, includeSafeAddress: Bool = false) -> [String: Value] {
-        var data = state.data
+        var data = state.data.dictionary
         if !includeSafeAddress {
             for field in definition.fields where field.safeAddress { data.removeValue(forKey: field.name) }
         }

@@ -37,6 +37,9 @@ extension Node {
             }
         case .path(let path):
             return scope.type(of: path, range: range, &errors)
+        case .field, .boundFilter:
+            // Trees are checked as parsed; bound trees only run.
+            return .any
         case .list(let items):
             let types = items.map { $0.infer(scope, &errors) }
             return .list(types.first.map { first in types.allSatisfy { $0 == first } ? first : .any } ?? .any)

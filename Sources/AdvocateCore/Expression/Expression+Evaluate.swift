@@ -1,7 +1,7 @@
 /// What an expression can see while it runs: case data, local names, the court calendar and the time.
 public struct Environment: Sendable {
     /// Case data keyed by full dotted path (`hearing.date`).
-    public var data: [String: Value]
+    public var data: CaseData
     /// Names bound by the caller: loop variables, `event` payloads.
     public var locals: [String: Value]
     public var calendar: CourtCalendar
@@ -19,6 +19,13 @@ public struct Environment: Sendable {
 
     public init(
         data: [String: Value], locals: [String: Value] = [:], calendar: CourtCalendar, now: LocalDateTime,
+        filters: FilterLibrary = .standard
+    ) {
+        self.init(data: CaseData(data), locals: locals, calendar: calendar, now: now, filters: filters)
+    }
+
+    public init(
+        data: CaseData, locals: [String: Value] = [:], calendar: CourtCalendar, now: LocalDateTime,
         filters: FilterLibrary = .standard
     ) {
         self.data = data
@@ -61,6 +68,8 @@ extension Node {
             return value
         case .path(let path):
             return env.resolve(path)
+        case .field(let reference):
+            return env.resolve(reference)
         case .list(let items):
             var values: [Value] = []
             values.reserveCapacity(items.count)
@@ -92,6 +101,15 @@ extension Node {
             var values: [Value] = []
             for argument in arguments { values.append(try argument.evaluate(&env)) }
             guard let filter = env.filters[name] else { throw EvaluationError("unknown filter '\(name)'", at: range) }
+            do {
+                return try filter.apply(value, values)
+            } catch {
+                throw EvaluationError(error.message, at: range)
+            }
+        case .boundFilter(let input, let filter, let arguments):
+            let value = try input.evaluate(&env)
+            var values: [Value] = []
+            for argument in arguments { values.append(try argument.evaluate(&env)) }
             do {
                 return try filter.apply(value, values)
             } catch {
@@ -168,6 +186,21 @@ extension Node {
 }
 
 extension Environment {
+    /// Reads a bound path by position, when the data is laid out on the layout it was bound to and
+    /// holds nothing by name; otherwise by name, as ``resolve(_:)-(Path)`` does.
+    func resolve(_ reference: FieldReference) -> Value {
+        guard data.layout === reference.layout, locals.isEmpty, !data.hasOthers else { return resolve(reference.path) }
+        if let position = reference.position, let value = data[position: position] { return value }
+        if let (position, members) = reference.prefix, let value = data[position: position] {
+            return value.member(reference.path.segments[members...])
+        }
+        switch reference.clock {
+        case .today: return .date(now.date)
+        case .now: return .dateTime(now)
+        case nil: return .null
+        }
+    }
+
     func resolve(_ path: Path) -> Value {
         let first = path.segments[0]
         if !locals.isEmpty, let local = locals[first] { return local.member(path.segments.dropFirst()) }

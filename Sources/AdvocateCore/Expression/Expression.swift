@@ -12,10 +12,10 @@ public struct Expression: Sendable, CustomStringConvertible {
         let dependencies: FieldPaths
         let readsClock: Bool
 
-        init(source: String, root: Node) {
+        init(source: String, root: Node, runnable: Node? = nil) {
             self.source = source
             self.root = root
-            runnable = root.foldingConstantLists()
+            self.runnable = runnable ?? root.foldingConstantLists()
             let paths = Set(root.paths.map(\.path))
             dependencies = FieldPaths(paths)
             readsClock = paths.contains("today") || paths.contains("now")
@@ -41,6 +41,17 @@ public struct Expression: Sendable, CustomStringConvertible {
 
     init(source: String, root: Node) {
         parts = Parts(source: source, root: root)
+    }
+
+    private init(parts: Parts) {
+        self.parts = parts
+    }
+
+    /// The same expression, made to read case data laid out on `layout` by position and to call
+    /// its filters without looking them up by name. Only data laid out on `layout` is read by
+    /// position; other data is read by name, as before.
+    func bound(to layout: FieldLayout, filters: FilterLibrary) -> Expression {
+        Expression(parts: Parts(source: source, root: root, runnable: runnable.bound(to: layout, filters: filters)))
     }
 
     public var description: String { source }
@@ -75,6 +86,10 @@ struct Node: Sendable {
         case binary(BinaryOperator, Node, Node)
         case call(String, [Node])
         case filter(Node, name: String, arguments: [Node])
+        /// A path bound to a layout's positions (only in a runnable tree).
+        case field(FieldReference)
+        /// A filter found in its library once, when the tree was bound (only in a runnable tree).
+        case boundFilter(Node, Filter, arguments: [Node])
     }
 
     /// Every dotted path under this node, with its offset.
@@ -82,6 +97,7 @@ struct Node: Sendable {
         var result: [(String, Range<Int>)] = []
         visit { node in
             if case .path(let path) = node.kind { result.append((path.joined, node.range)) }
+            if case .field(let reference) = node.kind { result.append((reference.path.joined, node.range)) }
         }
         return result
     }
@@ -90,7 +106,7 @@ struct Node: Sendable {
     func foldingConstantLists() -> Node {
         func fold(_ node: Node) -> Node { node.foldingConstantLists() }
         switch kind {
-        case .literal, .path:
+        case .literal, .path, .field:
             return self
         case .list(let items):
             let folded = items.map(fold)
@@ -105,18 +121,40 @@ struct Node: Sendable {
         case .binary(let op, let a, let b): return Node(kind: .binary(op, fold(a), fold(b)), range: range)
         case .call(let name, let args): return Node(kind: .call(name, args.map(fold)), range: range)
         case .filter(let n, let name, let args): return Node(kind: .filter(fold(n), name: name, arguments: args.map(fold)), range: range)
+        case .boundFilter(let n, let filter, let args): return Node(kind: .boundFilter(fold(n), filter, arguments: args.map(fold)), range: range)
+        }
+    }
+
+    /// The same tree with paths bound to `layout` and filters to `filters` (see ``Expression/bound(to:filters:)``).
+    func bound(to layout: FieldLayout, filters: FilterLibrary) -> Node {
+        func bind(_ node: Node) -> Node { node.bound(to: layout, filters: filters) }
+        switch kind {
+        case .literal, .field, .boundFilter:
+            return self
+        case .path(let path):
+            let reference = FieldReference(path, layout)
+            guard reference.position != nil || reference.prefix != nil || reference.clock != nil else { return self }
+            return Node(kind: .field(reference), range: range)
+        case .list(let items): return Node(kind: .list(items.map(bind)), range: range)
+        case .not(let n): return Node(kind: .not(bind(n)), range: range)
+        case .negate(let n): return Node(kind: .negate(bind(n)), range: range)
+        case .binary(let op, let a, let b): return Node(kind: .binary(op, bind(a), bind(b)), range: range)
+        case .call(let name, let args): return Node(kind: .call(name, args.map(bind)), range: range)
+        case .filter(let n, let name, let args):
+            guard let filter = filters[name] else { return Node(kind: .filter(bind(n), name: name, arguments: args.map(bind)), range: range) }
+            return Node(kind: .boundFilter(bind(n), filter, arguments: args.map(bind)), range: range)
         }
     }
 
     func visit(_ body: (Node) -> Void) {
         body(self)
         switch kind {
-        case .literal, .path: break
+        case .literal, .path, .field: break
         case .list(let items): items.forEach { $0.visit(body) }
         case .not(let n), .negate(let n): n.visit(body)
         case .binary(_, let a, let b): a.visit(body); b.visit(body)
         case .call(_, let args): args.forEach { $0.visit(body) }
-        case .filter(let n, _, let args): n.visit(body); args.forEach { $0.visit(body) }
+        case .filter(let n, _, let args), .boundFilter(let n, _, let args): n.visit(body); args.forEach { $0.visit(body) }
         }
     }
 }
@@ -134,6 +172,39 @@ final class Path: Sendable {
         self.segments = segments
         self.joined = segments.joined(separator: ".")
         self.prefixes = (1..<max(segments.count, 1)).reversed().map { segments[0..<$0].joined(separator: ".") }
+    }
+}
+
+/// A path as a runnable tree reads it from data laid out on one ``FieldLayout``: the position of
+/// the field it names, or of the longest field its start names (a record it reads into).
+final class FieldReference: Sendable {
+    let path: Path
+    let layout: FieldLayout
+    let position: Int?
+    /// The record field the path reads into, and where the member names start in its segments.
+    let prefix: (position: Int, members: Int)?
+    /// For `today` and `now` when no field has the name: which the path reads.
+    let clock: Clock?
+
+    enum Clock { case today, now }
+
+    init(_ path: Path, _ layout: FieldLayout) {
+        self.path = path
+        self.layout = layout
+        position = layout.position(path.joined)
+        var prefix: (Int, Int)?
+        for (index, name) in path.prefixes.enumerated() {
+            if let position = layout.position(name) {
+                prefix = (position, path.segments.count - 1 - index)
+                break
+            }
+        }
+        self.prefix = prefix
+        clock = switch path.joined {
+        case "today" where position == nil: .today
+        case "now" where position == nil: .now
+        default: nil
+        }
     }
 }
 

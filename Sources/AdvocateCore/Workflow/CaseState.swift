@@ -2,9 +2,9 @@
 ///
 /// It is a pure function of the journal: replaying the inputs from the start gives the same value.
 public struct CaseState: Sendable, Equatable, Codable {
-    public var data: [String: Value]
+    public var data: CaseData
     /// The current state of each track, by track name.
-    public var tracks: [String: String]
+    public var tracks: TrackStates
     /// Steps, reminders and follow-ups not yet done, in the order they appeared.
     public var items: [AgendaItem]
     public var referrals: [Referral]
@@ -20,8 +20,8 @@ public struct CaseState: Sendable, Equatable, Codable {
     public var closed: Bool
 
     public init() {
-        data = [:]
-        tracks = [:]
+        data = CaseData()
+        tracks = TrackStates()
         items = []
         referrals = []
         services = []

@@ -6,6 +6,10 @@
 /// (which tracks an event can move, which fields a date reads, the keys of fired timers) is
 /// worked out here.
 final class RunPlan: Sendable {
+    /// Where each field's value is kept; every expression below is bound to it.
+    let layout: FieldLayout
+    /// Where each track's state is kept.
+    let trackLayout: TrackLayout
     let tracks: [TrackPlan]
     /// Each event with what receiving it needs, found with one lookup by its name.
     let events: [String: EventPlan]
@@ -20,24 +24,29 @@ final class RunPlan: Sendable {
     /// The steps that may stay open when their track moves on (`keep_open`), by id.
     let keptOpen: [String: KeepOpen]
 
-    init(_ definition: WorkflowDefinition) {
-        let steps = definition.steps.mapValues(StepPlan.init)
+    init(_ definition: WorkflowDefinition, filters: FilterLibrary) {
+        let layout = FieldLayout(definition)
+        self.layout = layout
+        trackLayout = TrackLayout(definition)
+        let bind = Binding(layout: layout, filters: filters)
+        let steps = definition.steps.mapValues { StepPlan($0, bind) }
         self.steps = steps
-        tracks = definition.tracks.enumerated().map { TrackPlan($1, index: $0, steps: steps, definition) }
+        let eventIndex = Dictionary(uniqueKeysWithValues: definition.events.keys.sorted().enumerated().map { ($1, $0) })
+        tracks = definition.tracks.enumerated().map { TrackPlan($1, index: $0, steps: steps, events: eventIndex, definition, bind) }
         var dueDates: [String: DuePlan] = [:]
         for (id, step) in definition.steps {
             guard let due = step.due else { continue }
-            dueDates[id] = DuePlan(expression: due, reads: definition.fieldsRead(by: due), rolling: true)
+            dueDates[id] = DuePlan(expression: bind(due), reads: definition.fieldsRead(by: due), rolling: true)
         }
         for (id, reminder) in definition.reminders {
-            dueDates[AgendaItem.reminderKey(id)] = DuePlan(expression: reminder.at, reads: definition.fieldsRead(by: reminder.at), rolling: false)
+            dueDates[AgendaItem.reminderKey(id)] = DuePlan(expression: bind(reminder.at), reads: definition.fieldsRead(by: reminder.at), rolling: false)
         }
         var dateReads = FieldSet()
         for plan in dueDates.values { dateReads.formUnion(plan.reads) }
         for track in tracks { for state in track.states { dateReads.formUnion(state.timerReads) } }
         self.dueDates = dueDates
         self.dateReads = dateReads
-        reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder)) })
+        reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder, bind)) })
         var movedBy: [String: [Int]] = [:]
         for (index, track) in definition.tracks.enumerated() {
             for name in Set(track.states.flatMap(\.transitions.keys)) { movedBy[name, default: []].append(index) }
@@ -45,7 +54,7 @@ final class RunPlan: Sendable {
         events = definition.events.mapValues { event in
             let positions = event.payload.map { definition.fieldPosition($0.field) }
             return EventPlan(
-                event: event, tracks: movedBy[event.name] ?? [], fieldPositions: positions,
+                event: event, index: eventIndex[event.name]!, tracks: movedBy[event.name] ?? [], fieldPositions: positions, defaults: event.payload.map { $0.defaultValue.map(bind.callAsFunction) },
                 movesDates: positions.map { position in
                     var field = FieldSet()
                     field.insert(position)
@@ -57,15 +66,62 @@ final class RunPlan: Sendable {
     }
 }
 
-/// An event and what receiving it needs.
-struct EventPlan: Sendable {
+/// Binds the expressions a plan holds to its layout and filters.
+struct Binding {
+    let layout: FieldLayout
+    let filters: FilterLibrary
+
+    func callAsFunction(_ expression: Expression) -> Expression { expression.bound(to: layout, filters: filters) }
+
+    func callAsFunction(_ expression: Expression?) -> Expression? { expression.map { $0.bound(to: layout, filters: filters) } }
+
+    func callAsFunction(_ effects: [EffectDefinition]) -> [EffectDefinition] {
+        effects.map { effect in
+            switch effect {
+            case .fill(let form, let condition): .fill(form, when: self(condition))
+            case .set(let field, let expression): .set(field: field, self(expression))
+            case .schedule, .remind, .service, .refer, .closeReferral: effect
+            }
+        }
+    }
+
+    func callAsFunction(_ transition: TransitionDefinition) -> TransitionDefinition {
+        TransitionDefinition(guardExpression: self(transition.guardExpression), target: transition.target, effects: self(transition.effects))
+    }
+
+    func callAsFunction(_ timer: TimerDefinition) -> TimerDefinition {
+        TimerDefinition(id: timer.id, at: self(timer.at), guardExpression: self(timer.guardExpression), target: timer.target, effects: self(timer.effects))
+    }
+}
+
+/// An event and what receiving it needs. A class, so finding it lends a reference instead of
+/// copying its definition.
+final class EventPlan: Sendable {
     let event: EventDefinition
+    /// The parts of ``event`` every input reads, held apart so reading them copies no definition.
+    let payload: [PayloadField]
+    let anytime: Bool
+    /// Its position among the workflow's events, where a state keeps its transitions on it.
+    let index: Int
     /// The tracks with a transition on the event in some state: the only ones it can move.
     let tracks: [Int]
-    /// Each payload field's position among the definition's fields.
+    /// Each payload field's position among the definition's fields, which is its place in the layout.
     let fieldPositions: [Int?]
+    /// Each payload field's default, bound.
+    let defaults: [Expression?]
     /// Whether each payload field can move a date: one that cannot need not be tracked as changed.
     let movesDates: [Bool]
+
+    init(event: EventDefinition, index: Int, tracks: [Int], fieldPositions: [Int?], defaults: [Expression?], movesDates: [Bool]) {
+        self.event = event
+        self.index = index
+        payload = event.payload
+        anytime = event.anytime
+        self.tracks = tracks
+        self.fieldPositions = fieldPositions
+        self.defaults = defaults
+        self.movesDates = movesDates
+    }
 }
 
 final class TrackPlan: Sendable {
@@ -76,11 +132,11 @@ final class TrackPlan: Sendable {
     let states: [StatePlan]
     private let stateIndex: [String: Int]
 
-    init(_ track: TrackDefinition, index: Int, steps: [String: StepPlan], _ definition: WorkflowDefinition) {
+    init(_ track: TrackDefinition, index: Int, steps: [String: StepPlan], events: [String: Int], _ definition: WorkflowDefinition, _ bind: Binding) {
         self.index = index
         name = track.name
         start = track.start
-        states = track.states.map { StatePlan($0, track: track.name, steps: steps, definition) }
+        states = track.states.enumerated().map { StatePlan($1, index: $0, track: track.name, steps: steps, events: events, definition, bind) }
         stateIndex = Dictionary(track.states.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -88,23 +144,34 @@ final class TrackPlan: Sendable {
 }
 
 final class StatePlan: Sendable {
+    /// Its position in its track.
+    let index: Int
     let name: String
     let terminal: Bool
     /// The steps that open on entering it.
     let steps: [StepPlan]
     let onEnter: [EffectDefinition]
-    let transitions: [String: [TransitionDefinition]]
+    /// The transitions on each event, by the event's position (``EventPlan/index``); nil for an event it has none on.
+    let transitions: [[TransitionDefinition]?]
     let timers: [TimerPlan]
     /// The fields its timers read, in their times and conditions.
     let timerReads: FieldSet
 
-    init(_ state: StateDefinition, track: String, steps: [String: StepPlan], _ definition: WorkflowDefinition) {
+    init(
+        _ state: StateDefinition, index: Int, track: String, steps: [String: StepPlan], events: [String: Int], _ definition: WorkflowDefinition,
+        _ bind: Binding
+    ) {
+        self.index = index
         name = state.name
         terminal = state.terminal
         self.steps = state.steps.compactMap { steps[$0] }
-        onEnter = state.onEnter
-        transitions = state.transitions
-        timers = state.timers.map { TimerPlan(timer: $0, firedKey: "\(track)/\(state.name)/\($0.id)") }
+        onEnter = bind(state.onEnter)
+        var transitions = [[TransitionDefinition]?](repeating: nil, count: events.count)
+        for (event, list) in state.transitions {
+            if let position = events[event] { transitions[position] = list.map(bind.callAsFunction) }
+        }
+        self.transitions = transitions
+        timers = state.timers.map { TimerPlan(timer: bind($0), firedKey: "\(track)/\(state.name)/\($0.id)") }
         var reads = FieldSet()
         for timer in state.timers {
             reads.formUnion(definition.fieldsRead(by: timer.at))
@@ -114,10 +181,16 @@ final class StatePlan: Sendable {
     }
 }
 
-struct TimerPlan: Sendable {
+/// A timer, bound. A class, so walking a state's timers lends references instead of copying each.
+final class TimerPlan: Sendable {
     let timer: TimerDefinition
     /// How `CaseState.firedTimers` names it once fired: `track/state/timer`.
     let firedKey: String
+
+    init(timer: TimerDefinition, firedKey: String) {
+        self.timer = timer
+        self.firedKey = firedKey
+    }
 }
 
 final class StepPlan: Sendable {
@@ -127,11 +200,11 @@ final class StepPlan: Sendable {
     let due: Expression?
     let service: String?
 
-    init(_ step: StepDefinition) {
+    init(_ step: StepDefinition, _ bind: Binding) {
         id = step.id
         title = step.title
         who = step.who
-        due = step.due
+        due = bind(step.due)
         service = step.service
     }
 }
@@ -143,11 +216,11 @@ final class ReminderPlan: Sendable {
     let text: String
     let at: Expression
 
-    init(id: String, _ reminder: ReminderDefinition) {
+    init(id: String, _ reminder: ReminderDefinition, _ bind: Binding) {
         key = AgendaItem.reminderKey(id)
         who = reminder.who
         text = reminder.text
-        at = reminder.at
+        at = bind(reminder.at)
     }
 }
 

@@ -57,7 +57,7 @@ public struct Machine: Sendable {
             self.definition = definition
             self.calendar = calendar
             self.filters = filters
-            plan = RunPlan(definition)
+            plan = RunPlan(definition, filters: filters)
         }
     }
 
@@ -166,24 +166,27 @@ private struct Run {
     var scheduleChanged = false
     /// Set on opening: every due date is computed afresh.
     var recomputeAll = false
-    /// Each track's current state, by the track's position; looked up once per input when first
-    /// asked (a tick with nothing due never asks), then kept as tracks move.
-    private var currentStates: [StatePlan?]?
 
     init(machine: Machine, state: consuming CaseState, now: LocalDateTime) {
         self.machine = machine
         self.state = state
         self.now = now
         keptItems = self.state.items.count
-        env = Environment(data: [:], calendar: machine.calendar, now: now, filters: machine.filters)
+        env = Environment(data: CaseData(), calendar: machine.calendar, now: now, filters: machine.filters)
         env.explainsDeadlines = false
+        // Laid out on the plan's layout, so the plan's expressions read fields by position.
+        self.state.data.lay(on: machine.plan.layout)
+        self.state.tracks.lay(on: machine.plan.trackLayout)
         swap(&env.data, &self.state.data)
     }
 
-    /// The new state, with its data taken back from the environment.
+    /// The new state, with its data taken back from the environment. Moved out, not copied:
+    /// the run is over.
     mutating func finished() -> CaseState {
         swap(&env.data, &state.data)
-        return state
+        var result = CaseState()
+        swap(&result, &state)
+        return result
     }
 
     /// The machine's shared parts: `parts.definition` is read in place, never copied.
@@ -223,14 +226,19 @@ private struct Run {
         for position in plan.requiredFields where (data[parts.definition.fields[position].name] ?? .null).isBlank {
             throw TransitionError(.missingValue, "'\(parts.definition.fields[position].name)' is required to open a \(parts.definition.id) case")
         }
-        env.data = data
+        // A fresh state's data is laid out on the plan already; only a state made by hand may hold some.
+        if !env.data.isEmpty { env.data = CaseData(layout: plan.layout) }
+        for (name, value) in data { env.data[name] = value }
         state.items.reserveCapacity(8)
-        // Room for every field the case may come to hold, so the table is not rebuilt as it fills.
-        env.data.reserveCapacity(parts.definition.fields.count + WorkflowDefinition.builtinFields.count)
         env.data["case.opened"] = .date(now.date)
         env.data["case.opened_at"] = .dateTime(now)
         recomputeAll = true
-        for track in plan.tracks { try enter(track, track.start) }
+        for track in plan.tracks {
+            guard let start = track.state(track.start) else {
+                throw TransitionError(.eventNotAllowed, "track '\(track.name)' has no state '\(track.start)'")
+            }
+            try enter(track, start)
+        }
     }
 
     private func validate(field name: String, _ value: Value) throws(TransitionError) {
@@ -258,30 +266,31 @@ private struct Run {
         guard let eventPlan = plan.events[name] else {
             throw TransitionError(.unknownEvent, "unknown event '\(name)'\(suggestion(name, Array(parts.definition.events.keys)))")
         }
-        let event = eventPlan.event
         guard !state.closed else { throw TransitionError(.caseClosed, "the case is closed; no more events can be sent") }
         // Is the event possible here at all? Asked first, so the answer is "not now" rather than "missing a value".
-        var candidates: [(TrackPlan, StatePlan, [TransitionDefinition])] = []
-        for trackIndex in eventPlan.tracks {
-            let track = plan.tracks[trackIndex]
-            guard let currentState = currentState(of: track), let transitions = currentState.transitions[name] else { continue }
-            candidates.append((track, currentState, transitions))
+        var possible = false
+        for trackIndex in eventPlan.tracks where currentState(of: plan.tracks[trackIndex])?.transitions[eventPlan.index] != nil {
+            possible = true
+            break
         }
-        if candidates.isEmpty && !event.anytime {
+        if !possible && !eventPlan.anytime {
             let now = parts.definition.tracks.compactMap { t in state.tracks[t.name].map { "\(t.name) is at '\($0)'" } }
             throw TransitionError(.eventNotAllowed, "event '\(name)' is not allowed now: \(now.joined(separator: ", "))")
         }
         // Payload next, so guards see the values the event brings.
+        // The values given, by payload position: found once here, so no name is looked up twice.
+        var given = [Value?](repeating: nil, count: payload.isEmpty ? 0 : eventPlan.payload.count)
         for (field, value) in payload {
-            guard let position = event.payload.firstIndex(where: { $0.field == field }) else {
-                let allowed = event.payload.map(\.field)
+            guard let position = eventPlan.payload.firstIndex(where: { $0.field == field }) else {
+                let allowed = eventPlan.payload.map(\.field)
                 throw TransitionError(.unknownField, "event '\(name)' does not set '\(field)'" + (allowed.isEmpty ? "" : " (it sets: \(allowed.joined(separator: ", ")))"))
             }
             try validate(field: field, at: eventPlan.fieldPositions[position], value)
+            given[position] = value
         }
-        for (position, field) in event.payload.enumerated() {
-            var value = payload[field.field] ?? .null
-            if value.isNull, let fallback = field.defaultValue {
+        for (position, field) in eventPlan.payload.enumerated() {
+            var value = given.isEmpty ? .null : given[position] ?? .null
+            if value.isNull, let fallback = eventPlan.defaults[position] {
                 value = try evaluate(fallback)
             }
             if value.isNull {
@@ -289,11 +298,15 @@ private struct Run {
                 continue
             }
             if field.required, value.isBlank { throw TransitionError(.missingValue, "event '\(name)' needs '\(field.field)'") }
-            env.data[field.field] = value
+            if let slot = eventPlan.fieldPositions[position] { env.data[position: slot] = value } else { env.data[field.field] = value }
             if eventPlan.movesDates[position] { changedFields.insert(eventPlan.fieldPositions[position]) }
         }
         var taken = 0
-        for (track, current, transitions) in candidates {
+        // The tracks the event can move, in their states before any of them moved.
+        let before = possible ? eventPlan.tracks.map { currentState(of: plan.tracks[$0]) } : []
+        for (trackIndex, current) in zip(eventPlan.tracks, before) {
+            guard let current, let transitions = current.transitions[eventPlan.index] else { continue }
+            let track = plan.tracks[trackIndex]
             for transition in transitions {
                 if let guardExpression = transition.guardExpression, !(try test(guardExpression)) { continue }
                 try take(track, from: current, to: transition.target, effects: transition.effects)
@@ -301,7 +314,7 @@ private struct Run {
                 break
             }
         }
-        if taken == 0 && !event.anytime {
+        if taken == 0 && !eventPlan.anytime {
             throw TransitionError(.conditionsNotMet, "event '\(name)' changes nothing now: none of its conditions hold")
         }
     }
@@ -314,10 +327,13 @@ private struct Run {
         // Items close with the state that opened them, except steps kept open (`keep_open`) into
         // the new state: those follow the track there, unless the track has reached an end.
         let keptOpen = plan.keptOpen
-        let carries = !keptOpen.isEmpty && !(track.state(target)?.terminal ?? true)
-        removeItems { item in
-            guard item.track == track.name, item.state == current.name else { return false }
-            guard carries, item.kind == .step, let rule = keptOpen[item.key] else { return true }
+        guard let targetState = track.state(target) else {
+            throw TransitionError(.eventNotAllowed, "track '\(track.name)' has no state '\(target)'")
+        }
+        let carries = !keptOpen.isEmpty && !targetState.terminal
+        removeItems { items, index in
+            guard items[index].track == track.name, items[index].state == current.name else { return false }
+            guard carries, items[index].kind == .step, let rule = keptOpen[items[index].key] else { return true }
             return !rule.follows(into: target)
         }
         if carries {
@@ -326,15 +342,12 @@ private struct Run {
             }
         }
         try perform(effects, track: track.name, state: target)
-        try enter(track, target)
+        try enter(track, targetState)
     }
 
-    private mutating func enter(_ track: TrackPlan, _ name: String) throws(TransitionError) {
-        guard let target = track.state(name) else {
-            throw TransitionError(.eventNotAllowed, "track '\(track.name)' has no state '\(name)'")
-        }
-        state.tracks[track.name] = name
-        currentStates?[track.index] = target
+    private mutating func enter(_ track: TrackPlan, _ target: StatePlan) throws(TransitionError) {
+        let name = target.name
+        state.tracks.set(track: track.index, state: name, at: target.index)
         if !state.firedTimers.isEmpty {
             let prefix = track.name + "/"
             state.firedTimers.removeAll { $0.hasPrefix(prefix) }
@@ -352,8 +365,7 @@ private struct Run {
     }
 
     private mutating func currentState(of track: TrackPlan) -> StatePlan? {
-        if currentStates == nil { currentStates = plan.tracks.map { t in state.tracks[t.name].flatMap(t.state) } }
-        return currentStates![track.index]
+        state.tracks.statePosition(track: track.index).map { track.states[$0] }
     }
 
     /// Whether every track is in a terminal state, so the case is over.
@@ -400,7 +412,8 @@ private struct Run {
                 guard let index = state.referrals.lastIndex(where: { $0.id == id && $0.outcome == nil }) else { continue }
                 state.referrals[index].outcome = outcome
                 scheduleChanged = true
-                removeItems { $0.kind == .followUp && $0.key.hasPrefix("follow-up:\(id)#") }
+                let prefix = "follow-up:\(id)#"
+                removeItems { items, index in items[index].kind == .followUp && items[index].key.hasPrefix(prefix) }
                 effects.append(.referralClosed(id: id, outcome: outcome))
             case .set(let field, let expression):
                 let value = try evaluate(expression)
@@ -451,7 +464,8 @@ private struct Run {
             var fired = false
             for track in plan.tracks {
                 guard let currentState = currentState(of: track) else { continue }
-                for (timer, key) in currentState.timers.lazy.map({ ($0.timer, $0.firedKey) }) {
+                for timerPlan in currentState.timers {
+                    let timer = timerPlan.timer, key = timerPlan.firedKey
                     guard !state.firedTimers.contains(key), let at = try moment(timer.at), at <= now else { continue }
                     if let guardExpression = timer.guardExpression, !(try test(guardExpression)) { continue }
                     state.firedTimers.append(key)
@@ -490,11 +504,12 @@ private struct Run {
     }
 
     /// Removes items, keeping count of those that were there before this input.
-    private mutating func removeItems(where shouldRemove: (AgendaItem) -> Bool) {
+    /// `shouldRemove` is asked about an item by its index, so no item is copied to ask it.
+    private mutating func removeItems(where shouldRemove: (borrowing [AgendaItem], Int) -> Bool) {
         var kept = 0
         var removedBefore = 0
         for index in state.items.indices {
-            if shouldRemove(state.items[index]) {
+            if shouldRemove(state.items, index) {
                 if index < keptItems { removedBefore += 1 }
                 continue
             }
@@ -522,11 +537,11 @@ private struct Run {
         }
         for track in plan.tracks {
             guard let currentState = currentState(of: track), !currentState.timers.isEmpty else { continue }
-            for (timer, key) in currentState.timers.lazy.map({ ($0.timer, $0.firedKey) }) where state.firedTimers.isEmpty || !state.firedTimers.contains(key) {
-                guard let at = try moment(timer.at) else { continue }
+            for timer in currentState.timers where state.firedTimers.isEmpty || !state.firedTimers.contains(timer.firedKey) {
+                guard let at = try moment(timer.timer.at) else { continue }
                 // A past-due timer held back by its condition waits for an input that changes the condition,
                 // which recomputes this; until then the case need not be woken for it.
-                if at <= now, let guardExpression = timer.guardExpression, !(try test(guardExpression)) { continue }
+                if at <= now, let guardExpression = timer.timer.guardExpression, !(try test(guardExpression)) { continue }
                 consider(at)
             }
         }

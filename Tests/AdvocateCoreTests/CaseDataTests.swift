@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import AdvocateCore
+
+/// Case data and track states keep a workflow's names by position; none of it may show.
+@Suite struct CaseDataTests {
+    static let layout = FieldLayout(["hearing.date", "client.name", "children", "order.type"])
+    static let now = LocalDateTime(iso: "2026-11-19T09:00")!
+
+    static let values: [String: Value] = [
+        "hearing.date": .date(CivilDate(iso: "2026-12-03")!),
+        "client.name": .string("Rowan Example"),
+        "children": .record(["count": .number(2), "names": .list([.string("Ari"), .string("Bo")])]),
+        "old.field": .string("from another version"),
+    ]
+
+    static func laid(_ values: [String: Value]) -> CaseData {
+        var data = CaseData(values)
+        data.lay(on: layout)
+        return data
+    }
+
+    @Test func laidOutDataReadsWritesAndComparesAsByName() throws {
+        var byName = CaseData(Self.values)
+        var laid = Self.laid(Self.values)
+        #expect(laid == byName)
+        #expect(laid.dictionary == Self.values)
+        #expect(laid.count == 4)
+        #expect(laid["client.name"] == .string("Rowan Example"))
+        #expect(laid["old.field"] == .string("from another version"))
+        #expect(laid["order.type"] == nil)
+        #expect(Dictionary(uniqueKeysWithValues: laid.map { ($0.key, $0.value) }) == Self.values)
+        laid["order.type"] = .string("full")
+        #expect(laid != byName)
+        byName["order.type"] = .string("full")
+        #expect(laid == byName)
+        laid["client.name"] = nil
+        #expect(laid["client.name"] == nil)
+        #expect(laid.count == 4)
+        #expect(!laid.keys.contains("client.name"))
+    }
+
+    @Test func laidOutDataEncodesAsTheSameObject() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let laid = try encoder.encode(Self.laid(Self.values))
+        #expect(laid == (try encoder.encode(Self.values)))
+        let decoded = try JSONDecoder().decode(CaseData.self, from: laid)
+        #expect(decoded == Self.laid(Self.values))
+    }
+
+    @Test func trackStatesReadWriteAndCompareAsByName() throws {
+        let layout = TrackLayout([(name: "court", states: ["intake", "served"]), (name: "safety", states: ["plan"])])
+        var laid = TrackStates(["court": "intake", "retired": "done"])
+        laid.lay(on: layout)
+        #expect(laid == TrackStates(["court": "intake", "retired": "done"]))
+        #expect(laid.statePosition(track: 0) == 0)
+        #expect(laid.statePosition(track: 1) == nil)
+        laid.set(track: 0, state: "served", at: 1)
+        laid["safety"] = "plan"
+        #expect(laid.dictionary == ["court": "served", "safety": "plan", "retired": "done"])
+        #expect(laid.statePosition(track: 1) == 0)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(try encoder.encode(laid) == (try encoder.encode(laid.dictionary)))
+    }
+
+    /// An expression bound to a layout gives what the same expression gives by name, on data laid
+    /// out on it or not, with fields set or unset, and with values kept by name beside them.
+    @Test(arguments: [
+        "hearing.date - 3 court days", "client.name | upper", "children.count + 1", "children.names.length", "order.type == null",
+        "today", "now", "old.field", "hearing.date > today",
+    ])
+    func aBoundExpressionReadsWhatTheExpressionReads(source: String) throws {
+        let expression = try Expression(source)
+        let bound = expression.bound(to: Self.layout, filters: .standard)
+        var inLayout = Self.values
+        inLayout["old.field"] = nil
+        for values in [Self.values, inLayout, [:]] {
+            for data in [CaseData(values), Self.laid(values)] {
+                var byName = Environment(data: values, calendar: .usFederal, now: Self.now)
+                var byPosition = Environment(data: data, calendar: .usFederal, now: Self.now)
+                #expect(try bound.evaluate(in: &byPosition) == expression.evaluate(in: &byName), "\(source) on \(values.keys.sorted())")
+            }
+        }
+    }
+}
