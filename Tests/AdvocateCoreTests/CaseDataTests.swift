@@ -4,7 +4,9 @@ import Testing
 
 /// Case data and track states keep a workflow's names by position; none of it may show.
 @Suite struct CaseDataTests {
-    static let layout = FieldLayout(["hearing.date", "client.name", "children", "order.type"])
+    /// `children.names` and `now` are declared and never set: reads fall through them to the
+    /// `children` record and to the clock, as reads by name do.
+    static let layout = FieldLayout(["hearing.date", "client.name", "children", "order.type", "children.names", "now"])
     static let now = LocalDateTime(iso: "2026-11-19T09:00")!
 
     static let values: [String: Value] = [

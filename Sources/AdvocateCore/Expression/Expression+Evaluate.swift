@@ -191,8 +191,8 @@ extension Environment {
     func resolve(_ reference: FieldReference) -> Value {
         guard data.layout === reference.layout, locals.isEmpty, !data.hasOthers else { return resolve(reference.path) }
         if let position = reference.position, let value = data[position: position] { return value }
-        if let (position, members) = reference.prefix, let value = data[position: position] {
-            return value.member(reference.path.segments[members...])
+        for (position, members) in reference.prefixes {
+            if let value = data[position: position] { return value.member(reference.path.segments[members...]) }
         }
         switch reference.clock {
         case .today: return .date(now.date)

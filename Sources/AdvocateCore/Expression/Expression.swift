@@ -133,7 +133,7 @@ struct Node: Sendable {
             return self
         case .path(let path):
             let reference = FieldReference(path, layout)
-            guard reference.position != nil || reference.prefix != nil || reference.clock != nil else { return self }
+            guard reference.position != nil || !reference.prefixes.isEmpty || reference.clock != nil else { return self }
             return Node(kind: .field(reference), range: range)
         case .list(let items): return Node(kind: .list(items.map(bind)), range: range)
         case .not(let n): return Node(kind: .not(bind(n)), range: range)
@@ -181,9 +181,10 @@ final class FieldReference: Sendable {
     let path: Path
     let layout: FieldLayout
     let position: Int?
-    /// The record field the path reads into, and where the member names start in its segments.
-    let prefix: (position: Int, members: Int)?
-    /// For `today` and `now` when no field has the name: which the path reads.
+    /// The record fields the path may read into, longest first, each with where the member names
+    /// start in its segments.
+    let prefixes: [(position: Int, members: Int)]
+    /// For `today` and `now`: which the path reads when no field of that name is set.
     let clock: Clock?
 
     enum Clock { case today, now }
@@ -192,17 +193,12 @@ final class FieldReference: Sendable {
         self.path = path
         self.layout = layout
         position = layout.position(path.joined)
-        var prefix: (Int, Int)?
-        for (index, name) in path.prefixes.enumerated() {
-            if let position = layout.position(name) {
-                prefix = (position, path.segments.count - 1 - index)
-                break
-            }
+        prefixes = path.prefixes.enumerated().compactMap { index, name in
+            layout.position(name).map { ($0, path.segments.count - 1 - index) }
         }
-        self.prefix = prefix
         clock = switch path.joined {
-        case "today" where position == nil: .today
-        case "now" where position == nil: .now
+        case "today": .today
+        case "now": .now
         default: nil
         }
     }

@@ -51,16 +51,16 @@ final class RunPlan: Sendable {
         for (index, track) in definition.tracks.enumerated() {
             for name in Set(track.states.flatMap(\.transitions.keys)) { movedBy[name, default: []].append(index) }
         }
-        events = definition.events.mapValues { event in
+        events = Dictionary(uniqueKeysWithValues: definition.events.map { key, event in
             let positions = event.payload.map { definition.fieldPosition($0.field) }
-            return EventPlan(
-                event: event, index: eventIndex[event.name]!, tracks: movedBy[event.name] ?? [], fieldPositions: positions, defaults: event.payload.map { $0.defaultValue.map(bind.callAsFunction) },
+            return (key, EventPlan(
+                event: event, index: eventIndex[key]!, tracks: movedBy[key] ?? [], fieldPositions: positions, defaults: event.payload.map { $0.defaultValue.map(bind.callAsFunction) },
                 movesDates: positions.map { position in
                     var field = FieldSet()
                     field.insert(position)
                     return dateReads.meets(field)
-                })
-        }
+                }))
+        })
         requiredFields = definition.fields.indices.filter { definition.fields[$0].required }
         keptOpen = definition.steps.compactMapValues { $0.keepOpen == .never ? nil : $0.keepOpen }
     }

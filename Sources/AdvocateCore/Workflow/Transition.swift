@@ -286,7 +286,8 @@ private struct Run {
                 throw TransitionError(.unknownField, "event '\(name)' does not set '\(field)'" + (allowed.isEmpty ? "" : " (it sets: \(allowed.joined(separator: ", ")))"))
             }
             try validate(field: field, at: eventPlan.fieldPositions[position], value)
-            given[position] = value
+            // A file may list a field twice; each place reads the value.
+            for index in position..<eventPlan.payload.count where eventPlan.payload[index].field == field { given[index] = value }
         }
         for (position, field) in eventPlan.payload.enumerated() {
             var value = given.isEmpty ? .null : given[position] ?? .null
