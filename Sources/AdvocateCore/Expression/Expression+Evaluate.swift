@@ -101,20 +101,21 @@ extension Node {
             var values: [Value] = []
             for argument in arguments { values.append(try argument.evaluate(&env)) }
             guard let filter = env.filters[name] else { throw EvaluationError("unknown filter '\(name)'", at: range) }
-            do {
-                return try filter.apply(value, values)
-            } catch {
-                throw EvaluationError(error.message, at: range)
-            }
+            return try apply(filter, to: value, values)
         case .boundFilter(let input, let filter, let arguments):
             let value = try input.evaluate(&env)
             var values: [Value] = []
             for argument in arguments { values.append(try argument.evaluate(&env)) }
-            do {
-                return try filter.apply(value, values)
-            } catch {
-                throw EvaluationError(error.message, at: range)
-            }
+            return try apply(filter, to: value, values)
+        }
+    }
+
+    /// A filter's result, with its error placed at this node.
+    private func apply(_ filter: Filter, to value: Value, _ arguments: [Value]) throws(EvaluationError) -> Value {
+        do {
+            return try filter.apply(value, arguments)
+        } catch {
+            throw EvaluationError(error.message, at: range)
         }
     }
 

@@ -219,7 +219,7 @@ public struct TrackStates: Sendable, Equatable, Codable, Sequence, ExpressibleBy
     }
 
     public var keys: [String] { map(\.key) }
-    public var count: Int { dictionary.count }
+    public var count: Int { others.count + states.lazy.filter { $0 != nil }.count }
     public var isEmpty: Bool { others.isEmpty && states.allSatisfy { $0 == nil } }
 
     public func makeIterator() -> Dictionary<String, String>.Iterator { dictionary.makeIterator() }

@@ -33,20 +33,21 @@ final class RunPlan: Sendable {
         self.steps = steps
         let eventIndex = Dictionary(uniqueKeysWithValues: definition.events.keys.sorted().enumerated().map { ($1, $0) })
         tracks = definition.tracks.enumerated().map { TrackPlan($1, index: $0, steps: steps, events: eventIndex, definition, bind) }
+        let reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder, bind)) })
+        self.reminders = reminders
         var dueDates: [String: DuePlan] = [:]
-        for (id, step) in definition.steps {
+        for (id, step) in steps {
             guard let due = step.due else { continue }
-            dueDates[id] = DuePlan(expression: bind(due), reads: definition.fieldsRead(by: due), rolling: true)
+            dueDates[id] = DuePlan(expression: due, reads: definition.fieldsRead(by: due), rolling: true)
         }
-        for (id, reminder) in definition.reminders {
-            dueDates[AgendaItem.reminderKey(id)] = DuePlan(expression: bind(reminder.at), reads: definition.fieldsRead(by: reminder.at), rolling: false)
+        for reminder in reminders.values {
+            dueDates[reminder.key] = DuePlan(expression: reminder.at, reads: definition.fieldsRead(by: reminder.at), rolling: false)
         }
         var dateReads = FieldSet()
         for plan in dueDates.values { dateReads.formUnion(plan.reads) }
         for track in tracks { for state in track.states { dateReads.formUnion(state.timerReads) } }
         self.dueDates = dueDates
         self.dateReads = dateReads
-        reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder, bind)) })
         var movedBy: [String: [Int]] = [:]
         for (index, track) in definition.tracks.enumerated() {
             for name in Set(track.states.flatMap(\.transitions.keys)) { movedBy[name, default: []].append(index) }
@@ -54,7 +55,7 @@ final class RunPlan: Sendable {
         events = Dictionary(uniqueKeysWithValues: definition.events.map { key, event in
             let positions = event.payload.map { definition.fieldPosition($0.field) }
             return (key, EventPlan(
-                event: event, index: eventIndex[key]!, tracks: movedBy[key] ?? [], fieldPositions: positions, defaults: event.payload.map { $0.defaultValue.map(bind.callAsFunction) },
+                payload: event.payload, anytime: event.anytime, index: eventIndex[key]!, tracks: movedBy[key] ?? [], fieldPositions: positions, defaults: event.payload.map { $0.defaultValue.map(bind.callAsFunction) },
                 movesDates: positions.map { position in
                     var field = FieldSet()
                     field.insert(position)
@@ -97,8 +98,6 @@ struct Binding {
 /// An event and what receiving it needs. A class, so finding it lends a reference instead of
 /// copying its definition.
 final class EventPlan: Sendable {
-    let event: EventDefinition
-    /// The parts of ``event`` every input reads, held apart so reading them copies no definition.
     let payload: [PayloadField]
     let anytime: Bool
     /// Its position among the workflow's events, where a state keeps its transitions on it.
@@ -112,11 +111,10 @@ final class EventPlan: Sendable {
     /// Whether each payload field can move a date: one that cannot need not be tracked as changed.
     let movesDates: [Bool]
 
-    init(event: EventDefinition, index: Int, tracks: [Int], fieldPositions: [Int?], defaults: [Expression?], movesDates: [Bool]) {
-        self.event = event
+    init(payload: [PayloadField], anytime: Bool, index: Int, tracks: [Int], fieldPositions: [Int?], defaults: [Expression?], movesDates: [Bool]) {
+        self.payload = payload
+        self.anytime = anytime
         self.index = index
-        payload = event.payload
-        anytime = event.anytime
         self.tracks = tracks
         self.fieldPositions = fieldPositions
         self.defaults = defaults
@@ -128,16 +126,22 @@ final class TrackPlan: Sendable {
     /// Its position among the workflow's tracks.
     let index: Int
     let name: String
-    let start: String
+    /// The name of its start state, and that state, found once here (nil only for a definition
+    /// the loader did not check).
+    let startName: String
+    let start: StatePlan?
     let states: [StatePlan]
     private let stateIndex: [String: Int]
 
     init(_ track: TrackDefinition, index: Int, steps: [String: StepPlan], events: [String: Int], _ definition: WorkflowDefinition, _ bind: Binding) {
         self.index = index
         name = track.name
-        start = track.start
-        states = track.states.enumerated().map { StatePlan($1, index: $0, track: track.name, steps: steps, events: events, definition, bind) }
-        stateIndex = Dictionary(track.states.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        startName = track.start
+        let states = track.states.enumerated().map { StatePlan($1, index: $0, track: track.name, steps: steps, events: events, definition, bind) }
+        self.states = states
+        let stateIndex = Dictionary(track.states.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.stateIndex = stateIndex
+        start = stateIndex[track.start].map { states[$0] }
     }
 
     func state(_ name: String) -> StatePlan? { stateIndex[name].map { states[$0] } }

@@ -234,8 +234,8 @@ private struct Run {
         env.data["case.opened_at"] = .dateTime(now)
         recomputeAll = true
         for track in plan.tracks {
-            guard let start = track.state(track.start) else {
-                throw TransitionError(.eventNotAllowed, "track '\(track.name)' has no state '\(track.start)'")
+            guard let start = track.start else {
+                throw TransitionError(.eventNotAllowed, "track '\(track.name)' has no state '\(track.startName)'")
             }
             try enter(track, start)
         }
