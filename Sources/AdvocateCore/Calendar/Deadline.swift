@@ -55,28 +55,77 @@ public struct ClosedDay: Hashable, Sendable {
     public var dayOff: CourtCalendar.DayOff?
 }
 
-/// How a deadline was counted, as data: the text is written only when someone reads it, so
-/// computing deadlines in a hot loop allocates no strings.
+/// How a deadline was counted, as data: what was counted from what, and where the count ended.
+///
+/// The days the count passed over or moved off are found again from the calendar when someone
+/// reads them, so counting a deadline in a transition allocates nothing: most due dates are
+/// counted many times and read once, if at all.
 public struct DeadlineExplanation: Hashable, Sendable {
     public var trigger: LocalDateTime
     public var period: Period
     public var direction: Direction
     public var hasTime: Bool
-    /// Court days that were not counted (holidays and closures on weekdays).
-    public var notCounted: [ClosedDay] = []
-    /// Days the last day moved off, in order.
-    public var moved: [ClosedDay] = []
+    /// Whether a last day on a closed day moved (court deadlines) or stayed (reminders to people).
+    public var rolling: Bool
     public var end: CivilDate
+    /// The calendar it was counted on.
+    public var calendar: CourtCalendar
+
+    /// Court days that were not counted (holidays and closures on weekdays).
+    public var notCounted: [ClosedDay] { recount().notCounted }
+    /// Days the last day moved off, in order.
+    public var moved: [ClosedDay] { recount().moved }
 
     public var reasons: [String] { lines.map(\.english) }
 
     /// The same, as data, for pages that write it in another language.
     public var lines: [DeadlineReason] {
         var lines: [DeadlineReason] = [.counted(period, direction, from: trigger, hasTime: hasTime)]
-        if !notCounted.isEmpty { lines.append(.notCounted(notCounted.map(DeadlineReason.Closed.init))) }
-        if !moved.isEmpty { lines.append(.moved(moved.map(DeadlineReason.Closed.init), direction, to: end)) }
+        let days = recount()
+        if !days.notCounted.isEmpty { lines.append(.notCounted(days.notCounted.map(DeadlineReason.Closed.init))) }
+        if !days.moved.isEmpty { lines.append(.moved(days.moved.map(DeadlineReason.Closed.init), direction, to: end)) }
         return lines
     }
+
+    private func recount() -> ClosedDays {
+        var days = ClosedDays(keeping: true)
+        _ = calendar.count(from: trigger, period, direction: direction, rolling: rolling, closed: &days)
+        return days
+    }
+
+    public static func == (a: DeadlineExplanation, b: DeadlineExplanation) -> Bool {
+        a.trigger == b.trigger && a.period == b.period && a.direction == b.direction && a.hasTime == b.hasTime && a.rolling == b.rolling
+            && a.end == b.end && a.calendar.name == b.calendar.name
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(trigger)
+        hasher.combine(period)
+        hasher.combine(direction)
+        hasher.combine(end)
+        hasher.combine(calendar.name)
+    }
+}
+
+/// The explanations of the deadlines one expression counted. Nearly always there is one, kept
+/// without an array, so a due date costs no allocation to explain.
+struct Explanations: Sendable, Equatable {
+    private(set) var first: DeadlineExplanation?
+    private(set) var rest: [DeadlineExplanation] = []
+
+    mutating func append(_ explanation: DeadlineExplanation) {
+        if first == nil { first = explanation } else { rest.append(explanation) }
+    }
+
+    var all: [DeadlineExplanation] { first.map { [$0] + rest } ?? [] }
+    var isEmpty: Bool { first == nil }
+}
+
+/// The closed days a count met, kept only when asked for.
+struct ClosedDays {
+    let keeping: Bool
+    var notCounted: [ClosedDay] = []
+    var moved: [ClosedDay] = []
 }
 
 extension CourtCalendar {
@@ -90,9 +139,20 @@ extension CourtCalendar {
     /// With `rolling` off, the last day stays where the count puts it: reminders to people are
     /// not filings, and "the day before the hearing" is that day even on a Sunday.
     public func deadline(from trigger: LocalDateTime, _ period: Period, direction: Direction, hasTime: Bool = false, rolling: Bool = true) -> Deadline {
-        let sign = direction == .forward ? 1 : -1
         let timed = hasTime || period.unit == .hours
-        var explanation = DeadlineExplanation(trigger: trigger, period: period, direction: direction, hasTime: timed, end: trigger.date)
+        var days = ClosedDays(keeping: false)
+        let (end, minute) = count(from: trigger, period, direction: direction, rolling: rolling, closed: &days)
+        let explanation = DeadlineExplanation(
+            trigger: trigger, period: period, direction: direction, hasTime: timed, rolling: rolling, end: end, calendar: self)
+        return Deadline(moment: LocalDateTime(date: end, minuteOfDay: timed ? minute : 0), hasTime: timed, explanation: explanation)
+    }
+
+    /// The count itself: the last day and the minute of the day, noting in `closed` the days it
+    /// passed over or moved off when it keeps them.
+    fileprivate func count(
+        from trigger: LocalDateTime, _ period: Period, direction: Direction, rolling: Bool, closed: inout ClosedDays
+    ) -> (CivilDate, Int) {
+        let sign = direction == .forward ? 1 : -1
         var end: CivilDate
         var minute = trigger.minuteOfDay
         switch period.unit {
@@ -107,7 +167,7 @@ extension CourtCalendar {
                 end = end.adding(days: sign)
                 if end.isWeekend { continue }
                 if let off = dayOff(end, direction: direction) {
-                    explanation.notCounted.append(ClosedDay(date: end, dayOff: off))
+                    if closed.keeping { closed.notCounted.append(ClosedDay(date: end, dayOff: off)) }
                 } else {
                     counted += 1
                 }
@@ -119,11 +179,10 @@ extension CourtCalendar {
         }
         if rolling, period.unit != .courtDays {
             while isClosed(end, direction: direction) {
-                explanation.moved.append(ClosedDay(date: end, dayOff: dayOff(end, direction: direction)))
+                if closed.keeping { closed.moved.append(ClosedDay(date: end, dayOff: dayOff(end, direction: direction))) }
                 end = end.adding(days: sign)
             }
         }
-        explanation.end = end
-        return Deadline(moment: LocalDateTime(date: end, minuteOfDay: timed ? minute : 0), hasTime: timed, explanation: explanation)
+        return (end, minute)
     }
 }

@@ -37,7 +37,7 @@ extension Node {
             }
         case .path(let path):
             return scope.type(of: path, range: range, &errors)
-        case .field, .boundFilter:
+        case .field, .boundFilter, .dateOffset:
             // Trees are checked as parsed; bound trees only run.
             return .any
         case .list(let items):

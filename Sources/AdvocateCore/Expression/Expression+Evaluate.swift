@@ -9,7 +9,8 @@ public struct Environment: Sendable {
     public var now: LocalDateTime
     public var filters: FilterLibrary
     /// How each deadline computed so far was counted; kept only when ``explainsDeadlines`` is on.
-    public var explanations: [DeadlineExplanation] = []
+    public var explanations: [DeadlineExplanation] { explained.all }
+    var explained = Explanations()
     /// Whether to keep explanations (due dates shown to people) or not (timers and guards).
     public var explainsDeadlines = true
     /// How each deadline computed so far was counted and why it moved, in words.
@@ -92,6 +93,13 @@ extension Node {
             return .bool(try b.evaluate(&env).isTruthy)
         case .binary(let op, let a, let b):
             return try Node.apply(op, try a.evaluate(&env), try b.evaluate(&env), range: range, env: &env)
+        case .dateOffset(let base, let op, let period):
+            let direction: Direction = op == .plus ? .forward : .backward
+            switch try base.evaluate(&env) {
+            case .date(let d): return env.count(period, from: LocalDateTime(date: d), hasTime: false, direction: direction)
+            case .dateTime(let t): return env.count(period, from: t, hasTime: true, direction: direction)
+            case let other: return try Node.apply(op, other, .period(period), range: range, env: &env)
+            }
         case .call(let name, let arguments):
             var values: [Value] = []
             for argument in arguments { values.append(try argument.evaluate(&env)) }
@@ -220,7 +228,7 @@ extension Environment {
     /// Counts a period and returns a date (or a date and time for hour periods and times).
     mutating func count(_ period: Period, from start: LocalDateTime, hasTime: Bool, direction: Direction) -> Value {
         let deadline = calendar.deadline(from: start, period, direction: direction, hasTime: hasTime || period.unit == .hours, rolling: rollsDeadlines)
-        if explainsDeadlines { explanations.append(deadline.explanation) }
+        if explainsDeadlines { explained.append(deadline.explanation) }
         return deadline.hasTime ? .dateTime(deadline.moment) : .date(deadline.date)
     }
 }

@@ -90,6 +90,10 @@ struct Node: Sendable {
         case field(FieldReference)
         /// A filter found in its library once, when the tree was bound (only in a runnable tree).
         case boundFilter(Node, Filter, arguments: [Node])
+        /// A date plus or minus a fixed period (`hearing.date - 3 court days`), the shape nearly
+        /// every due date and timer has: counted without going through general arithmetic (only in
+        /// a runnable tree).
+        case dateOffset(Node, BinaryOperator, Period)
     }
 
     /// Every dotted path under this node, with its offset.
@@ -122,6 +126,7 @@ struct Node: Sendable {
         case .call(let name, let args): return Node(kind: .call(name, args.map(fold)), range: range)
         case .filter(let n, let name, let args): return Node(kind: .filter(fold(n), name: name, arguments: args.map(fold)), range: range)
         case .boundFilter(let n, let filter, let args): return Node(kind: .boundFilter(fold(n), filter, arguments: args.map(fold)), range: range)
+        case .dateOffset(let n, let op, let period): return Node(kind: .dateOffset(fold(n), op, period), range: range)
         }
     }
 
@@ -129,7 +134,7 @@ struct Node: Sendable {
     func bound(to layout: FieldLayout, filters: FilterLibrary) -> Node {
         func bind(_ node: Node) -> Node { node.bound(to: layout, filters: filters) }
         switch kind {
-        case .literal, .field, .boundFilter:
+        case .literal, .field, .boundFilter, .dateOffset:
             return self
         case .path(let path):
             let reference = FieldReference(path, layout)
@@ -138,7 +143,11 @@ struct Node: Sendable {
         case .list(let items): return Node(kind: .list(items.map(bind)), range: range)
         case .not(let n): return Node(kind: .not(bind(n)), range: range)
         case .negate(let n): return Node(kind: .negate(bind(n)), range: range)
-        case .binary(let op, let a, let b): return Node(kind: .binary(op, bind(a), bind(b)), range: range)
+        case .binary(let op, let a, let b):
+            if op == .plus || op == .minus, case .literal(.period(let period)) = b.kind {
+                return Node(kind: .dateOffset(bind(a), op, period), range: range)
+            }
+            return Node(kind: .binary(op, bind(a), bind(b)), range: range)
         case .call(let name, let args): return Node(kind: .call(name, args.map(bind)), range: range)
         case .filter(let n, let name, let args):
             guard let filter = filters[name] else { return Node(kind: .filter(bind(n), name: name, arguments: args.map(bind)), range: range) }
@@ -151,7 +160,7 @@ struct Node: Sendable {
         switch kind {
         case .literal, .path, .field: break
         case .list(let items): items.forEach { $0.visit(body) }
-        case .not(let n), .negate(let n): n.visit(body)
+        case .not(let n), .negate(let n), .dateOffset(let n, _, _): n.visit(body)
         case .binary(_, let a, let b): a.visit(body); b.visit(body)
         case .call(_, let args): args.forEach { $0.visit(body) }
         case .filter(let n, _, let args), .boundFilter(let n, _, let args): n.visit(body); args.forEach { $0.visit(body) }

@@ -78,6 +78,10 @@ public struct CaseData: Sendable, Equatable, Codable, Sequence, ExpressibleByDic
     mutating func lay(on layout: FieldLayout) {
         guard layout !== self.layout else { return }
         var laid = CaseData(layout: layout)
+        if slots.isEmpty && others.isEmpty {
+            self = laid
+            return
+        }
         for (name, value) in self { laid[name] = value }
         self = laid
     }
@@ -208,7 +212,7 @@ public struct TrackStates: Sendable, Equatable, Codable, Sequence, ExpressibleBy
         var laid = TrackStates()
         laid.layout = layout
         laid.states = Array(repeating: nil, count: layout.names.count)
-        for (track, state) in self { laid[track] = state }
+        if !isEmpty { for (track, state) in self { laid[track] = state } }
         self = laid
     }
 

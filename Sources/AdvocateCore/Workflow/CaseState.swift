@@ -49,6 +49,16 @@ public struct AgendaItem: Sendable, Equatable, Codable {
     public var state: String?
     /// The due date, or nil while the fields it depends on are unset.
     public var due: DueDate?
+    /// The workflow's rule for it (its due date, `keep_open` and service), found once by its key
+    /// and then carried, so a transition reads it without a lookup. Not stored: a case read back
+    /// has its items' rules found again.
+    var rule: ItemRule? = nil
+
+    private enum CodingKeys: String, CodingKey { case key, kind, title, who, track, state, due }
+
+    public static func == (a: AgendaItem, b: AgendaItem) -> Bool {
+        a.key == b.key && a.kind == b.kind && a.title == b.title && a.who == b.who && a.track == b.track && a.state == b.state && a.due == b.due
+    }
 }
 
 extension AgendaItem {
@@ -60,33 +70,43 @@ extension AgendaItem {
 public struct DueDate: Sendable, Equatable, Codable {
     public var moment: LocalDateTime
     public var hasTime: Bool
-    /// How the date was counted, as data, until someone reads ``reasons``.
-    var explanations: [DeadlineExplanation]
-    /// Reasons read back from storage, already in words.
-    var storedReasons: [String]?
+    /// How it was counted, shared rather than copied: a due date is handed on several times
+    /// between being counted and being stored.
+    private var counted: Counting
+
+    /// How a date was counted: as data until someone reads ``reasons``, or as words read back from storage.
+    private final class Counting: Sendable {
+        let explanations: Explanations
+        let storedReasons: [String]?
+
+        init(explanations: Explanations, storedReasons: [String]?) {
+            self.explanations = explanations
+            self.storedReasons = storedReasons
+        }
+    }
 
     public init(moment: LocalDateTime, hasTime: Bool, reasons: [String]) {
         self.moment = moment
         self.hasTime = hasTime
-        self.explanations = []
-        self.storedReasons = reasons
+        counted = Counting(explanations: Explanations(), storedReasons: reasons)
     }
 
-    init(moment: LocalDateTime, hasTime: Bool, explanations: [DeadlineExplanation]) {
+    init(moment: LocalDateTime, hasTime: Bool, explanations: Explanations) {
         self.moment = moment
         self.hasTime = hasTime
-        self.explanations = explanations
-        self.storedReasons = nil
+        counted = Counting(explanations: explanations, storedReasons: nil)
     }
 
     /// How it was counted and why it moved, in plain sentences.
-    public var reasons: [String] { storedReasons ?? explanations.flatMap(\.reasons) }
+    public var reasons: [String] { counted.storedReasons ?? counted.explanations.all.flatMap(\.reasons) }
 
     public var date: CivilDate { moment.date }
     public var iso: String { hasTime ? moment.iso : moment.date.iso }
 
     public static func == (a: DueDate, b: DueDate) -> Bool {
-        a.moment == b.moment && a.hasTime == b.hasTime && (a.explanations == b.explanations && a.storedReasons == b.storedReasons || a.reasons == b.reasons)
+        guard a.moment == b.moment, a.hasTime == b.hasTime else { return false }
+        if a.counted === b.counted { return true }
+        return a.counted.explanations == b.counted.explanations && a.counted.storedReasons == b.counted.storedReasons || a.reasons == b.reasons
     }
 
     private enum CodingKeys: String, CodingKey { case moment, hasTime, reasons }
@@ -95,8 +115,7 @@ public struct DueDate: Sendable, Equatable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         moment = try container.decode(LocalDateTime.self, forKey: .moment)
         hasTime = try container.decode(Bool.self, forKey: .hasTime)
-        storedReasons = try container.decode([String].self, forKey: .reasons)
-        explanations = []
+        counted = Counting(explanations: Explanations(), storedReasons: try container.decode([String].self, forKey: .reasons))
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -15,38 +15,35 @@ final class RunPlan: Sendable {
     let events: [String: EventPlan]
     let steps: [String: StepPlan]
     let reminders: [String: ReminderPlan]
-    /// Each step's and reminder's due date, by the key its agenda items carry (`ID`, `reminder:ID`).
-    let dueDates: [String: DuePlan]
+    /// The rule for each step's and reminder's agenda item, by the key the item carries (`ID`, `reminder:ID`).
+    let rules: [String: ItemRule]
     /// The fields any due date, reminder or timer reads: a change to any other moves no date.
     let dateReads: FieldSet
     /// Positions of the fields a case cannot open without.
     let requiredFields: [Int]
-    /// The steps that may stay open when their track moves on (`keep_open`), by id.
-    let keptOpen: [String: KeepOpen]
+    /// Whether any step may stay open when its track moves on (`keep_open`).
+    let keepsSteps: Bool
 
     init(_ definition: WorkflowDefinition, filters: FilterLibrary) {
         let layout = FieldLayout(definition)
         self.layout = layout
         trackLayout = TrackLayout(definition)
-        let bind = Binding(layout: layout, filters: filters)
-        let steps = definition.steps.mapValues { StepPlan($0, bind) }
+        var bind = Binding(definition: definition, layout: layout, filters: filters)
+        let steps = definition.steps.mapValues { StepPlan($0, definition, bind) }
         self.steps = steps
-        let eventIndex = Dictionary(uniqueKeysWithValues: definition.events.keys.sorted().enumerated().map { ($1, $0) })
-        tracks = definition.tracks.enumerated().map { TrackPlan($1, index: $0, steps: steps, events: eventIndex, definition, bind) }
-        let reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder, bind)) })
+        let reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder, definition, bind)) })
         self.reminders = reminders
-        var dueDates: [String: DuePlan] = [:]
-        for (id, step) in steps {
-            guard let due = step.due else { continue }
-            dueDates[id] = DuePlan(expression: due, reads: definition.fieldsRead(by: due), rolling: true)
-        }
-        for reminder in reminders.values {
-            dueDates[reminder.key] = DuePlan(expression: reminder.at, reads: definition.fieldsRead(by: reminder.at), rolling: false)
-        }
+        bind.steps = steps
+        bind.reminders = reminders
+        let eventIndex = Dictionary(uniqueKeysWithValues: definition.events.keys.sorted().enumerated().map { ($1, $0) })
+        tracks = definition.tracks.enumerated().map { TrackPlan($1, index: $0, events: eventIndex, definition, bind) }
+        var rules: [String: ItemRule] = [:]
+        for (id, step) in steps { rules[id] = step.rule }
+        for reminder in reminders.values { rules[reminder.key] = reminder.rule }
         var dateReads = FieldSet()
-        for plan in dueDates.values { dateReads.formUnion(plan.reads) }
+        for rule in rules.values { if let due = rule.due { dateReads.formUnion(due.reads) } }
         for track in tracks { for state in track.states { dateReads.formUnion(state.timerReads) } }
-        self.dueDates = dueDates
+        self.rules = rules
         self.dateReads = dateReads
         var movedBy: [String: [Int]] = [:]
         for (index, track) in definition.tracks.enumerated() {
@@ -63,35 +60,79 @@ final class RunPlan: Sendable {
                 }))
         })
         requiredFields = definition.fields.indices.filter { definition.fields[$0].required }
-        keptOpen = definition.steps.compactMapValues { $0.keepOpen == .never ? nil : $0.keepOpen }
+        keepsSteps = definition.steps.values.contains { $0.keepOpen != .never }
     }
 }
 
-/// Binds the expressions a plan holds to its layout and filters.
+/// Binds the expressions a plan holds to its layout and filters, and finds the steps and
+/// reminders its effects name.
 struct Binding {
+    let definition: WorkflowDefinition
     let layout: FieldLayout
     let filters: FilterLibrary
+    var steps: [String: StepPlan] = [:]
+    var reminders: [String: ReminderPlan] = [:]
+
+    init(definition: WorkflowDefinition, layout: FieldLayout, filters: FilterLibrary) {
+        self.definition = definition
+        self.layout = layout
+        self.filters = filters
+    }
 
     func callAsFunction(_ expression: Expression) -> Expression { expression.bound(to: layout, filters: filters) }
 
     func callAsFunction(_ expression: Expression?) -> Expression? { expression.map { $0.bound(to: layout, filters: filters) } }
 
-    func callAsFunction(_ effects: [EffectDefinition]) -> [EffectDefinition] {
-        effects.map { effect in
+    /// The effects, each with what it names found. A step or reminder the workflow lacks (only in
+    /// a definition the loader did not check) is left out, as the runner always skipped it.
+    func callAsFunction(_ effects: [EffectDefinition]) -> [EffectPlan] {
+        effects.compactMap { effect in
             switch effect {
-            case .fill(let form, let condition): .fill(form, when: self(condition))
-            case .set(let field, let expression): .set(field: field, self(expression))
-            case .schedule, .remind, .service, .refer, .closeReferral: effect
+            case .schedule(let id): steps[id].map(EffectPlan.schedule)
+            case .fill(let form, let condition): .fill(form: form, when: self(condition))
+            case .remind(let id): reminders[id].map(EffectPlan.remind)
+            case .service(let code): .service(code)
+            case .refer(let id, let to, let followUp): .refer(id: id, to: to, followUp: followUp)
+            case .closeReferral(let id, let outcome): .closeReferral(id: id, outcome: outcome)
+            case .set(let field, let expression): .set(field: field, position: definition.fieldPosition(field), self(expression))
             }
         }
     }
 
-    func callAsFunction(_ transition: TransitionDefinition) -> TransitionDefinition {
-        TransitionDefinition(guardExpression: self(transition.guardExpression), target: transition.target, effects: self(transition.effects))
+    func callAsFunction(_ transition: TransitionDefinition, in track: TrackDefinition) -> TransitionPlan {
+        TransitionPlan(
+            guardExpression: self(transition.guardExpression), target: transition.target,
+            targetIndex: transition.target.flatMap { target in track.states.firstIndex { $0.name == target } }, effects: self(transition.effects))
     }
+}
 
-    func callAsFunction(_ timer: TimerDefinition) -> TimerDefinition {
-        TimerDefinition(id: timer.id, at: self(timer.at), guardExpression: self(timer.guardExpression), target: timer.target, effects: self(timer.effects))
+/// An effect ready to perform: the step or reminder it names is found when the plan is made.
+enum EffectPlan: Sendable {
+    case schedule(StepPlan)
+    case fill(form: String, when: Expression?)
+    case remind(ReminderPlan)
+    case service(String)
+    case refer(id: String, to: String, followUp: Period)
+    case closeReferral(id: String, outcome: String)
+    /// `position`: the field's place in the layout (nil only for a definition the loader did not check).
+    case set(field: String, position: Int?, Expression)
+}
+
+/// A transition, bound, with its target found in its track. A class, so trying a state's
+/// transitions lends references instead of copying each.
+final class TransitionPlan: Sendable {
+    let guardExpression: Expression?
+    /// The next state's name; nil keeps the track where it is and only runs the effects.
+    let target: String?
+    /// The next state's position in the track; nil with a target only in a definition the loader did not check.
+    let targetIndex: Int?
+    let effects: [EffectPlan]
+
+    init(guardExpression: Expression?, target: String?, targetIndex: Int?, effects: [EffectPlan]) {
+        self.guardExpression = guardExpression
+        self.target = target
+        self.targetIndex = targetIndex
+        self.effects = effects
     }
 }
 
@@ -131,51 +172,52 @@ final class TrackPlan: Sendable {
     let startName: String
     let start: StatePlan?
     let states: [StatePlan]
-    private let stateIndex: [String: Int]
 
-    init(_ track: TrackDefinition, index: Int, steps: [String: StepPlan], events: [String: Int], _ definition: WorkflowDefinition, _ bind: Binding) {
+    init(_ track: TrackDefinition, index: Int, events: [String: Int], _ definition: WorkflowDefinition, _ bind: Binding) {
         self.index = index
         name = track.name
         startName = track.start
-        let states = track.states.enumerated().map { StatePlan($1, index: $0, track: track.name, steps: steps, events: events, definition, bind) }
+        let states = track.states.enumerated().map { StatePlan($1, index: $0, track: track, events: events, definition, bind) }
         self.states = states
-        let stateIndex = Dictionary(track.states.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
-        self.stateIndex = stateIndex
-        start = stateIndex[track.start].map { states[$0] }
+        start = states.first { $0.name == track.start }
     }
-
-    func state(_ name: String) -> StatePlan? { stateIndex[name].map { states[$0] } }
 }
 
 final class StatePlan: Sendable {
     /// Its position in its track.
     let index: Int
     let name: String
+    /// `track/state`: where a service its effects record came from.
+    let source: String
     let terminal: Bool
     /// The steps that open on entering it.
     let steps: [StepPlan]
-    let onEnter: [EffectDefinition]
+    let onEnter: [EffectPlan]
     /// The transitions on each event, by the event's position (``EventPlan/index``); nil for an event it has none on.
-    let transitions: [[TransitionDefinition]?]
+    let transitions: [[TransitionPlan]?]
     let timers: [TimerPlan]
     /// The fields its timers read, in their times and conditions.
     let timerReads: FieldSet
 
     init(
-        _ state: StateDefinition, index: Int, track: String, steps: [String: StepPlan], events: [String: Int], _ definition: WorkflowDefinition,
-        _ bind: Binding
+        _ state: StateDefinition, index: Int, track: TrackDefinition, events: [String: Int], _ definition: WorkflowDefinition, _ bind: Binding
     ) {
         self.index = index
         name = state.name
+        source = track.name + "/" + state.name
         terminal = state.terminal
-        self.steps = state.steps.compactMap { steps[$0] }
+        steps = state.steps.compactMap { bind.steps[$0] }
         onEnter = bind(state.onEnter)
-        var transitions = [[TransitionDefinition]?](repeating: nil, count: events.count)
+        var transitions = [[TransitionPlan]?](repeating: nil, count: events.count)
         for (event, list) in state.transitions {
-            if let position = events[event] { transitions[position] = list.map(bind.callAsFunction) }
+            if let position = events[event] { transitions[position] = list.map { bind($0, in: track) } }
         }
         self.transitions = transitions
-        timers = state.timers.map { TimerPlan(timer: bind($0), firedKey: "\(track)/\(state.name)/\($0.id)") }
+        timers = state.timers.map { timer in
+            TimerPlan(
+                id: timer.id, at: bind(timer.at), firedKey: "\(track.name)/\(state.name)/\(timer.id)",
+                transition: bind(TransitionDefinition(guardExpression: timer.guardExpression, target: timer.target, effects: timer.effects), in: track))
+        }
         var reads = FieldSet()
         for timer in state.timers {
             reads.formUnion(definition.fieldsRead(by: timer.at))
@@ -185,15 +227,20 @@ final class StatePlan: Sendable {
     }
 }
 
-/// A timer, bound. A class, so walking a state's timers lends references instead of copying each.
+/// A timer, bound: when it fires, and the transition it then takes (its condition is the
+/// transition's guard). A class, so walking a state's timers lends references instead of copying each.
 final class TimerPlan: Sendable {
-    let timer: TimerDefinition
+    let id: String
+    let at: Expression
     /// How `CaseState.firedTimers` names it once fired: `track/state/timer`.
     let firedKey: String
+    let transition: TransitionPlan
 
-    init(timer: TimerDefinition, firedKey: String) {
-        self.timer = timer
+    init(id: String, at: Expression, firedKey: String, transition: TransitionPlan) {
+        self.id = id
+        self.at = at
         self.firedKey = firedKey
+        self.transition = transition
     }
 }
 
@@ -201,15 +248,14 @@ final class StepPlan: Sendable {
     let id: String
     let title: String
     let who: String
-    let due: Expression?
-    let service: String?
+    let rule: ItemRule
 
-    init(_ step: StepDefinition, _ bind: Binding) {
+    init(_ step: StepDefinition, _ definition: WorkflowDefinition, _ bind: Binding) {
         id = step.id
         title = step.title
         who = step.who
-        due = bind(step.due)
-        service = step.service
+        let due = bind(step.due).map { DuePlan(expression: $0, reads: definition.fieldsRead(by: $0), rolling: true) }
+        rule = ItemRule(layout: bind.layout, due: due, keepOpen: step.keepOpen, service: step.service)
     }
 }
 
@@ -219,12 +265,32 @@ final class ReminderPlan: Sendable {
     let who: String
     let text: String
     let at: Expression
+    let rule: ItemRule
 
-    init(id: String, _ reminder: ReminderDefinition, _ bind: Binding) {
+    init(id: String, _ reminder: ReminderDefinition, _ definition: WorkflowDefinition, _ bind: Binding) {
         key = AgendaItem.reminderKey(id)
         who = reminder.who
         text = reminder.text
-        at = bind(reminder.at)
+        let at = bind(reminder.at)
+        self.at = at
+        rule = ItemRule(layout: bind.layout, due: DuePlan(expression: at, reads: definition.fieldsRead(by: at), rolling: false), keepOpen: .never, service: nil)
+    }
+}
+
+/// What the runner needs to know of a step's or reminder's agenda item, carried by the item.
+final class ItemRule: Sendable {
+    /// The layout of the plan that made it: a run uses a rule only when it is its own plan's.
+    let layout: FieldLayout
+    let due: DuePlan?
+    let keepOpen: KeepOpen
+    /// The VOCA category completing it counts as.
+    let service: String?
+
+    init(layout: FieldLayout, due: DuePlan?, keepOpen: KeepOpen, service: String?) {
+        self.layout = layout
+        self.due = due
+        self.keepOpen = keepOpen
+        self.service = service
     }
 }
 

@@ -77,18 +77,22 @@ public struct Machine: Sendable {
     /// has it changed in place, and a caller that keeps a copy keeps it unchanged.
     public func transition(_ state: consuming CaseState, _ input: CaseInput, now: LocalDateTime) throws(TransitionError) -> (state: CaseState, effects: [Effect]) {
         if Machine.countIdleTick(input, &state, now: now) { return (state, []) }
-        var run = Run(machine: self, state: consume state, now: now)
+        var run = Run(machine: self, now: now)
+        run.begin(taking: &state)
         try run.apply(input)
-        return (run.finished(), run.effects)
+        return run.finished()
     }
 
     /// The same transition, updating `state` in place; on error `state` is left as it was.
     public func apply(_ input: CaseInput, to state: inout CaseState, now: LocalDateTime) throws(TransitionError) -> [Effect] {
         if Machine.countIdleTick(input, &state, now: now) { return [] }
-        var run = Run(machine: self, state: state, now: now)
+        var working = state
+        var run = Run(machine: self, now: now)
+        run.begin(taking: &working)
         try run.apply(input)
-        state = run.finished()
-        return run.effects
+        let effects: [Effect]
+        (state, effects) = run.finished()
+        return effects
     }
 
     /// A tick before an open case's next wake-up time changes nothing but the count of inputs,
@@ -103,11 +107,13 @@ public struct Machine: Sendable {
     /// The state with every due date and the next wake-up time computed afresh. Transitions
     /// recompute only what the input can have changed; tests use this to check they agree.
     func recomputedFully(_ state: CaseState, now: LocalDateTime) throws(TransitionError) -> CaseState {
-        var run = Run(machine: self, state: state, now: now)
+        var working = state
+        var run = Run(machine: self, now: now)
+        run.begin(taking: &working)
         run.recomputeAll = true
         try run.recomputeDueDates()
         try run.computeNextWake()
-        return run.finished()
+        return run.finished().state
     }
 
     /// A state from another version of the workflow, carried over to this one when a case is
@@ -121,7 +127,7 @@ public struct Machine: Sendable {
         var index = 0
         while index < state.items.count {
             let item = state.items[index]
-            guard item.kind == .reminder, plan.dueDates[item.key] == nil, let key = byWords["\(item.who)\n\(item.title)"] else {
+            guard item.kind == .reminder, plan.rules[item.key] == nil, let key = byWords["\(item.who)\n\(item.title)"] else {
                 index += 1
                 continue
             }
@@ -167,25 +173,38 @@ private struct Run {
     /// Set on opening: every due date is computed afresh.
     var recomputeAll = false
 
-    init(machine: Machine, state: consuming CaseState, now: LocalDateTime) {
+    init(machine: Machine, now: LocalDateTime) {
         self.machine = machine
-        self.state = state
+        state = CaseState()
         self.now = now
-        keptItems = self.state.items.count
         env = Environment(data: CaseData(), calendar: machine.calendar, now: now, filters: machine.filters)
         env.explainsDeadlines = false
+        keptItems = 0
+    }
+
+    /// Takes `state` over, leaving an empty state in its place: swapped, never copied. (Done here
+    /// rather than in `init`, where the work made Swift copy the whole run on its way out.)
+    mutating func begin(taking state: inout CaseState) {
+        swap(&self.state, &state)
+        keptItems = self.state.items.count
         // Laid out on the plan's layout, so the plan's expressions read fields by position.
         self.state.data.lay(on: machine.plan.layout)
         self.state.tracks.lay(on: machine.plan.trackLayout)
+        // Each item carries its rule; one read back from storage or made by another version has it found here.
+        let plan = machine.plan
+        for index in self.state.items.indices where self.state.items[index].rule?.layout !== plan.layout && self.state.items[index].kind != .followUp {
+            self.state.items[index].rule = plan.rules[self.state.items[index].key]
+        }
         swap(&env.data, &self.state.data)
     }
 
-    /// The new state, with its data taken back from the environment. Moved out, not copied:
-    /// the run is over.
-    mutating func finished() -> CaseState {
+    /// The new state, with its data taken back from the environment, and the effects: swapped
+    /// out, not copied, as the run is over.
+    mutating func finished() -> (state: CaseState, effects: [Effect]) {
         swap(&env.data, &state.data)
-        var result = CaseState()
-        swap(&result, &state)
+        var result = (state: CaseState(), effects: [Effect]())
+        swap(&result.state, &state)
+        swap(&result.effects, &effects)
         return result
     }
 
@@ -194,9 +213,11 @@ private struct Run {
     var plan: RunPlan { machine.plan }
 
     mutating func apply(_ input: CaseInput) throws(TransitionError) {
+        // Room for what an input usually does (entering a state, scheduling its steps), so the
+        // list is not grown one effect at a time.
+        effects.reserveCapacity(12)
         switch input {
         case .open(let data):
-            effects.reserveCapacity(8)
             guard state.sequence == 0 else { throw TransitionError(.alreadyOpen, "the case is already open") }
             try open(data)
         case .event(let name, let payload):
@@ -229,7 +250,7 @@ private struct Run {
         // A fresh state's data is laid out on the plan already; only a state made by hand may hold some.
         if !env.data.isEmpty { env.data = CaseData(layout: plan.layout) }
         for (name, value) in data { env.data[name] = value }
-        state.items.reserveCapacity(8)
+        state.items.reserveCapacity(12)
         env.data["case.opened"] = .date(now.date)
         env.data["case.opened_at"] = .dateTime(now)
         recomputeAll = true
@@ -289,28 +310,29 @@ private struct Run {
             // A file may list a field twice; each place reads the value.
             for index in position..<eventPlan.payload.count where eventPlan.payload[index].field == field { given[index] = value }
         }
-        for (position, field) in eventPlan.payload.enumerated() {
+        // By position, so no payload field is copied to read it.
+        for position in eventPlan.payload.indices {
             var value = given.isEmpty ? .null : given[position] ?? .null
             if value.isNull, let fallback = eventPlan.defaults[position] {
                 value = try evaluate(fallback)
             }
-            if value.isNull {
-                if field.required { throw TransitionError(.missingValue, "event '\(name)' needs '\(field.field)'") }
+            let required = eventPlan.payload[position].required
+            if value.isNull || (required && value.isBlank) {
+                if required { throw TransitionError(.missingValue, "event '\(name)' needs '\(eventPlan.payload[position].field)'") }
                 continue
             }
-            if field.required, value.isBlank { throw TransitionError(.missingValue, "event '\(name)' needs '\(field.field)'") }
-            if let slot = eventPlan.fieldPositions[position] { env.data[position: slot] = value } else { env.data[field.field] = value }
+            if let slot = eventPlan.fieldPositions[position] { env.data[position: slot] = value } else { env.data[eventPlan.payload[position].field] = value }
             if eventPlan.movesDates[position] { changedFields.insert(eventPlan.fieldPositions[position]) }
         }
         var taken = 0
-        // The tracks the event can move, in their states before any of them moved.
-        let before = possible ? eventPlan.tracks.map { currentState(of: plan.tracks[$0]) } : []
-        for (trackIndex, current) in zip(eventPlan.tracks, before) {
-            guard let current, let transitions = current.transitions[eventPlan.index] else { continue }
+        // A track moves only by its own transitions, so each track's state read here is the one
+        // it had before the event, whichever tracks moved first.
+        for trackIndex in eventPlan.tracks where possible {
             let track = plan.tracks[trackIndex]
+            guard let current = currentState(of: track), let transitions = current.transitions[eventPlan.index] else { continue }
             for transition in transitions {
                 if let guardExpression = transition.guardExpression, !(try test(guardExpression)) { continue }
-                try take(track, from: current, to: transition.target, effects: transition.effects)
+                try take(track, from: current, transition)
                 taken += 1
                 break
             }
@@ -320,29 +342,29 @@ private struct Run {
         }
     }
 
-    private mutating func take(_ track: TrackPlan, from current: StatePlan, to target: String?, effects: [EffectDefinition]) throws(TransitionError) {
-        guard let target else {
-            try perform(effects, track: track.name, state: current.name)
+    private mutating func take(_ track: TrackPlan, from current: StatePlan, _ transition: TransitionPlan) throws(TransitionError) {
+        guard let target = transition.target else {
+            try perform(transition.effects, track: track, state: current)
             return
         }
         // Items close with the state that opened them, except steps kept open (`keep_open`) into
         // the new state: those follow the track there, unless the track has reached an end.
-        let keptOpen = plan.keptOpen
-        guard let targetState = track.state(target) else {
+        guard let targetIndex = transition.targetIndex else {
             throw TransitionError(.eventNotAllowed, "track '\(track.name)' has no state '\(target)'")
         }
-        let carries = !keptOpen.isEmpty && !targetState.terminal
+        let targetState = track.states[targetIndex]
+        let carries = plan.keepsSteps && !targetState.terminal
         removeItems { items, index in
             guard items[index].track == track.name, items[index].state == current.name else { return false }
-            guard carries, items[index].kind == .step, let rule = keptOpen[items[index].key] else { return true }
-            return !rule.follows(into: target)
+            guard carries, items[index].kind == .step, let rule = items[index].rule else { return true }
+            return !rule.keepOpen.follows(into: target)
         }
         if carries {
             for index in state.items.indices where state.items[index].track == track.name && state.items[index].state == current.name {
                 state.items[index].state = target
             }
         }
-        try perform(effects, track: track.name, state: target)
+        try perform(transition.effects, track: track, state: targetState)
         try enter(track, targetState)
     }
 
@@ -356,7 +378,7 @@ private struct Run {
         scheduleChanged = true
         effects.append(.entered(track: track.name, state: name))
         for step in target.steps { try schedule(step, track: track.name, state: name) }
-        try perform(target.onEnter, track: track.name, state: name)
+        try perform(target.onEnter, track: track, state: target)
         if target.terminal, !state.closed, allTracksEnded() {
             state.closed = true
             state.items.removeAll()
@@ -377,7 +399,8 @@ private struct Run {
 
     // MARK: Effects
 
-    private mutating func perform(_ list: [EffectDefinition], track: String?, state stateName: String?) throws(TransitionError) {
+    private mutating func perform(_ list: [EffectPlan], track trackPlan: TrackPlan, state statePlan: StatePlan) throws(TransitionError) {
+        let track = trackPlan.name, stateName = statePlan.name
         for effect in list {
             switch effect {
             case .schedule(let step):
@@ -385,22 +408,20 @@ private struct Run {
             case .fill(let form, let condition):
                 if let condition, !(try test(condition)) { continue }
                 effects.append(.fill(form: form, track: track, state: stateName))
-            case .remind(let id):
-                guard let reminder = plan.reminders[id] else { continue }
+            case .remind(let reminder):
                 let key = reminder.key
                 // Given again while open, it stays, and now belongs to the state that gave it last.
-                if let open = state.items.firstIndex(where: { $0.key == key }) {
+                if let open = openItem(key) {
                     state.items[open].track = track
                     state.items[open].state = stateName
                     continue
                 }
-                var item = AgendaItem(key: key, kind: .reminder, title: reminder.text, who: reminder.who, track: track, state: stateName, due: nil)
-                item.due = try due(reminder.at, rolling: false)
-                state.items.append(item)
+                let due = try due(reminder.at, rolling: false)
+                state.items.append(
+                    AgendaItem(key: key, kind: .reminder, title: reminder.text, who: reminder.who, track: track, state: stateName, due: due, rule: reminder.rule))
                 effects.append(.scheduled(key: key))
             case .service(let code):
-                let source = if let track, let stateName { track + "/" + stateName } else { track ?? stateName ?? "" }
-                let record = ServiceRecord(code: code, date: now.date, source: source)
+                let record = ServiceRecord(code: code, date: now.date, source: statePlan.source)
                 state.services.append(record)
                 effects.append(.serviceRecorded(record))
             case .refer(let id, let to, let followUp):
@@ -416,39 +437,33 @@ private struct Run {
                 let prefix = "follow-up:\(id)#"
                 removeItems { items, index in items[index].kind == .followUp && items[index].key.hasPrefix(prefix) }
                 effects.append(.referralClosed(id: id, outcome: outcome))
-            case .set(let field, let expression):
+            case .set(let field, let position, let expression):
                 let value = try evaluate(expression)
-                env.data[field] = value
-                changedFields.insert(parts.definition.fieldPosition(field))
+                if let position { env.data[position: position] = value } else { env.data[field] = value }
+                changedFields.insert(position)
                 effectSetData = true
             }
         }
     }
 
-    private mutating func schedule(_ id: String, track: String?, state stateName: String?) throws(TransitionError) {
-        guard let step = plan.steps[id] else { return }
-        try schedule(step, track: track, state: stateName)
-    }
-
     private mutating func schedule(_ step: StepPlan, track: String?, state stateName: String?) throws(TransitionError) {
         let id = step.id
-        guard !state.items.contains(where: { $0.key == id }) else { return }
-        var item = AgendaItem(key: id, kind: .step, title: step.title, who: step.who, track: track, state: stateName, due: nil)
-        if let due = step.due { item.due = try self.due(due) }
-        state.items.append(item)
+        guard openItem(id) == nil else { return }
+        let due = if let rule = step.rule.due { try self.due(rule.expression) } else { DueDate?.none }
+        state.items.append(AgendaItem(key: id, kind: .step, title: step.title, who: step.who, track: track, state: stateName, due: due, rule: step.rule))
         effects.append(.scheduled(key: id))
     }
 
     // MARK: Steps and time
 
     private mutating func complete(_ key: String) throws(TransitionError) {
-        guard let index = state.items.firstIndex(where: { $0.key == key }) else {
+        guard let index = openItem(key) else {
             let open = state.items.map(\.key)
             throw TransitionError(.stepNotOpen, "no open step '\(key)'" + (open.isEmpty ? "" : " (open: \(open.joined(separator: ", ")))"))
         }
         let item = state.items.remove(at: index)
         if index < keptItems { keptItems -= 1 }
-        if item.kind == .step, let code = plan.steps[key]?.service {
+        if item.kind == .step, let code = item.rule?.service {
             let record = ServiceRecord(code: code, date: now.date, source: key)
             state.services.append(record)
             effects.append(.serviceRecorded(record))
@@ -465,14 +480,14 @@ private struct Run {
             var fired = false
             for track in plan.tracks {
                 guard let currentState = currentState(of: track) else { continue }
-                for timerPlan in currentState.timers {
-                    let timer = timerPlan.timer, key = timerPlan.firedKey
+                for timer in currentState.timers {
+                    let key = timer.firedKey
                     guard !state.firedTimers.contains(key), let at = try moment(timer.at), at <= now else { continue }
-                    if let guardExpression = timer.guardExpression, !(try test(guardExpression)) { continue }
+                    if let guardExpression = timer.transition.guardExpression, !(try test(guardExpression)) { continue }
                     state.firedTimers.append(key)
                     scheduleChanged = true
                     effects.append(.timerFired(track: track.name, timer: timer.id))
-                    try take(track, from: currentState, to: timer.target, effects: timer.effects)
+                    try take(track, from: currentState, timer.transition)
                     fired = true
                     break
                 }
@@ -499,9 +514,15 @@ private struct Run {
         // Items this input scheduled are already counted from the current data, unless an effect set a field since.
         let end = effectSetData ? state.items.count : keptItems
         for index in 0..<end where state.items[index].kind != .followUp {
-            guard let dueDate = plan.dueDates[state.items[index].key], recomputeAll || dueDate.reads.meets(changedFields) else { continue }
+            guard let dueDate = state.items[index].rule?.due, recomputeAll || dueDate.reads.meets(changedFields) else { continue }
             state.items[index].due = try due(dueDate.expression, rolling: dueDate.rolling)
         }
+    }
+
+    /// Where the open item with `key` is. Found by index, so no item is copied to compare its key.
+    private func openItem(_ key: String) -> Int? {
+        for index in state.items.indices where state.items[index].key == key { return index }
+        return nil
     }
 
     /// Removes items, keeping count of those that were there before this input.
@@ -539,10 +560,10 @@ private struct Run {
         for track in plan.tracks {
             guard let currentState = currentState(of: track), !currentState.timers.isEmpty else { continue }
             for timer in currentState.timers where state.firedTimers.isEmpty || !state.firedTimers.contains(timer.firedKey) {
-                guard let at = try moment(timer.timer.at) else { continue }
+                guard let at = try moment(timer.at) else { continue }
                 // A past-due timer held back by its condition waits for an input that changes the condition,
                 // which recomputes this; until then the case need not be woken for it.
-                if at <= now, let guardExpression = timer.timer.guardExpression, !(try test(guardExpression)) { continue }
+                if at <= now, let guardExpression = timer.transition.guardExpression, !(try test(guardExpression)) { continue }
                 consider(at)
             }
         }
@@ -574,12 +595,12 @@ private struct Run {
             env.rollsDeadlines = true
             env.explainsDeadlines = false
         }
-        var explanations: [DeadlineExplanation] = []
+        var explanations = Explanations()
         let value = try evaluate(expression)
-        swap(&explanations, &env.explanations)
+        swap(&explanations, &env.explained)
         switch value {
-        case .date(let d): return DueDate(moment: LocalDateTime(date: d), hasTime: false, explanations: explanations)
-        case .dateTime(let t): return DueDate(moment: t, hasTime: true, explanations: explanations)
+        case .date(let d): return DueDate(moment: LocalDateTime(date: d), hasTime: false, explanations: consume explanations)
+        case .dateTime(let t): return DueDate(moment: t, hasTime: true, explanations: consume explanations)
         default: return nil
         }
     }
