@@ -147,6 +147,14 @@ extension CourtCalendar {
         return Deadline(moment: LocalDateTime(date: end, minuteOfDay: timed ? minute : 0), hasTime: timed, explanation: explanation)
     }
 
+    /// The end of the same count, without its explanation.
+    func end(from trigger: LocalDateTime, _ period: Period, direction: Direction, hasTime: Bool, rolling: Bool) -> LocalDateTime {
+        let timed = hasTime || period.unit == .hours
+        var days = ClosedDays(keeping: false)
+        let (end, minute) = count(from: trigger, period, direction: direction, rolling: rolling, closed: &days)
+        return LocalDateTime(date: end, minuteOfDay: timed ? minute : 0)
+    }
+
     /// The count itself: the last day and the minute of the day, noting in `closed` the days it
     /// passed over or moved off when it keeps them.
     fileprivate func count(

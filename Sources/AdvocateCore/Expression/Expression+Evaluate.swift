@@ -227,8 +227,14 @@ extension Environment {
 
     /// Counts a period and returns a date (or a date and time for hour periods and times).
     mutating func count(_ period: Period, from start: LocalDateTime, hasTime: Bool, direction: Direction) -> Value {
-        let deadline = calendar.deadline(from: start, period, direction: direction, hasTime: hasTime || period.unit == .hours, rolling: rollsDeadlines)
-        if explainsDeadlines { explained.append(deadline.explanation) }
+        let timed = hasTime || period.unit == .hours
+        guard explainsDeadlines else {
+            // Timers and guards need only the date.
+            let end = calendar.end(from: start, period, direction: direction, hasTime: timed, rolling: rollsDeadlines)
+            return timed ? .dateTime(end) : .date(end.date)
+        }
+        let deadline = calendar.deadline(from: start, period, direction: direction, hasTime: timed, rolling: rollsDeadlines)
+        explained.append(deadline.explanation)
         return deadline.hasTime ? .dateTime(deadline.moment) : .date(deadline.date)
     }
 }

@@ -23,6 +23,17 @@ public final class FieldLayout: Sendable {
     static let none = FieldLayout([])
 }
 
+extension Array {
+    /// `count` nils, made without `Array(repeating:count:)`, whose unspecialised allocation looks
+    /// the array's type up at run time on every call.
+    static func unset<Wrapped>(_ count: Int) -> Self where Element == Wrapped? {
+        Self(unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count { (buffer.baseAddress! + index).initialize(to: nil) }
+            initialized = count
+        }
+    }
+}
+
 /// A case's data: values by full dotted path (`hearing.date`), read and written like a dictionary.
 ///
 /// Values of a workflow's declared fields are kept by position on its ``FieldLayout``; anything
@@ -54,7 +65,7 @@ public struct CaseData: Sendable, Equatable, Codable, Sequence, ExpressibleByDic
 
     init(layout: FieldLayout) {
         self.layout = layout
-        slots = Array(repeating: nil, count: layout.names.count)
+        slots = .unset(layout.names.count)
         others = [:]
     }
 
@@ -140,9 +151,13 @@ public final class TrackLayout: Sendable {
     public let names: [String]
     private let index: [String: Int]
     private let stateIndex: [[String: Int]]
+    /// No track in any state: new track states start as a copy of it, because making the array
+    /// afresh (`Array(repeating:count:)`) looks its type up at run time, which costs more.
+    let unset: [(name: String, position: Int?)?]
 
     init(_ tracks: [(name: String, states: [String])]) {
         names = tracks.map(\.name)
+        unset = Array(repeating: nil, count: tracks.count)
         index = Dictionary(tracks.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         stateIndex = tracks.map { track in Dictionary(track.states.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first }) }
     }
@@ -211,7 +226,7 @@ public struct TrackStates: Sendable, Equatable, Codable, Sequence, ExpressibleBy
         guard layout !== self.layout else { return }
         var laid = TrackStates()
         laid.layout = layout
-        laid.states = Array(repeating: nil, count: layout.names.count)
+        laid.states = layout.unset
         if !isEmpty { for (track, state) in self { laid[track] = state } }
         self = laid
     }

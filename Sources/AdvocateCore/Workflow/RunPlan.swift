@@ -152,6 +152,12 @@ final class EventPlan: Sendable {
     /// Whether each payload field can move a date: one that cannot need not be tracked as changed.
     let movesDates: [Bool]
 
+    /// The first place in the payload that sets `field`. By index, so no payload field is copied to compare it.
+    func payloadPosition(_ field: String) -> Int? {
+        for position in payload.indices where payload[position].field == field { return position }
+        return nil
+    }
+
     init(payload: [PayloadField], anytime: Bool, index: Int, tracks: [Int], fieldPositions: [Int?], defaults: [Expression?], movesDates: [Bool]) {
         self.payload = payload
         self.anytime = anytime

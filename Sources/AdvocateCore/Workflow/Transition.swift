@@ -299,20 +299,21 @@ private struct Run {
             throw TransitionError(.eventNotAllowed, "event '\(name)' is not allowed now: \(now.joined(separator: ", "))")
         }
         // Payload next, so guards see the values the event brings.
-        // The values given, by payload position: found once here, so no name is looked up twice.
-        var given = [Value?](repeating: nil, count: payload.isEmpty ? 0 : eventPlan.payload.count)
         for (field, value) in payload {
-            guard let position = eventPlan.payload.firstIndex(where: { $0.field == field }) else {
+            guard let position = eventPlan.payloadPosition(field) else {
                 let allowed = eventPlan.payload.map(\.field)
                 throw TransitionError(.unknownField, "event '\(name)' does not set '\(field)'" + (allowed.isEmpty ? "" : " (it sets: \(allowed.joined(separator: ", ")))"))
             }
             try validate(field: field, at: eventPlan.fieldPositions[position], value)
-            // A file may list a field twice; each place reads the value.
-            for index in position..<eventPlan.payload.count where eventPlan.payload[index].field == field { given[index] = value }
         }
-        // By position, so no payload field is copied to read it.
+        // By position, so no payload field is copied to read it. A payload holds a value or two,
+        // so it is searched rather than hashed into.
         for position in eventPlan.payload.indices {
-            var value = given.isEmpty ? .null : given[position] ?? .null
+            var value = Value.null
+            for (field, given) in payload where field == eventPlan.payload[position].field {
+                value = given
+                break
+            }
             if value.isNull, let fallback = eventPlan.defaults[position] {
                 value = try evaluate(fallback)
             }
