@@ -53,6 +53,13 @@ struct StoreOptions: ParsableArguments {
         let store = try CaseStore(path: storePath(), keyFile: keyFilePath(), concurrentReads: concurrentReads)
         return CaseService(workspace: workspace, store: store, clock: try Output.clock())
     }
+
+    /// The case service for a command about one case. A store that does not exist yet holds no
+    /// cases: the command fails as for any unknown case, and leaves no empty store behind.
+    func service(forCase id: String) throws -> CaseService {
+        guard FileManager.default.fileExists(atPath: storePath()) else { throw StoreError.unknownCase(id) }
+        return try service()
+    }
 }
 
 /// Printing for people and for scripts, and turning every error into one line on standard error.

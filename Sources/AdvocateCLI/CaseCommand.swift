@@ -40,7 +40,7 @@ struct CaseCommand: ParsableCommand {
         func run() throws {
             try Output.run {
                 guard (account == nil) == nobody else { throw AdvocateError("give an account name, or --nobody to unassign") }
-                try options.service().assign(caseId, to: account, actor: .commandLine)
+                try options.service(forCase: caseId).assign(caseId, to: account, actor: .commandLine)
                 print(account.map { "\(caseId) is assigned to \($0)" } ?? "\(caseId) is assigned to nobody")
             }
         }
@@ -58,7 +58,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try Output.run {
-                let service = try options.service()
+                let service = try options.service(forCase: caseId)
                 let documents = try service.documents(caseId, actor: .commandLine)
                 if let export {
                     do { try FileManager.default.createDirectory(atPath: export, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) } catch {
@@ -116,7 +116,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try Output.run {
-                let details = try options.service().details(id, actor: .commandLine)
+                let details = try options.service(forCase: id).details(id, actor: .commandLine)
                 if json {
                     Output.json(JSONShapes.details(details, unlockSafeAddress: unlockSafeAddress))
                 } else {
@@ -136,7 +136,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try Output.run {
-                let outcome = try options.service().send(id, event: event, fields: try Output.assignments(assignments), actor: .commandLine)
+                let outcome = try options.service(forCase: id).send(id, event: event, fields: try Output.assignments(assignments), actor: .commandLine)
                 CaseRendering.printOutcome(outcome, json: json)
             }
         }
@@ -151,7 +151,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try Output.run {
-                CaseRendering.printOutcome(try options.service().complete(id, step: step, actor: .commandLine), json: json)
+                CaseRendering.printOutcome(try options.service(forCase: id).complete(id, step: step, actor: .commandLine), json: json)
             }
         }
     }
@@ -164,7 +164,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try Output.run {
-                let journal = try options.service().history(id, actor: .commandLine)
+                let journal = try options.service(forCase: id).history(id, actor: .commandLine)
                 if json {
                     Output.json(journal.map(JSONShapes.journal))
                     return
@@ -183,7 +183,7 @@ struct CaseCommand: ParsableCommand {
 
         func run() throws {
             try Output.run {
-                let service = try options.service()
+                let service = try options.service(forCase: id)
                 let before = try service.details(id).stored.definitionHash
                 let stored = try service.migrate(id, toVersion: to)
                 if json {

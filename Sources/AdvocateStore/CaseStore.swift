@@ -173,7 +173,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         self.description = description
     }
 
-    static func unknownCase(_ id: String) -> StoreError {
+    public static func unknownCase(_ id: String) -> StoreError {
         StoreError(.unknownCase, "no case '\(id)' in this store; 'advocate case list' shows the cases")
     }
 }

@@ -215,6 +215,14 @@ struct CommandLineTests {
         let missing = try cli.run(["case", "list", "--store", folder + "/no/such/folder/store.sqlite", "--home", TestSupport.root], withStore: false)
         #expect(missing.status == 1)
         #expect(missing.stderr == "error: the folder for the store does not exist: \(folder)/no/such/folder; create it first\n")
+        // A command about one case, on a store that does not exist yet: the case is unknown, and no empty store is left behind.
+        let notYet = folder + "/not-yet.sqlite"
+        for command in [["case", "show", "C-00001"], ["case", "send", "C-00001", "client_moved"], ["case", "history", "C-00001"]] {
+            let result = try cli.run(command + ["--store", notYet, "--home", TestSupport.root], withStore: false)
+            #expect(result.status == 1)
+            #expect(result.stderr == "error: no case 'C-00001' in this store; 'advocate case list' shows the cases\n")
+            #expect(!FileManager.default.fileExists(atPath: notYet))
+        }
     }
 
     @Test func malformedWorkflowsAreReportedWithTheirLine() throws {

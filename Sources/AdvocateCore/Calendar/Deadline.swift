@@ -95,7 +95,7 @@ public struct DeadlineExplanation: Hashable, Sendable {
 
     public static func == (a: DeadlineExplanation, b: DeadlineExplanation) -> Bool {
         a.trigger == b.trigger && a.period == b.period && a.direction == b.direction && a.hasTime == b.hasTime && a.rolling == b.rolling
-            && a.end == b.end && a.calendar.name == b.calendar.name
+            && a.end == b.end && a.calendar.isSame(b.calendar)
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -108,7 +108,7 @@ public struct DeadlineExplanation: Hashable, Sendable {
 }
 
 /// The explanations of the deadlines one expression counted. Nearly always there is one, kept
-/// without an array, so a due date costs no allocation to explain.
+/// without an array, so explaining a due date allocates nothing more than the due date's box.
 struct Explanations: Sendable, Equatable {
     private(set) var first: DeadlineExplanation?
     private(set) var rest: [DeadlineExplanation] = []

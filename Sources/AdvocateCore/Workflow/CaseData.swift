@@ -28,7 +28,7 @@ extension Array {
     /// the array's type up at run time on every call.
     static func unset<Wrapped>(_ count: Int) -> Self where Element == Wrapped? {
         Self(unsafeUninitializedCapacity: count) { buffer, initialized in
-            for index in 0..<count { (buffer.baseAddress! + index).initialize(to: nil) }
+            buffer.initialize(repeating: nil)
             initialized = count
         }
     }

@@ -49,13 +49,14 @@ public struct AgendaItem: Sendable, Equatable, Codable {
     public var state: String?
     /// The due date, or nil while the fields it depends on are unset.
     public var due: DueDate?
-    /// The workflow's rule for it (its due date, `keep_open` and service), found once by its key
-    /// and then carried, so a transition reads it without a lookup. Not stored: a case read back
-    /// has its items' rules found again.
+    /// The workflow's rule for it (its due date, `keep_open` and service), found by its key and
+    /// then carried, so a transition reads it without a lookup. It belongs to the key it was found
+    /// by: whoever changes the key clears it. Not stored: a case read back has its items' rules found again.
     var rule: ItemRule? = nil
 
     private enum CodingKeys: String, CodingKey { case key, kind, title, who, track, state, due }
 
+    /// Every field but ``rule``, which is derived from the key: a field added above must be added here.
     public static func == (a: AgendaItem, b: AgendaItem) -> Bool {
         a.key == b.key && a.kind == b.kind && a.title == b.title && a.who == b.who && a.track == b.track && a.state == b.state && a.due == b.due
     }

@@ -13,8 +13,6 @@ final class RunPlan: Sendable {
     let tracks: [TrackPlan]
     /// Each event with what receiving it needs, found with one lookup by its name.
     let events: [String: EventPlan]
-    let steps: [String: StepPlan]
-    let reminders: [String: ReminderPlan]
     /// The rule for each step's and reminder's agenda item, by the key the item carries (`ID`, `reminder:ID`).
     let rules: [String: ItemRule]
     /// The fields any due date, reminder or timer reads: a change to any other moves no date.
@@ -28,13 +26,11 @@ final class RunPlan: Sendable {
         let layout = FieldLayout(definition)
         self.layout = layout
         trackLayout = TrackLayout(definition)
-        var bind = Binding(definition: definition, layout: layout, filters: filters)
-        let steps = definition.steps.mapValues { StepPlan($0, definition, bind) }
-        self.steps = steps
-        let reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder, definition, bind)) })
-        self.reminders = reminders
-        bind.steps = steps
-        bind.reminders = reminders
+        // Steps and reminders hold expressions only; the effects bound after them name them.
+        let bindExpressions = Binding(definition: definition, layout: layout, filters: filters)
+        let steps = definition.steps.mapValues { StepPlan($0, definition, bindExpressions) }
+        let reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder, definition, bindExpressions)) })
+        let bind = Binding(definition: definition, layout: layout, filters: filters, steps: steps, reminders: reminders)
         let eventIndex = Dictionary(uniqueKeysWithValues: definition.events.keys.sorted().enumerated().map { ($1, $0) })
         tracks = definition.tracks.enumerated().map { TrackPlan($1, index: $0, events: eventIndex, definition, bind) }
         var rules: [String: ItemRule] = [:]
@@ -70,13 +66,19 @@ struct Binding {
     let definition: WorkflowDefinition
     let layout: FieldLayout
     let filters: FilterLibrary
-    var steps: [String: StepPlan] = [:]
-    var reminders: [String: ReminderPlan] = [:]
+    /// The steps and reminders effects can name; empty while the steps and reminders themselves are bound.
+    let steps: [String: StepPlan]
+    let reminders: [String: ReminderPlan]
 
-    init(definition: WorkflowDefinition, layout: FieldLayout, filters: FilterLibrary) {
+    init(
+        definition: WorkflowDefinition, layout: FieldLayout, filters: FilterLibrary, steps: [String: StepPlan] = [:],
+        reminders: [String: ReminderPlan] = [:]
+    ) {
         self.definition = definition
         self.layout = layout
         self.filters = filters
+        self.steps = steps
+        self.reminders = reminders
     }
 
     func callAsFunction(_ expression: Expression) -> Expression { expression.bound(to: layout, filters: filters) }

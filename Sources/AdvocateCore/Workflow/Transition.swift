@@ -135,6 +135,7 @@ public struct Machine: Sendable {
                 state.items.remove(at: index)
             } else {
                 state.items[index].key = key
+                state.items[index].rule = nil
                 index += 1
             }
         }
@@ -447,7 +448,7 @@ private struct Run {
         }
     }
 
-    private mutating func schedule(_ step: StepPlan, track: String?, state stateName: String?) throws(TransitionError) {
+    private mutating func schedule(_ step: StepPlan, track: String, state stateName: String) throws(TransitionError) {
         let id = step.id
         guard openItem(id) == nil else { return }
         let due = if let rule = step.rule.due { try self.due(rule.expression) } else { DueDate?.none }

@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import AdvocateCore
+
+/// The pure transition on a small workflow written here, for cases no shipped workflow has.
+@Suite("Transitions on a hand-made workflow")
+struct TransitionTests {
+    static let now = LocalDateTime(iso: "2026-11-19T09:00")!
+
+    /// One track: `waiting` → `filed` → `heard`. Filing opens a step kept open into `heard` and
+    /// one that is not; the filing event lists its date field twice, as a file may.
+    static func machine() throws -> Machine {
+        let definition = WorkflowDefinition(
+            id: "hand-made", version: 1, title: "Hand-made", summary: "", calendar: nil,
+            fields: [
+                FieldDefinition(name: "client.name", kind: .string, type: .string, label: "Name", required: true),
+                FieldDefinition(name: "filed.date", kind: .date, type: .date, label: "Filed"),
+            ],
+            events: [
+                "file": EventDefinition(
+                    name: "file", title: "Filed",
+                    payload: [PayloadField(field: "filed.date", required: true), PayloadField(field: "filed.date", required: true)]),
+                "hear": EventDefinition(name: "hear", title: "Heard", payload: []),
+            ],
+            tracks: [
+                TrackDefinition(name: "court", title: "Court", start: "waiting", states: [
+                    StateDefinition(
+                        name: "waiting", title: "Waiting", client: "", terminal: false, steps: [], onEnter: [],
+                        transitions: ["file": [TransitionDefinition(target: "filed")]], timers: []),
+                    StateDefinition(
+                        name: "filed", title: "Filed", client: "", terminal: false, steps: ["serve", "copy"], onEnter: [],
+                        transitions: ["hear": [TransitionDefinition(target: "heard")]], timers: []),
+                    StateDefinition(
+                        name: "heard", title: "Heard", client: "", terminal: false, steps: [], onEnter: [],
+                        transitions: ["file": [TransitionDefinition(target: "filed")]], timers: []),
+                ])
+            ],
+            steps: [
+                "serve": StepDefinition(
+                    id: "serve", title: "Serve the papers", who: "advocate", due: try Expression("filed.date + 2 court days"),
+                    keepOpen: .into(["heard"])),
+                "copy": StepDefinition(id: "copy", title: "Give the client a copy", who: "advocate", due: try Expression("filed.date + 1 day")),
+            ],
+            reminders: [:], contentHash: "")
+        return Machine(definition: definition, calendar: .usFederal)
+    }
+
+    @Test("a payload that lists a field twice fills it from the one value given")
+    func payloadListingAFieldTwice() throws {
+        let machine = try Self.machine()
+        var state = CaseState()
+        _ = try machine.apply(.open(data: ["client.name": .string("Rowan Example")]), to: &state, now: Self.now)
+        _ = try machine.apply(.event(name: "file", payload: ["filed.date": .date(CivilDate(iso: "2026-11-24")!)]), to: &state, now: Self.now)
+        #expect(state.data["filed.date"] == .date(CivilDate(iso: "2026-11-24")!))
+        #expect(state.tracks["court"] == "filed")
+        // Two court days after Tuesday 2026-11-24, passing over Thanksgiving.
+        #expect(state.items.first { $0.key == "serve" }?.due?.date == CivilDate(iso: "2026-11-27")!)
+        #expect(state.items.first { $0.key == "serve" }?.due?.reasons.contains { $0.contains("Thanksgiving") } == true)
+    }
+
+    @Test("a step kept open follows its track, read back from storage or not; the others close")
+    func keptOpenSteps() throws {
+        let machine = try Self.machine()
+        var state = CaseState()
+        _ = try machine.apply(.open(data: ["client.name": .string("Rowan Example")]), to: &state, now: Self.now)
+        _ = try machine.apply(.event(name: "file", payload: ["filed.date": .date(CivilDate(iso: "2026-11-24")!)]), to: &state, now: Self.now)
+        // A state read back from storage carries no rules; they are found again by key.
+        var stored = try JSONDecoder().decode(CaseState.self, from: JSONEncoder().encode(state))
+        #expect(stored.items.allSatisfy { $0.rule == nil })
+        for var copy in [state, stored] {
+            _ = try machine.apply(.event(name: "hear", payload: [:]), to: &copy, now: Self.now)
+            #expect(copy.items.map(\.key) == ["serve"])
+            #expect(copy.items.first?.state == "heard")
+            #expect(copy.items.first?.rule?.keepOpen == .into(["heard"]))
+        }
+        _ = try machine.apply(.event(name: "hear", payload: [:]), to: &stored, now: Self.now)
+        _ = try machine.apply(.event(name: "hear", payload: [:]), to: &state, now: Self.now)
+        #expect(stored == state)
+    }
+}
