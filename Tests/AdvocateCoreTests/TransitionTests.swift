@@ -45,12 +45,17 @@ struct TransitionTests {
         return Machine(definition: definition, calendar: .usFederal)
     }
 
+    /// A case opened and filed on Tuesday 2026-11-24.
+    static func filedCase(_ machine: Machine) throws -> CaseState {
+        var state = CaseState()
+        _ = try machine.apply(.open(data: ["client.name": .string("Rowan Example")]), to: &state, now: now)
+        _ = try machine.apply(.event(name: "file", payload: ["filed.date": .date(CivilDate(iso: "2026-11-24")!)]), to: &state, now: now)
+        return state
+    }
+
     @Test("a payload that lists a field twice fills it from the one value given")
     func payloadListingAFieldTwice() throws {
-        let machine = try Self.machine()
-        var state = CaseState()
-        _ = try machine.apply(.open(data: ["client.name": .string("Rowan Example")]), to: &state, now: Self.now)
-        _ = try machine.apply(.event(name: "file", payload: ["filed.date": .date(CivilDate(iso: "2026-11-24")!)]), to: &state, now: Self.now)
+        let state = try Self.filedCase(try Self.machine())
         #expect(state.data["filed.date"] == .date(CivilDate(iso: "2026-11-24")!))
         #expect(state.tracks["court"] == "filed")
         // Two court days after Tuesday 2026-11-24, passing over Thanksgiving.
@@ -61,9 +66,7 @@ struct TransitionTests {
     @Test("a step kept open follows its track, read back from storage or not; the others close")
     func keptOpenSteps() throws {
         let machine = try Self.machine()
-        var state = CaseState()
-        _ = try machine.apply(.open(data: ["client.name": .string("Rowan Example")]), to: &state, now: Self.now)
-        _ = try machine.apply(.event(name: "file", payload: ["filed.date": .date(CivilDate(iso: "2026-11-24")!)]), to: &state, now: Self.now)
+        var state = try Self.filedCase(machine)
         // A state read back from storage carries no rules; they are found again by key.
         var stored = try JSONDecoder().decode(CaseState.self, from: JSONEncoder().encode(state))
         #expect(stored.items.allSatisfy { $0.rule == nil })
