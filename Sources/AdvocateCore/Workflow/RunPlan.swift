@@ -272,7 +272,8 @@ final class ReminderPlan: Sendable {
     let key: String
     let who: String
     let text: String
-    let at: Expression
+    /// When it is due: the same as its rule's, which a reminder always has.
+    let due: DuePlan
     let rule: ItemRule
 
     init(id: String, _ reminder: ReminderDefinition, _ definition: WorkflowDefinition, _ bind: Binding) {
@@ -280,8 +281,8 @@ final class ReminderPlan: Sendable {
         who = reminder.who
         text = reminder.text
         let at = bind(reminder.at)
-        self.at = at
-        rule = ItemRule(layout: bind.layout, due: DuePlan(expression: at, reads: definition.fieldsRead(by: at), rolling: false), keepOpen: .never, service: nil)
+        due = DuePlan(expression: at, reads: definition.fieldsRead(by: at), rolling: false)
+        rule = ItemRule(layout: bind.layout, due: due, keepOpen: .never, service: nil)
     }
 }
 

@@ -418,7 +418,7 @@ private struct Run {
                     state.items[open].state = stateName
                     continue
                 }
-                let due = try due(reminder.at, rolling: false)
+                let due = try due(reminder.due)
                 state.items.append(
                     AgendaItem(key: key, kind: .reminder, title: reminder.text, who: reminder.who, track: track, state: stateName, due: due, rule: reminder.rule))
                 effects.append(.scheduled(key: key))
@@ -451,7 +451,7 @@ private struct Run {
     private mutating func schedule(_ step: StepPlan, track: String, state stateName: String) throws(TransitionError) {
         let id = step.id
         guard openItem(id) == nil else { return }
-        let due = if let rule = step.rule.due { try self.due(rule.expression) } else { DueDate?.none }
+        let due = if let plan = step.rule.due { try self.due(plan) } else { DueDate?.none }
         state.items.append(AgendaItem(key: id, kind: .step, title: step.title, who: step.who, track: track, state: stateName, due: due, rule: step.rule))
         effects.append(.scheduled(key: id))
     }
@@ -517,7 +517,7 @@ private struct Run {
         let end = effectSetData ? state.items.count : keptItems
         for index in 0..<end where state.items[index].kind != .followUp {
             guard let dueDate = state.items[index].rule?.due, recomputeAll || dueDate.reads.meets(changedFields) else { continue }
-            state.items[index].due = try due(dueDate.expression, rolling: dueDate.rolling)
+            state.items[index].due = try due(dueDate)
         }
     }
 
@@ -590,15 +590,15 @@ private struct Run {
     }
 
     /// A date shown to people, with how it was counted. Timers and guards need only the date.
-    private mutating func due(_ expression: Expression, rolling: Bool = true) throws(TransitionError) -> DueDate? {
-        env.rollsDeadlines = rolling
+    private mutating func due(_ plan: DuePlan) throws(TransitionError) -> DueDate? {
+        env.rollsDeadlines = plan.rolling
         env.explainsDeadlines = true
         defer {
             env.rollsDeadlines = true
             env.explainsDeadlines = false
         }
         var explanations = Explanations()
-        let value = try evaluate(expression)
+        let value = try evaluate(plan.expression)
         swap(&explanations, &env.explained)
         switch value {
         case .date(let d): return DueDate(moment: LocalDateTime(date: d), hasTime: false, explanations: consume explanations)
