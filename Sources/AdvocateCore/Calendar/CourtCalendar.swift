@@ -89,7 +89,19 @@ public struct CourtCalendar: Sendable {
 
     /// True when `date` is a weekend day, a legal holiday or a closure.
     public func isClosed(_ date: CivilDate, direction: Direction = .forward) -> Bool {
-        date.isWeekend || dayOff(date, direction: direction) != nil
+        date.isWeekend || isDayOff(date, direction: direction)
+    }
+
+    /// Whether `date` is a day off, without copying out its name: what counting needs.
+    func isDayOff(_ date: CivilDate, direction: Direction) -> Bool {
+        let offset = date.dayNumber - storage.firstDay
+        guard offset >= 0, offset < storage.table.count else { return dayOff(date, direction: direction) != nil }
+        let entry = storage.table[offset]
+        let first = Int(entry >> 8)
+        for index in first..<first + Int(entry & 0xFF) where storage.offs[index].kind != .forwardOnly || direction == .forward {
+            return true
+        }
+        return false
     }
 
     /// Legal holidays and closures between two dates, inclusive, in order.

@@ -172,8 +172,8 @@ extension CourtCalendar {
             while counted < period.amount {
                 end = end.adding(days: sign)
                 if end.isWeekend { continue }
-                if let off = dayOff(end, direction: direction) {
-                    if closed.keeping { closed.notCounted.append(ClosedDay(date: end, dayOff: off)) }
+                if isDayOff(end, direction: direction) {
+                    if closed.keeping, let off = dayOff(end, direction: direction) { closed.notCounted.append(ClosedDay(date: end, dayOff: off)) }
                 } else {
                     counted += 1
                 }

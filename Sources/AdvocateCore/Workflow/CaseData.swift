@@ -5,11 +5,11 @@
 /// and expressions bound to it read a field by position, so a transition hashes no names.
 public final class FieldLayout: Sendable {
     public let names: [String]
-    private let index: [String: Int]
+    private let index: NameIndex
 
     init(_ names: [String]) {
         self.names = names
-        index = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        index = NameIndex(names)
     }
 
     convenience init(_ definition: WorkflowDefinition) {
@@ -17,7 +17,7 @@ public final class FieldLayout: Sendable {
     }
 
     /// Where `name` is kept, or nil for a name the workflow does not declare.
-    public func position(_ name: String) -> Int? { index[name] }
+    public func position(_ name: String) -> Int? { index.position(name) }
 
     /// The layout of data that belongs to no workflow: every value is kept by name.
     static let none = FieldLayout([])

@@ -38,27 +38,113 @@ public struct AgendaItem: Sendable, Equatable, Codable {
         case step, reminder, followUp = "follow-up"
     }
 
-    /// Unique among the case's open items: the step id, `reminder:ID` or `follow-up:REFERRAL#N`.
-    public var key: String
-    public var kind: Kind
-    public var title: String
-    public var who: String
-    /// The track and state it belongs to: the one that scheduled it, or for a step kept open
-    /// until done, the one its track has moved on to. It closes when the track leaves that state.
-    public var track: String?
-    public var state: String?
+    /// What it is: made once for each step and reminder by the workflow's plan and shared by
+    /// every item of it, so making, copying and freeing an item counts one reference, not four strings.
+    var entry: Entry
+    /// The track and state it belongs to, shared the same way by every item its state gives.
+    var place: Place
     /// The due date, or nil while the fields it depends on are unset.
     public var due: DueDate?
+
+    /// Unique among the case's open items: the step id, `reminder:ID` or `follow-up:REFERRAL#N`.
+    public var key: String {
+        get { entry.key }
+        set { entry = Entry(key: newValue, kind: entry.kind, title: entry.title, who: entry.who, rule: nil) }
+    }
+    public var kind: Kind { entry.kind }
+    public var title: String { entry.title }
+    public var who: String { entry.who }
+    /// The track and state it belongs to: the one that scheduled it, or for a step kept open
+    /// until done, the one its track has moved on to. It closes when the track leaves that state.
+    public var track: String? { place.track }
+    public var state: String? { place.state }
     /// The workflow's rule for it (its due date, `keep_open` and service), found by its key and
-    /// then carried, so a transition reads it without a lookup. It belongs to the key it was found
-    /// by: whoever changes the key clears it. Not stored: a case read back has its items' rules found again.
-    var rule: ItemRule? = nil
+    /// then carried, so a transition reads it without a lookup. Not stored: a case read back has
+    /// its items' rules found again.
+    var rule: ItemRule? { entry.rule }
+
+    public init(key: String, kind: Kind, title: String, who: String, track: String? = nil, state: String? = nil, due: DueDate?) {
+        let place = track == nil && state == nil ? Place.nowhere : Place(track: track, state: state)
+        self.init(entry: Entry(key: key, kind: kind, title: title, who: who, rule: nil), place: place, due: due)
+    }
+
+    init(entry: Entry, place: Place, due: DueDate?) {
+        self.entry = entry
+        self.place = place
+        self.due = due
+    }
+
+    /// The key, kind, words and rule of an item.
+    final class Entry: Sendable {
+        let key: String
+        let kind: Kind
+        let title: String
+        let who: String
+        /// nil for a follow-up, and for an item read back from storage until its rule is found.
+        let rule: ItemRule?
+
+        init(key: String, kind: Kind, title: String, who: String, rule: ItemRule?) {
+            self.key = key
+            self.kind = kind
+            self.title = title
+            self.who = who
+            self.rule = rule
+        }
+
+        /// The same words, with `rule`: this one's plan entry when the words match, so it is shared.
+        func withRule(from planned: Entry) -> Entry {
+            if planned.kind == kind && planned.title == title && planned.who == who && planned.key == key { return planned }
+            return Entry(key: key, kind: kind, title: title, who: who, rule: planned.rule)
+        }
+
+        func sameWords(as other: Entry) -> Bool {
+            self === other || key == other.key && kind == other.kind && title == other.title && who == other.who
+        }
+    }
+
+    /// Where an item belongs: a track and one of its states (neither for a follow-up).
+    final class Place: Sendable {
+        let track: String?
+        let state: String?
+
+        init(track: String?, state: String?) {
+            self.track = track
+            self.state = state
+        }
+
+        /// Whether this is `track`'s `state`, which `plan` stands for.
+        func isState(_ plan: StatePlan, of track: String) -> Bool {
+            self === plan.place || self.state == plan.name && self.track == track
+        }
+
+        static let nowhere = Place(track: nil, state: nil)
+    }
+
+    /// Every field but the rule, which is derived from the key.
+    public static func == (a: AgendaItem, b: AgendaItem) -> Bool {
+        a.entry.sameWords(as: b.entry) && (a.place === b.place || a.place.track == b.place.track && a.place.state == b.place.state) && a.due == b.due
+    }
 
     private enum CodingKeys: String, CodingKey { case key, kind, title, who, track, state, due }
 
-    /// Every field but ``rule``, which is derived from the key: a field added above must be added here.
-    public static func == (a: AgendaItem, b: AgendaItem) -> Bool {
-        a.key == b.key && a.kind == b.kind && a.title == b.title && a.who == b.who && a.track == b.track && a.state == b.state && a.due == b.due
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            key: try container.decode(String.self, forKey: .key), kind: try container.decode(Kind.self, forKey: .kind),
+            title: try container.decode(String.self, forKey: .title), who: try container.decode(String.self, forKey: .who),
+            track: try container.decodeIfPresent(String.self, forKey: .track), state: try container.decodeIfPresent(String.self, forKey: .state),
+            due: try container.decodeIfPresent(DueDate.self, forKey: .due))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(key, forKey: .key)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(title, forKey: .title)
+        try container.encode(who, forKey: .who)
+        try container.encodeIfPresent(track, forKey: .track)
+        try container.encodeIfPresent(state, forKey: .state)
+        try container.encodeIfPresent(due, forKey: .due)
     }
 }
 

@@ -11,10 +11,12 @@ final class RunPlan: Sendable {
     /// Where each track's state is kept.
     let trackLayout: TrackLayout
     let tracks: [TrackPlan]
-    /// Each event with what receiving it needs, found with one lookup by its name.
-    let events: [String: EventPlan]
-    /// The rule for each step's and reminder's agenda item, by the key the item carries (`ID`, `reminder:ID`).
-    let rules: [String: ItemRule]
+    /// Each event with what receiving it needs, in the order of ``EventPlan/index``.
+    let events: [EventPlan]
+    /// Where each event is in ``events``, by its name.
+    let eventIndex: NameIndex
+    /// What each step's and reminder's agenda item is, with its rule, by the key the item carries (`ID`, `reminder:ID`).
+    let entries: [String: AgendaItem.Entry]
     /// The fields any due date, reminder or timer reads: a change to any other moves no date.
     let dateReads: FieldSet
     /// Positions of the fields a case cannot open without.
@@ -31,30 +33,33 @@ final class RunPlan: Sendable {
         let steps = definition.steps.mapValues { StepPlan($0, definition, bindExpressions) }
         let reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder, definition, bindExpressions)) })
         let bind = Binding(definition: definition, layout: layout, filters: filters, steps: steps, reminders: reminders)
-        let eventIndex = Dictionary(uniqueKeysWithValues: definition.events.keys.sorted().enumerated().map { ($1, $0) })
+        let eventNames = definition.events.keys.sorted()
+        let eventIndex = Dictionary(uniqueKeysWithValues: eventNames.enumerated().map { ($1, $0) })
         tracks = definition.tracks.enumerated().map { TrackPlan($1, index: $0, events: eventIndex, definition, bind) }
-        var rules: [String: ItemRule] = [:]
-        for (id, step) in steps { rules[id] = step.rule }
-        for reminder in reminders.values { rules[reminder.key] = reminder.rule }
+        var entries: [String: AgendaItem.Entry] = [:]
+        for step in steps.values { entries[step.entry.key] = step.entry }
+        for reminder in reminders.values { entries[reminder.entry.key] = reminder.entry }
         var dateReads = FieldSet()
-        for rule in rules.values { if let due = rule.due { dateReads.formUnion(due.reads) } }
+        for entry in entries.values { if let due = entry.rule?.due { dateReads.formUnion(due.reads) } }
         for track in tracks { for state in track.states { dateReads.formUnion(state.timerReads) } }
-        self.rules = rules
+        self.entries = entries
         self.dateReads = dateReads
         var movedBy: [String: [Int]] = [:]
         for (index, track) in definition.tracks.enumerated() {
             for name in Set(track.states.flatMap(\.transitions.keys)) { movedBy[name, default: []].append(index) }
         }
-        events = Dictionary(uniqueKeysWithValues: definition.events.map { key, event in
+        self.eventIndex = NameIndex(eventNames)
+        events = eventNames.map { key in
+            let event = definition.events[key]!
             let positions = event.payload.map { definition.fieldPosition($0.field) }
-            return (key, EventPlan(
+            return EventPlan(
                 payload: event.payload, anytime: event.anytime, index: eventIndex[key]!, tracks: movedBy[key] ?? [], fieldPositions: positions, defaults: event.payload.map { $0.defaultValue.map(bind.callAsFunction) },
                 movesDates: positions.map { position in
                     var field = FieldSet()
                     field.insert(position)
                     return dateReads.meets(field)
-                }))
-        })
+                })
+        }
         requiredFields = definition.fields.indices.filter { definition.fields[$0].required }
         keepsSteps = definition.steps.values.contains { $0.keepOpen != .never }
     }
@@ -197,6 +202,8 @@ final class StatePlan: Sendable {
     let name: String
     /// `track/state`: where a service its effects record came from.
     let source: String
+    /// Where the agenda items it gives belong.
+    let place: AgendaItem.Place
     let terminal: Bool
     /// The steps that open on entering it.
     let steps: [StepPlan]
@@ -213,6 +220,7 @@ final class StatePlan: Sendable {
         self.index = index
         name = state.name
         source = track.name + "/" + state.name
+        place = AgendaItem.Place(track: track.name, state: state.name)
         terminal = state.terminal
         steps = state.steps.compactMap { bind.steps[$0] }
         onEnter = bind(state.onEnter)
@@ -253,36 +261,29 @@ final class TimerPlan: Sendable {
 }
 
 final class StepPlan: Sendable {
-    let id: String
-    let title: String
-    let who: String
-    let rule: ItemRule
+    /// Its agenda item's key (the step's id), words and rule.
+    let entry: AgendaItem.Entry
+    let due: DuePlan?
 
     init(_ step: StepDefinition, _ definition: WorkflowDefinition, _ bind: Binding) {
-        id = step.id
-        title = step.title
-        who = step.who
         let due = bind(step.due).map { DuePlan(expression: $0, reads: definition.fieldsRead(by: $0), rolling: true) }
-        rule = ItemRule(layout: bind.layout, due: due, keepOpen: step.keepOpen, service: step.service)
+        self.due = due
+        let rule = ItemRule(layout: bind.layout, due: due, keepOpen: step.keepOpen, service: step.service)
+        entry = AgendaItem.Entry(key: step.id, kind: .step, title: step.title, who: step.who, rule: rule)
     }
 }
 
 final class ReminderPlan: Sendable {
-    /// The key of the agenda item it makes: `reminder:ID`.
-    let key: String
-    let who: String
-    let text: String
+    /// Its agenda item's key (`reminder:ID`), words (the reminder's text) and rule.
+    let entry: AgendaItem.Entry
     /// When it is due: the same as its rule's, which a reminder always has.
     let due: DuePlan
-    let rule: ItemRule
 
     init(id: String, _ reminder: ReminderDefinition, _ definition: WorkflowDefinition, _ bind: Binding) {
-        key = AgendaItem.reminderKey(id)
-        who = reminder.who
-        text = reminder.text
         let at = bind(reminder.at)
         due = DuePlan(expression: at, reads: definition.fieldsRead(by: at), rolling: false)
-        rule = ItemRule(layout: bind.layout, due: due, keepOpen: .never, service: nil)
+        let rule = ItemRule(layout: bind.layout, due: due, keepOpen: .never, service: nil)
+        entry = AgendaItem.Entry(key: AgendaItem.reminderKey(id), kind: .reminder, title: reminder.text, who: reminder.who, rule: rule)
     }
 }
 

@@ -127,15 +127,15 @@ public struct Machine: Sendable {
         var index = 0
         while index < state.items.count {
             let item = state.items[index]
-            guard item.kind == .reminder, plan.rules[item.key] == nil, let key = byWords["\(item.who)\n\(item.title)"] else {
+            guard item.kind == .reminder, plan.entries[item.key] == nil, let key = byWords["\(item.who)\n\(item.title)"] else {
                 index += 1
                 continue
             }
             if state.items.contains(where: { $0.key == key }) {
                 state.items.remove(at: index)
             } else {
+                // A new key drops the rule the old one found.
                 state.items[index].key = key
-                state.items[index].rule = nil
                 index += 1
             }
         }
@@ -194,7 +194,9 @@ private struct Run {
         // Each item carries its rule; one read back from storage or made by another version has it found here.
         let plan = machine.plan
         for index in self.state.items.indices where self.state.items[index].rule?.layout !== plan.layout && self.state.items[index].kind != .followUp {
-            self.state.items[index].rule = plan.rules[self.state.items[index].key]
+            if let planned = plan.entries[self.state.items[index].key] {
+                self.state.items[index].entry = self.state.items[index].entry.withRule(from: planned)
+            }
         }
         swap(&env.data, &self.state.data)
     }
@@ -264,7 +266,9 @@ private struct Run {
     }
 
     private func validate(field name: String, _ value: Value) throws(TransitionError) {
-        try validate(field: name, at: parts.definition.fieldPosition(name), value)
+        // The layout holds the declared fields first, at their positions in the definition, then built-in ones.
+        let position = plan.layout.position(name).flatMap { $0 < parts.definition.fields.count ? $0 : nil }
+        try validate(field: name, at: position, value)
     }
 
     /// Checks a value against the field at `index` (nil: no such field); by index, so the
@@ -285,9 +289,10 @@ private struct Run {
     // MARK: Events
 
     private mutating func receive(_ name: String, _ payload: [String: Value]) throws(TransitionError) {
-        guard let eventPlan = plan.events[name] else {
+        guard let eventIndex = plan.eventIndex.position(name) else {
             throw TransitionError(.unknownEvent, "unknown event '\(name)'\(suggestion(name, Array(parts.definition.events.keys)))")
         }
+        let eventPlan = plan.events[eventIndex]
         guard !state.closed else { throw TransitionError(.caseClosed, "the case is closed; no more events can be sent") }
         // Is the event possible here at all? Asked first, so the answer is "not now" rather than "missing a value".
         var possible = false
@@ -356,14 +361,15 @@ private struct Run {
         }
         let targetState = track.states[targetIndex]
         let carries = plan.keepsSteps && !targetState.terminal
+        let trackName = track.name
         removeItems { items, index in
-            guard items[index].track == track.name, items[index].state == current.name else { return false }
+            guard items[index].place.isState(current, of: trackName) else { return false }
             guard carries, items[index].kind == .step, let rule = items[index].rule else { return true }
             return !rule.keepOpen.follows(into: target)
         }
         if carries {
-            for index in state.items.indices where state.items[index].track == track.name && state.items[index].state == current.name {
-                state.items[index].state = target
+            for index in state.items.indices where state.items[index].place.isState(current, of: trackName) {
+                state.items[index].place = targetState.place
             }
         }
         try perform(transition.effects, track: track, state: targetState)
@@ -379,7 +385,7 @@ private struct Run {
         }
         scheduleChanged = true
         effects.append(.entered(track: track.name, state: name))
-        for step in target.steps { try schedule(step, track: track.name, state: name) }
+        for step in target.steps { try schedule(step, at: target.place) }
         try perform(target.onEnter, track: track, state: target)
         if target.terminal, !state.closed, allTracksEnded() {
             state.closed = true
@@ -406,21 +412,19 @@ private struct Run {
         for effect in list {
             switch effect {
             case .schedule(let step):
-                try schedule(step, track: track, state: stateName)
+                try schedule(step, at: statePlan.place)
             case .fill(let form, let condition):
                 if let condition, !(try test(condition)) { continue }
                 effects.append(.fill(form: form, track: track, state: stateName))
             case .remind(let reminder):
-                let key = reminder.key
+                let key = reminder.entry.key
                 // Given again while open, it stays, and now belongs to the state that gave it last.
-                if let open = openItem(key) {
-                    state.items[open].track = track
-                    state.items[open].state = stateName
+                if let open = openItem(reminder.entry) {
+                    state.items[open].place = statePlan.place
                     continue
                 }
                 let due = try due(reminder.due)
-                state.items.append(
-                    AgendaItem(key: key, kind: .reminder, title: reminder.text, who: reminder.who, track: track, state: stateName, due: due, rule: reminder.rule))
+                state.items.append(AgendaItem(entry: reminder.entry, place: statePlan.place, due: consume due))
                 effects.append(.scheduled(key: key))
             case .service(let code):
                 let record = ServiceRecord(code: code, date: now.date, source: statePlan.source)
@@ -448,12 +452,11 @@ private struct Run {
         }
     }
 
-    private mutating func schedule(_ step: StepPlan, track: String, state stateName: String) throws(TransitionError) {
-        let id = step.id
-        guard openItem(id) == nil else { return }
-        let due = if let plan = step.rule.due { try self.due(plan) } else { DueDate?.none }
-        state.items.append(AgendaItem(key: id, kind: .step, title: step.title, who: step.who, track: track, state: stateName, due: due, rule: step.rule))
-        effects.append(.scheduled(key: id))
+    private mutating func schedule(_ step: StepPlan, at place: AgendaItem.Place) throws(TransitionError) {
+        guard openItem(step.entry) == nil else { return }
+        let due = if let plan = step.due { try self.due(plan) } else { DueDate?.none }
+        state.items.append(AgendaItem(entry: step.entry, place: place, due: consume due))
+        effects.append(.scheduled(key: step.entry.key))
     }
 
     // MARK: Steps and time
@@ -523,7 +526,23 @@ private struct Run {
 
     /// Where the open item with `key` is. Found by index, so no item is copied to compare its key.
     private func openItem(_ key: String) -> Int? {
-        for index in state.items.indices where state.items[index].key == key { return index }
+        for index in state.items.indices where state.items[index].entry.key == key { return index }
+        return nil
+    }
+
+    /// Where the open item of a plan's `entry` is. Items of this plan are told apart by their
+    /// rule, one to a key, so only items from elsewhere have their keys compared.
+    private func openItem(_ entry: AgendaItem.Entry) -> Int? {
+        let planned = entry.rule
+        for index in state.items.indices {
+            let other = state.items[index].entry
+            if other === entry { return index }
+            if let rule = other.rule, rule.layout === planned?.layout {
+                if rule === planned { return index }
+                continue
+            }
+            if other.key == entry.key { return index }
+        }
         return nil
     }
 
