@@ -80,4 +80,81 @@ struct TransitionTests {
         _ = try machine.apply(.event(name: "hear", payload: [:]), to: &state, now: Self.now)
         #expect(stored == state)
     }
+
+    /// A workflow whose one step and one reminder are both due at `due`, opened when `file` arrives.
+    static func machine(due: String) throws -> Machine {
+        let definition = WorkflowDefinition(
+            id: "due-dates", version: 1, title: "Due dates", summary: "", calendar: nil,
+            fields: [
+                FieldDefinition(name: "filed.date", kind: .date, type: .date, label: "Filed"),
+                FieldDefinition(name: "filed.at", kind: .datetime, type: .dateTime, label: "Filed at"),
+                FieldDefinition(name: "filed.note", kind: .string, type: .string, label: "Note"),
+            ],
+            events: [
+                "file": EventDefinition(
+                    name: "file", title: "Filed",
+                    payload: [PayloadField(field: "filed.date", required: false), PayloadField(field: "filed.at", required: false)])
+            ],
+            tracks: [
+                TrackDefinition(name: "court", title: "Court", start: "waiting", states: [
+                    StateDefinition(
+                        name: "waiting", title: "Waiting", client: "", terminal: false, steps: [], onEnter: [],
+                        transitions: ["file": [TransitionDefinition(target: "filed")]], timers: []),
+                    StateDefinition(
+                        name: "filed", title: "Filed", client: "", terminal: false, steps: ["serve"], onEnter: [.remind("call")],
+                        transitions: [:], timers: []),
+                ])
+            ],
+            steps: ["serve": StepDefinition(id: "serve", title: "Serve the papers", who: "advocate", due: try Expression(due))],
+            reminders: ["call": ReminderDefinition(id: "call", who: "client", at: try Expression(due), text: "Call the client")],
+            contentHash: "")
+        return Machine(definition: definition, calendar: .usFederal)
+    }
+
+    /// A transition counts `field ± period` and plain-field due dates without evaluating them; what
+    /// it finds must be what evaluating the expression gives, reasons and all, for steps (which
+    /// roll off closed days) and reminders (which do not).
+    @Test(
+        "due dates counted directly agree with evaluating their expressions",
+        arguments: [
+            "filed.date + 2 court days", "filed.date - 3 court days", "filed.date + 3 days", "filed.date - 1 day", "filed.date + 2 weeks",
+            "filed.date + 1 month", "filed.at + 72 hours", "filed.at - 3 court days", "filed.at + 1 day", "filed.date", "filed.at",
+        ])
+    func directCountsAgreeWithEvaluation(due: String) throws {
+        let machine = try Self.machine(due: due)
+        // Wednesday before Thanksgiving 2026, and a Saturday afternoon.
+        for payload: [String: Value] in [
+            ["filed.date": .date(CivilDate(iso: "2026-11-25")!), "filed.at": .dateTime(LocalDateTime(iso: "2026-11-25T16:30")!)],
+            ["filed.date": .date(CivilDate(iso: "2026-11-28")!), "filed.at": .dateTime(LocalDateTime(iso: "2026-11-28T13:00")!)],
+        ] {
+            var state = CaseState()
+            _ = try machine.apply(.open(data: [:]), to: &state, now: Self.now)
+            _ = try machine.apply(.event(name: "file", payload: payload), to: &state, now: Self.now)
+            for (key, rolling) in [("serve", true), ("reminder:call", false)] {
+                let item = try #require(state.items.first { $0.key == key })
+                var env = Environment(data: state.data, calendar: .usFederal, now: Self.now)
+                env.rollsDeadlines = rolling
+                let expected = try Expression(due).evaluate(in: &env)
+                switch expected {
+                case .date(let date):
+                    #expect(item.due?.moment == LocalDateTime(date: date) && item.due?.hasTime == false, "\(due) for \(key)")
+                case .dateTime(let moment):
+                    #expect(item.due?.moment == moment && item.due?.hasTime == true, "\(due) for \(key)")
+                default:
+                    Issue.record("\(due) gave \(expected)")
+                }
+                #expect(item.due?.reasons == env.reasons, "\(due) for \(key)")
+            }
+        }
+    }
+
+    @Test("a due date whose field holds no date is left unset, as evaluating it gives no date")
+    func directCountsOnAFieldWithoutADate() throws {
+        let machine = try Self.machine(due: "filed.date + 2 court days")
+        var state = CaseState()
+        _ = try machine.apply(.open(data: [:]), to: &state, now: Self.now)
+        _ = try machine.apply(.event(name: "file", payload: ["filed.at": .dateTime(LocalDateTime(iso: "2026-11-25T16:30")!)]), to: &state, now: Self.now)
+        #expect(state.items.count == 2)
+        #expect(state.items.allSatisfy { $0.due == nil })
+    }
 }

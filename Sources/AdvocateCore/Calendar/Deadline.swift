@@ -113,6 +113,10 @@ struct Explanations: Sendable, Equatable {
     private(set) var first: DeadlineExplanation?
     private(set) var rest: [DeadlineExplanation] = []
 
+    init() {}
+
+    init(_ only: DeadlineExplanation) { first = only }
+
     mutating func append(_ explanation: DeadlineExplanation) {
         if first == nil { first = explanation } else { rest.append(explanation) }
     }

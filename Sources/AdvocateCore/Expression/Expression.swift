@@ -11,11 +11,13 @@ public struct Expression: Sendable, CustomStringConvertible {
         let runnable: Node
         let dependencies: FieldPaths
         let readsClock: Bool
+        let fieldOffset: FieldOffset?
 
         init(source: String, root: Node, runnable: Node? = nil) {
             self.source = source
             self.root = root
             self.runnable = runnable ?? root.foldingConstantLists()
+            fieldOffset = FieldOffset(self.runnable)
             let paths = Set(root.paths.map(\.path))
             dependencies = FieldPaths(paths)
             readsClock = paths.contains("today") || paths.contains("now")
@@ -32,6 +34,8 @@ public struct Expression: Sendable, CustomStringConvertible {
     /// it can only change when one of these does.
     var dependencies: FieldPaths { parts.dependencies }
     var readsClock: Bool { parts.readsClock }
+    /// Set when the bound expression is `field ± period`, so a runner can count it directly.
+    var fieldOffset: FieldOffset? { parts.fieldOffset }
 
     /// Parses `source`, or throws an ``ExpressionError`` with the offset of the problem.
     public init(_ source: String) throws(ExpressionError) {
@@ -58,6 +62,37 @@ public struct Expression: Sendable, CustomStringConvertible {
 
     /// Every dotted path the expression reads, with its offset, for field inventories and checks.
     public var paths: [(path: String, range: Range<Int>)] { root.paths }
+}
+
+/// A bound `field ± period` (`hearing.date - 3 court days`) or plain `field`, the shapes of
+/// nearly every due date and timer. When the field holds a date, evaluating the expression
+/// gives that date or counts exactly this period from it; a runner that sees the date there
+/// does the same without walking the tree.
+struct FieldOffset: Sendable {
+    let layout: FieldLayout
+    let position: Int
+    let direction: Direction
+    /// nil for a plain field.
+    let period: Period?
+
+    init?(_ node: Node) {
+        switch node.kind {
+        case .dateOffset(let base, let op, let period):
+            guard case .field(let reference) = base.kind, let position = reference.position else { return nil }
+            layout = reference.layout
+            self.position = position
+            direction = op == .plus ? .forward : .backward
+            self.period = period
+        case .field(let reference):
+            guard let position = reference.position else { return nil }
+            layout = reference.layout
+            self.position = position
+            direction = .forward
+            period = nil
+        default:
+            return nil
+        }
+    }
 }
 
 /// A problem in an expression, located by Unicode-scalar offsets into its source.

@@ -11,6 +11,8 @@ final class RunPlan: Sendable {
     /// Where each track's state is kept.
     let trackLayout: TrackLayout
     let tracks: [TrackPlan]
+    /// The tracks with a timer in some state: the only ones finding the next wake-up time looks at.
+    let timedTracks: [TrackPlan]
     /// Each event with what receiving it needs, in the order of ``EventPlan/index``.
     let events: [EventPlan]
     /// Where each event is in ``events``, by its name.
@@ -36,6 +38,7 @@ final class RunPlan: Sendable {
         let eventNames = definition.events.keys.sorted()
         let eventIndex = Dictionary(uniqueKeysWithValues: eventNames.enumerated().map { ($1, $0) })
         tracks = definition.tracks.enumerated().map { TrackPlan($1, index: $0, events: eventIndex, definition, bind) }
+        timedTracks = tracks.filter { $0.states.contains { !$0.timers.isEmpty } }
         var entries: [String: AgendaItem.Entry] = [:]
         for step in steps.values { entries[step.entry.key] = step.entry }
         for reminder in reminders.values { entries[reminder.entry.key] = reminder.entry }
@@ -296,12 +299,24 @@ final class ItemRule: Sendable {
     /// The VOCA category completing it counts as.
     let service: String?
 
+    /// ``keepOpen`` as a transition asks it: the few states named are searched, not hashed.
+    private let followsAnywhere: Bool
+    private let followsInto: [String]
+
     init(layout: FieldLayout, due: DuePlan?, keepOpen: KeepOpen, service: String?) {
         self.layout = layout
         self.due = due
         self.keepOpen = keepOpen
         self.service = service
+        switch keepOpen {
+        case .never: (followsAnywhere, followsInto) = (false, [])
+        case .untilDone: (followsAnywhere, followsInto) = (true, [])
+        case .into(let states): (followsAnywhere, followsInto) = (false, states.sorted())
+        }
     }
+
+    /// Whether the item stays open when its track moves to `state` (``KeepOpen/follows(into:)``).
+    func follows(into state: String) -> Bool { followsAnywhere || followsInto.contains(state) }
 }
 
 /// A due date to count again when a field it reads changes.

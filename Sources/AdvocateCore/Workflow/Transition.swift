@@ -365,7 +365,7 @@ private struct Run {
         removeItems { items, index in
             guard items[index].place.isState(current, of: trackName) else { return false }
             guard carries, items[index].kind == .step, let rule = items[index].rule else { return true }
-            return !rule.keepOpen.follows(into: target)
+            return !rule.follows(into: target)
         }
         if carries {
             for index in state.items.indices where state.items[index].place.isState(current, of: trackName) {
@@ -578,7 +578,7 @@ private struct Run {
             guard let moment else { return }
             if next.map({ moment < $0 }) ?? true { next = moment }
         }
-        for track in plan.tracks {
+        for track in plan.timedTracks {
             guard let currentState = currentState(of: track), !currentState.timers.isEmpty else { continue }
             for timer in currentState.timers where state.firedTimers.isEmpty || !state.firedTimers.contains(timer.firedKey) {
                 guard let at = try moment(timer.at) else { continue }
@@ -601,6 +601,10 @@ private struct Run {
     private mutating func test(_ expression: Expression) throws(TransitionError) -> Bool { try evaluate(expression).isTruthy }
 
     private mutating func moment(_ expression: Expression) throws(TransitionError) -> LocalDateTime? {
+        if let offset = expression.fieldOffset, let start = start(of: offset) {
+            guard let period = offset.period else { return start.moment }
+            return machine.calendar.end(from: start.moment, period, direction: offset.direction, hasTime: start.hasTime, rolling: true)
+        }
         switch try evaluate(expression) {
         case .date(let d): return LocalDateTime(date: d)
         case .dateTime(let t): return t
@@ -608,8 +612,25 @@ private struct Run {
         }
     }
 
+    /// What a `field ± period` counts from, when its field holds a date or date-time: read just
+    /// as evaluating the expression would read it, which it then counts from in the same way.
+    /// nil sends the expression through evaluation (an unset field, another type, data kept by name).
+    private func start(of offset: FieldOffset) -> (moment: LocalDateTime, hasTime: Bool)? {
+        guard env.data.layout === offset.layout, env.locals.isEmpty, !env.data.hasOthers else { return nil }
+        switch env.data[position: offset.position] {
+        case .date(let date)?: return (LocalDateTime(date: date), false)
+        case .dateTime(let moment)?: return (moment, true)
+        default: return nil
+        }
+    }
+
     /// A date shown to people, with how it was counted. Timers and guards need only the date.
     private mutating func due(_ plan: DuePlan) throws(TransitionError) -> DueDate? {
+        if let offset = plan.expression.fieldOffset, let start = start(of: offset) {
+            guard let period = offset.period else { return DueDate(moment: start.moment, hasTime: start.hasTime, explanations: Explanations()) }
+            let deadline = machine.calendar.deadline(from: start.moment, period, direction: offset.direction, hasTime: start.hasTime, rolling: plan.rolling)
+            return DueDate(moment: deadline.moment, hasTime: deadline.hasTime, explanations: Explanations(deadline.explanation))
+        }
         env.rollsDeadlines = plan.rolling
         env.explainsDeadlines = true
         defer {
