@@ -157,4 +157,13 @@ struct TransitionTests {
         #expect(state.items.count == 2)
         #expect(state.items.allSatisfy { $0.due == nil })
     }
+
+    /// A due date keeps its moment as minutes from the calendar's first day; before that day too.
+    @Test("a moment kept as minutes reads back as itself", arguments: ["2026-11-19T09:00", "1970-01-01T00:00", "1969-12-31T23:59", "1900-03-01T12:30", "2100-12-31T23:59"])
+    func momentsAsMinutes(iso: String) throws {
+        let moment = try #require(LocalDateTime(iso: iso))
+        #expect(LocalDateTime(minutes: moment.minutes) == moment)
+        let due = DueDate(moment: moment, hasTime: true, reasons: ["counted by hand"])
+        #expect(due.moment == moment)
+    }
 }

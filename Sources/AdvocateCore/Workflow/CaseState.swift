@@ -155,53 +155,98 @@ extension AgendaItem {
 
 /// A computed due date with the reasons behind it.
 public struct DueDate: Sendable, Equatable, Codable {
-    public var moment: LocalDateTime
+    public var moment: LocalDateTime {
+        get { LocalDateTime(minutes: minutes) }
+        set { minutes = newValue.minutes }
+    }
     public var hasTime: Bool
-    /// How it was counted, shared rather than copied: a due date is handed on several times
+    /// The moment and what the count started from, each one number of minutes: an agenda item is
+    /// then small enough that Swift copies it inline rather than through generic value witnesses.
+    private var minutes: Int
+    /// What the count started from, when ``counted`` is a rule's (``Counting/rule``).
+    private var triggerMinutes: Int
+    private var trigger: LocalDateTime { LocalDateTime(minutes: triggerMinutes) }
+    /// How it was counted: shared rather than copied, as a due date is handed on several times
     /// between being counted and being stored.
     private var counted: Counting
 
-    /// How a date was counted: as data until someone reads ``reasons``, or as words read back from storage.
-    private final class Counting: Sendable {
+    /// How a date was counted: as data until someone reads ``reasons``, or as words read back
+    /// from storage. A workflow rule's due dates all share the rule's one `Counting`, which holds
+    /// what they have in common (period, direction, calendar), so counting one allocates nothing.
+    final class Counting: Sendable {
         let explanations: Explanations
         let storedReasons: [String]?
+        let rule: Rule?
 
-        init(explanations: Explanations, storedReasons: [String]?) {
+        /// What every due date counted by one rule has in common.
+        struct Rule: Sendable {
+            let period: Period
+            let direction: Direction
+            let rolling: Bool
+            let calendar: CourtCalendar
+        }
+
+        init(explanations: Explanations, storedReasons: [String]?, rule: Rule? = nil) {
             self.explanations = explanations
             self.storedReasons = storedReasons
+            self.rule = rule
         }
+
+        /// Shared by due dates that are a field's date as it stands, counted from nothing.
+        static let uncounted = Counting(explanations: Explanations(), storedReasons: nil)
     }
 
     public init(moment: LocalDateTime, hasTime: Bool, reasons: [String]) {
-        self.moment = moment
+        minutes = moment.minutes
         self.hasTime = hasTime
+        triggerMinutes = minutes
         counted = Counting(explanations: Explanations(), storedReasons: reasons)
     }
 
     init(moment: LocalDateTime, hasTime: Bool, explanations: Explanations) {
-        self.moment = moment
+        minutes = moment.minutes
         self.hasTime = hasTime
+        triggerMinutes = minutes
         counted = Counting(explanations: explanations, storedReasons: nil)
     }
 
+    /// A due date counted from `trigger` by a rule's shared `counting` (with ``Counting/rule``,
+    /// or ``Counting/uncounted`` for a date taken as it stands).
+    init(moment: LocalDateTime, hasTime: Bool, trigger: LocalDateTime, sharing counting: Counting) {
+        minutes = moment.minutes
+        self.hasTime = hasTime
+        triggerMinutes = trigger.minutes
+        counted = counting
+    }
+
+    /// How it was counted, as data.
+    private var explanations: Explanations {
+        guard let rule = counted.rule else { return counted.explanations }
+        return Explanations(
+            DeadlineExplanation(
+                trigger: trigger, period: rule.period, direction: rule.direction, hasTime: hasTime, rolling: rule.rolling, end: moment.date,
+                calendar: rule.calendar))
+    }
+
     /// How it was counted and why it moved, in plain sentences.
-    public var reasons: [String] { counted.storedReasons ?? counted.explanations.all.flatMap(\.reasons) }
+    public var reasons: [String] { counted.storedReasons ?? explanations.all.flatMap(\.reasons) }
 
     public var date: CivilDate { moment.date }
     public var iso: String { hasTime ? moment.iso : moment.date.iso }
 
     public static func == (a: DueDate, b: DueDate) -> Bool {
-        guard a.moment == b.moment, a.hasTime == b.hasTime else { return false }
-        if a.counted === b.counted { return true }
-        return a.counted.explanations == b.counted.explanations && a.counted.storedReasons == b.counted.storedReasons || a.reasons == b.reasons
+        guard a.minutes == b.minutes, a.hasTime == b.hasTime else { return false }
+        if a.counted === b.counted && (a.counted.rule == nil || a.triggerMinutes == b.triggerMinutes) { return true }
+        return a.explanations == b.explanations && a.counted.storedReasons == b.counted.storedReasons || a.reasons == b.reasons
     }
 
     private enum CodingKeys: String, CodingKey { case moment, hasTime, reasons }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        moment = try container.decode(LocalDateTime.self, forKey: .moment)
+        minutes = try container.decode(LocalDateTime.self, forKey: .moment).minutes
         hasTime = try container.decode(Bool.self, forKey: .hasTime)
+        triggerMinutes = minutes
         counted = Counting(explanations: Explanations(), storedReasons: try container.decode([String].self, forKey: .reasons))
     }
 
@@ -231,6 +276,16 @@ public struct ServiceRecord: Sendable, Equatable, Codable {
     public var date: CivilDate
     /// The step completed or the state entered that gave it.
     public var source: String
+}
+
+extension LocalDateTime {
+    /// Minutes since the first day ``CivilDate`` counts from.
+    var minutes: Int { date.dayNumber * 1440 + minuteOfDay }
+
+    init(minutes: Int) {
+        let day = minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440)
+        self.init(date: CivilDate(dayNumber: day), minuteOfDay: minutes - day * 1440)
+    }
 }
 
 /// Types stored as one piece of text (`2026-11-19`, `2026-11-19T09:00`, `3 court days`).

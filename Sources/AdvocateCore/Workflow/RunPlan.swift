@@ -26,15 +26,15 @@ final class RunPlan: Sendable {
     /// Whether any step may stay open when its track moves on (`keep_open`).
     let keepsSteps: Bool
 
-    init(_ definition: WorkflowDefinition, filters: FilterLibrary) {
+    init(_ definition: WorkflowDefinition, calendar: CourtCalendar, filters: FilterLibrary) {
         let layout = FieldLayout(definition)
         self.layout = layout
         trackLayout = TrackLayout(definition)
         // Steps and reminders hold expressions only; the effects bound after them name them.
-        let bindExpressions = Binding(definition: definition, layout: layout, filters: filters)
+        let bindExpressions = Binding(definition: definition, layout: layout, calendar: calendar, filters: filters)
         let steps = definition.steps.mapValues { StepPlan($0, definition, bindExpressions) }
         let reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder, definition, bindExpressions)) })
-        let bind = Binding(definition: definition, layout: layout, filters: filters, steps: steps, reminders: reminders)
+        let bind = Binding(definition: definition, layout: layout, calendar: calendar, filters: filters, steps: steps, reminders: reminders)
         let eventNames = definition.events.keys.sorted()
         let eventIndex = Dictionary(uniqueKeysWithValues: eventNames.enumerated().map { ($1, $0) })
         tracks = definition.tracks.enumerated().map { TrackPlan($1, index: $0, events: eventIndex, definition, bind) }
@@ -73,17 +73,20 @@ final class RunPlan: Sendable {
 struct Binding {
     let definition: WorkflowDefinition
     let layout: FieldLayout
+    /// The calendar due dates are counted on.
+    let calendar: CourtCalendar
     let filters: FilterLibrary
     /// The steps and reminders effects can name; empty while the steps and reminders themselves are bound.
     let steps: [String: StepPlan]
     let reminders: [String: ReminderPlan]
 
     init(
-        definition: WorkflowDefinition, layout: FieldLayout, filters: FilterLibrary, steps: [String: StepPlan] = [:],
+        definition: WorkflowDefinition, layout: FieldLayout, calendar: CourtCalendar, filters: FilterLibrary, steps: [String: StepPlan] = [:],
         reminders: [String: ReminderPlan] = [:]
     ) {
         self.definition = definition
         self.layout = layout
+        self.calendar = calendar
         self.filters = filters
         self.steps = steps
         self.reminders = reminders
@@ -269,7 +272,7 @@ final class StepPlan: Sendable {
     let due: DuePlan?
 
     init(_ step: StepDefinition, _ definition: WorkflowDefinition, _ bind: Binding) {
-        let due = bind(step.due).map { DuePlan(expression: $0, reads: definition.fieldsRead(by: $0), rolling: true) }
+        let due = bind(step.due).map { DuePlan(expression: $0, reads: definition.fieldsRead(by: $0), rolling: true, calendar: bind.calendar) }
         self.due = due
         let rule = ItemRule(layout: bind.layout, due: due, keepOpen: step.keepOpen, service: step.service)
         entry = AgendaItem.Entry(key: step.id, kind: .step, title: step.title, who: step.who, rule: rule)
@@ -284,7 +287,7 @@ final class ReminderPlan: Sendable {
 
     init(id: String, _ reminder: ReminderDefinition, _ definition: WorkflowDefinition, _ bind: Binding) {
         let at = bind(reminder.at)
-        due = DuePlan(expression: at, reads: definition.fieldsRead(by: at), rolling: false)
+        due = DuePlan(expression: at, reads: definition.fieldsRead(by: at), rolling: false, calendar: bind.calendar)
         let rule = ItemRule(layout: bind.layout, due: due, keepOpen: .never, service: nil)
         entry = AgendaItem.Entry(key: AgendaItem.reminderKey(id), kind: .reminder, title: reminder.text, who: reminder.who, rule: rule)
     }
@@ -320,9 +323,23 @@ final class ItemRule: Sendable {
 }
 
 /// A due date to count again when a field it reads changes.
-struct DuePlan: Sendable {
+final class DuePlan: Sendable {
     let expression: Expression
     let reads: FieldSet
     /// Whether a last day on a weekend or holiday moves: yes for steps, no for reminders to people.
     let rolling: Bool
+    /// For an expression that is `field ± period` or `field`: what each due date it gives shares.
+    let counting: DueDate.Counting?
+
+    init(expression: Expression, reads: FieldSet, rolling: Bool, calendar: CourtCalendar) {
+        self.expression = expression
+        self.reads = reads
+        self.rolling = rolling
+        counting = expression.fieldOffset.map { offset in
+            guard let period = offset.period else { return .uncounted }
+            return DueDate.Counting(
+                explanations: Explanations(), storedReasons: nil,
+                rule: .init(period: period, direction: offset.direction, rolling: rolling, calendar: calendar))
+        }
+    }
 }

@@ -57,7 +57,7 @@ public struct Machine: Sendable {
             self.definition = definition
             self.calendar = calendar
             self.filters = filters
-            plan = RunPlan(definition, filters: filters)
+            plan = RunPlan(definition, calendar: calendar, filters: filters)
         }
     }
 
@@ -626,10 +626,11 @@ private struct Run {
 
     /// A date shown to people, with how it was counted. Timers and guards need only the date.
     private mutating func due(_ plan: DuePlan) throws(TransitionError) -> DueDate? {
-        if let offset = plan.expression.fieldOffset, let start = start(of: offset) {
-            guard let period = offset.period else { return DueDate(moment: start.moment, hasTime: start.hasTime, explanations: Explanations()) }
-            let deadline = machine.calendar.deadline(from: start.moment, period, direction: offset.direction, hasTime: start.hasTime, rolling: plan.rolling)
-            return DueDate(moment: deadline.moment, hasTime: deadline.hasTime, explanations: Explanations(deadline.explanation))
+        if let offset = plan.expression.fieldOffset, let counting = plan.counting, let start = start(of: offset) {
+            guard let period = offset.period else { return DueDate(moment: start.moment, hasTime: start.hasTime, trigger: start.moment, sharing: counting) }
+            let timed = start.hasTime || period.unit == .hours
+            let end = machine.calendar.end(from: start.moment, period, direction: offset.direction, hasTime: timed, rolling: plan.rolling)
+            return DueDate(moment: end, hasTime: timed, trigger: start.moment, sharing: counting)
         }
         env.rollsDeadlines = plan.rolling
         env.explainsDeadlines = true
