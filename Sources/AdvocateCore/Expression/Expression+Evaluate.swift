@@ -19,14 +19,14 @@ public struct Environment: Sendable {
     public var rollsDeadlines = true
 
     public init(
-        data: [String: Value], locals: [String: Value] = [:], calendar: CourtCalendar, now: LocalDateTime,
+        data: [String: Value], locals: [String: Value] = Dictionary(), calendar: CourtCalendar, now: LocalDateTime,
         filters: FilterLibrary = .standard
     ) {
         self.init(data: CaseData(data), locals: locals, calendar: calendar, now: now, filters: filters)
     }
 
     public init(
-        data: CaseData, locals: [String: Value] = [:], calendar: CourtCalendar, now: LocalDateTime,
+        data: CaseData, locals: [String: Value] = Dictionary(), calendar: CourtCalendar, now: LocalDateTime,
         filters: FilterLibrary = .standard
     ) {
         self.data = data

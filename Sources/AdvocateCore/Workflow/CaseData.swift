@@ -51,7 +51,7 @@ public struct CaseData: Sendable, Equatable, Codable, Sequence, ExpressibleByDic
     public init() {
         layout = .none
         slots = []
-        others = [:]
+        others = Dictionary()
     }
 
     public init(_ values: [String: Value]) {
@@ -67,7 +67,7 @@ public struct CaseData: Sendable, Equatable, Codable, Sequence, ExpressibleByDic
     init(layout: FieldLayout) {
         self.layout = layout
         slots = .unset(layout.names.count)
-        others = [:]
+        others = Dictionary()
     }
 
     public subscript(name: String) -> Value? {
@@ -188,7 +188,7 @@ public struct TrackStates: Sendable, Equatable, Codable, Sequence, ExpressibleBy
     public init() {
         layout = .none
         states = []
-        others = [:]
+        others = Dictionary()
     }
 
     public init(_ states: [String: String]) {

@@ -239,7 +239,7 @@ private struct Run {
         state.sequence += 1
     }
 
-    private func requireOpen() throws(TransitionError) {
+    private mutating func requireOpen() throws(TransitionError) {
         guard state.sequence > 0 else { throw TransitionError(.notOpen, "the case has not been opened") }
     }
 
@@ -265,15 +265,16 @@ private struct Run {
         }
     }
 
-    private func validate(field name: String, _ value: Value) throws(TransitionError) {
+    private mutating func validate(field name: String, _ value: Value) throws(TransitionError) {
         // The layout holds the declared fields first, at their positions in the definition, then built-in ones.
         let position = plan.layout.position(name).flatMap { $0 < parts.definition.fields.count ? $0 : nil }
         try validate(field: name, at: position, value)
     }
 
     /// Checks a value against the field at `index` (nil: no such field); by index, so the
-    /// field's definition is read in place rather than copied.
-    private func validate(field name: String, at index: Int?, _ value: Value) throws(TransitionError) {
+    /// field's definition is read in place rather than copied. (Mutating, like the run's other
+    /// helpers, only so that calling it lends the run: a plain method had Swift copy the run.)
+    private mutating func validate(field name: String, at index: Int?, _ value: Value) throws(TransitionError) {
         guard let index else {
             throw TransitionError(.unknownField, "unknown field '\(name)'\(suggestion(name, parts.definition.fields.map(\.name)))")
         }
@@ -525,14 +526,14 @@ private struct Run {
     }
 
     /// Where the open item with `key` is. Found by index, so no item is copied to compare its key.
-    private func openItem(_ key: String) -> Int? {
+    private mutating func openItem(_ key: String) -> Int? {
         for index in state.items.indices where state.items[index].entry.key == key { return index }
         return nil
     }
 
     /// Where the open item of a plan's `entry` is. Items of this plan are told apart by their
     /// rule, one to a key, so only items from elsewhere have their keys compared.
-    private func openItem(_ entry: AgendaItem.Entry) -> Int? {
+    private mutating func openItem(_ entry: AgendaItem.Entry) -> Int? {
         let planned = entry.rule
         for index in state.items.indices {
             let other = state.items[index].entry
@@ -615,7 +616,8 @@ private struct Run {
     /// What a `field ± period` counts from, when its field holds a date or date-time: read just
     /// as evaluating the expression would read it, which it then counts from in the same way.
     /// nil sends the expression through evaluation (an unset field, another type, data kept by name).
-    private func start(of offset: FieldOffset) -> (moment: LocalDateTime, hasTime: Bool)? {
+    /// (Mutating only so that calling it lends the run: as a plain method, Swift copied the whole run to call it.)
+    private mutating func start(of offset: FieldOffset) -> (moment: LocalDateTime, hasTime: Bool)? {
         guard env.data.layout === offset.layout, env.locals.isEmpty, !env.data.hasOthers else { return nil }
         switch env.data[position: offset.position] {
         case .date(let date)?: return (LocalDateTime(date: date), false)
