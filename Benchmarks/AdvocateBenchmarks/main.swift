@@ -68,7 +68,7 @@ func benchmarkCore() throws {
         for i in 0..<n {
             let owned = state
             state = CaseState()
-            let result = try machine.transition(owned, .event(name: "client_moved", payload: ["client.phone": phones[i & 15]]), now: start)
+            let result = try machine.transition(consume owned, .event(name: "client_moved", payload: ["client.phone": phones[i & 15]]), now: start)
             state = result.state
             effects &+= result.effects.count
         }

@@ -216,9 +216,6 @@ private struct Run {
     var plan: RunPlan { machine.plan }
 
     mutating func apply(_ input: CaseInput) throws(TransitionError) {
-        // Room for what an input usually does (entering a state, scheduling its steps), so the
-        // list is not grown one effect at a time.
-        effects.reserveCapacity(12)
         switch input {
         case .open(let data):
             guard state.sequence == 0 else { throw TransitionError(.alreadyOpen, "the case is already open") }
@@ -237,6 +234,13 @@ private struct Run {
         if datesMayMove { try recomputeDueDates() }
         if recomputeAll || scheduleChanged || (datesMayMove && timersRead(changedFields)) { try computeNextWake() }
         state.sequence += 1
+    }
+
+    /// Adds an effect. The first makes room for what an input that has any usually has (entering
+    /// a state, scheduling its steps), so the list is not grown one at a time; an input with none allocates nothing.
+    private mutating func emit(_ effect: Effect) {
+        if effects.capacity == 0 { effects.reserveCapacity(12) }
+        effects.append(effect)
     }
 
     private mutating func requireOpen() throws(TransitionError) {
@@ -385,14 +389,14 @@ private struct Run {
             state.firedTimers.removeAll { $0.hasPrefix(prefix) }
         }
         scheduleChanged = true
-        effects.append(.entered(track: track.name, state: name))
+        emit(.entered(track: track.name, state: name))
         for step in target.steps { try schedule(step, at: target.place) }
         try perform(target.onEnter, track: track, state: target)
         if target.terminal, !state.closed, allTracksEnded() {
             state.closed = true
             state.items.removeAll()
             keptItems = 0
-            effects.append(.caseClosed)
+            emit(.caseClosed)
         }
     }
 
@@ -416,7 +420,7 @@ private struct Run {
                 try schedule(step, at: statePlan.place)
             case .fill(let form, let condition):
                 if let condition, !(try test(condition)) { continue }
-                effects.append(.fill(form: form, track: track, state: stateName))
+                emit(.fill(form: form, track: track, state: stateName))
             case .remind(let reminder):
                 let key = reminder.entry.key
                 // Given again while open, it stays, and now belongs to the state that gave it last.
@@ -426,24 +430,24 @@ private struct Run {
                 }
                 let due = try due(reminder.due)
                 state.items.append(AgendaItem(entry: reminder.entry, place: statePlan.place, due: consume due))
-                effects.append(.scheduled(key: key))
+                emit(.scheduled(key: key))
             case .service(let code):
                 let record = ServiceRecord(code: code, date: now.date, source: statePlan.source)
                 state.services.append(record)
-                effects.append(.serviceRecorded(record))
+                emit(.serviceRecorded(record))
             case .refer(let id, let to, let followUp):
                 guard !state.referrals.contains(where: { $0.id == id && $0.outcome == nil }) else { continue }
                 let next = machine.calendar.deadline(from: now, followUp, direction: .forward, hasTime: true).moment
                 state.referrals.append(Referral(id: id, to: to, sent: now, followUp: followUp, nextFollowUp: next, followUps: 0, outcome: nil))
                 scheduleChanged = true
-                effects.append(.referred(id: id))
+                emit(.referred(id: id))
             case .closeReferral(let id, let outcome):
                 guard let index = state.referrals.lastIndex(where: { $0.id == id && $0.outcome == nil }) else { continue }
                 state.referrals[index].outcome = outcome
                 scheduleChanged = true
                 let prefix = "follow-up:\(id)#"
                 removeItems { items, index in items[index].kind == .followUp && items[index].key.hasPrefix(prefix) }
-                effects.append(.referralClosed(id: id, outcome: outcome))
+                emit(.referralClosed(id: id, outcome: outcome))
             case .set(let field, let position, let expression):
                 let value = try evaluate(expression)
                 if let position { env.data[position: position] = value } else { env.data[field] = value }
@@ -457,7 +461,7 @@ private struct Run {
         guard openItem(step.entry) == nil else { return }
         let due = if let plan = step.due { try self.due(plan) } else { DueDate?.none }
         state.items.append(AgendaItem(entry: step.entry, place: place, due: consume due))
-        effects.append(.scheduled(key: step.entry.key))
+        emit(.scheduled(key: step.entry.key))
     }
 
     // MARK: Steps and time
@@ -472,9 +476,9 @@ private struct Run {
         if item.kind == .step, let code = item.rule?.service {
             let record = ServiceRecord(code: code, date: now.date, source: key)
             state.services.append(record)
-            effects.append(.serviceRecorded(record))
+            emit(.serviceRecorded(record))
         }
-        effects.append(.completed(key: key))
+        emit(.completed(key: key))
     }
 
     private mutating func tick() throws(TransitionError) {
@@ -492,7 +496,7 @@ private struct Run {
                     if let guardExpression = timer.transition.guardExpression, !(try test(guardExpression)) { continue }
                     state.firedTimers.append(key)
                     scheduleChanged = true
-                    effects.append(.timerFired(track: track.name, timer: timer.id))
+                    emit(.timerFired(track: track.name, timer: timer.id))
                     try take(track, from: currentState, timer.transition)
                     fired = true
                     break
@@ -511,7 +515,7 @@ private struct Run {
                 state.items.append(item)
                 referral.nextFollowUp = machine.calendar.deadline(from: referral.nextFollowUp, referral.followUp, direction: .forward, hasTime: true).moment
                 state.referrals[index] = referral
-                effects.append(.followUpDue(referral: referral.id))
+                emit(.followUpDue(referral: referral.id))
             }
         }
     }
