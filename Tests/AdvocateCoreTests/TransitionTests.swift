@@ -166,4 +166,19 @@ struct TransitionTests {
         let due = DueDate(moment: moment, hasTime: true, reasons: ["counted by hand"])
         #expect(due.moment == moment)
     }
+
+    @Test("a due date moved by hand keeps the reasons it was counted with")
+    func dueDateMovedByHand() throws {
+        let machine = try Self.machine(due: "filed.date + 2 court days")
+        var state = CaseState()
+        _ = try machine.apply(.open(data: [:]), to: &state, now: Self.now)
+        _ = try machine.apply(.event(name: "file", payload: ["filed.date": .date(CivilDate(iso: "2026-11-25")!)]), to: &state, now: Self.now)
+        var due = try #require(state.items.first { $0.key == "serve" }?.due)
+        let reasons = due.reasons
+        #expect(!reasons.isEmpty)
+        due.moment = LocalDateTime(iso: "2026-12-04T00:00")!
+        due.hasTime = true
+        #expect(due.reasons == reasons)
+        #expect(due.iso == "2026-12-04T00:00")
+    }
 }

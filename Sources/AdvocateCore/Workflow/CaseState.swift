@@ -157,9 +157,19 @@ extension AgendaItem {
 public struct DueDate: Sendable, Equatable, Codable {
     public var moment: LocalDateTime {
         get { LocalDateTime(minutes: minutes) }
-        set { minutes = newValue.minutes }
+        set {
+            ownCounting()
+            minutes = newValue.minutes
+        }
     }
-    public var hasTime: Bool
+    public var hasTime: Bool {
+        get { timed }
+        set {
+            ownCounting()
+            timed = newValue
+        }
+    }
+    private var timed: Bool
     /// The moment and what the count started from, each one number of minutes: an agenda item is
     /// then small enough that Swift copies it inline rather than through generic value witnesses.
     private var minutes: Int
@@ -198,14 +208,14 @@ public struct DueDate: Sendable, Equatable, Codable {
 
     public init(moment: LocalDateTime, hasTime: Bool, reasons: [String]) {
         minutes = moment.minutes
-        self.hasTime = hasTime
+        timed = hasTime
         triggerMinutes = minutes
         counted = Counting(explanations: Explanations(), storedReasons: reasons)
     }
 
     init(moment: LocalDateTime, hasTime: Bool, explanations: Explanations) {
         minutes = moment.minutes
-        self.hasTime = hasTime
+        timed = hasTime
         triggerMinutes = minutes
         counted = Counting(explanations: explanations, storedReasons: nil)
     }
@@ -214,9 +224,15 @@ public struct DueDate: Sendable, Equatable, Codable {
     /// or ``Counting/uncounted`` for a date taken as it stands).
     init(moment: LocalDateTime, hasTime: Bool, trigger: LocalDateTime, sharing counting: Counting) {
         minutes = moment.minutes
-        self.hasTime = hasTime
+        timed = hasTime
         triggerMinutes = trigger.minutes
         counted = counting
+    }
+
+    /// Keeps how it was counted in a box of its own, before its moment is changed by hand: a
+    /// rule's shared counting reads the end and the time of day from the due date itself.
+    private mutating func ownCounting() {
+        if counted.rule != nil { counted = Counting(explanations: explanations, storedReasons: nil) }
     }
 
     /// How it was counted, as data.
@@ -235,7 +251,7 @@ public struct DueDate: Sendable, Equatable, Codable {
     public var iso: String { hasTime ? moment.iso : moment.date.iso }
 
     public static func == (a: DueDate, b: DueDate) -> Bool {
-        guard a.minutes == b.minutes, a.hasTime == b.hasTime else { return false }
+        guard a.minutes == b.minutes, a.timed == b.timed else { return false }
         if a.counted === b.counted && (a.counted.rule == nil || a.triggerMinutes == b.triggerMinutes) { return true }
         return a.explanations == b.explanations && a.counted.storedReasons == b.counted.storedReasons || a.reasons == b.reasons
     }
@@ -245,7 +261,7 @@ public struct DueDate: Sendable, Equatable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         minutes = try container.decode(LocalDateTime.self, forKey: .moment).minutes
-        hasTime = try container.decode(Bool.self, forKey: .hasTime)
+        timed = try container.decode(Bool.self, forKey: .hasTime)
         triggerMinutes = minutes
         counted = Counting(explanations: Explanations(), storedReasons: try container.decode([String].self, forKey: .reasons))
     }
