@@ -92,4 +92,15 @@ import Testing
             }
         }
     }
+
+    @Test func namesAreFoundAsStringEqualityFindsThem() {
+        let index = NameIndex(["client.name", "niño.edad", "hearing.date", "client.name"] + (0..<40).map { "field\($0).value" })
+        #expect(index.position("client.name") == 0)
+        #expect(index.position("hearing.date") == 2)
+        #expect(index.position("field39.value") == 43)
+        #expect(index.position("hearing.dat") == nil)
+        #expect(index.position("") == nil)
+        // The same name with its accent decomposed: other bytes, the same Swift string.
+        #expect(index.position("nin\u{0303}o.edad") == 1)
+    }
 }

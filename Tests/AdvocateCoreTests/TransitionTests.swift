@@ -81,7 +81,8 @@ struct TransitionTests {
         #expect(stored == state)
     }
 
-    /// A workflow whose one step and one reminder are both due at `due`, opened when `file` arrives.
+    /// A workflow whose one step and one reminder are both due at `due`, opened when `file`
+    /// arrives, with a timer set for the same time.
     static func machine(due: String) throws -> Machine {
         let definition = WorkflowDefinition(
             id: "due-dates", version: 1, title: "Due dates", summary: "", calendar: nil,
@@ -102,7 +103,7 @@ struct TransitionTests {
                         transitions: ["file": [TransitionDefinition(target: "filed")]], timers: []),
                     StateDefinition(
                         name: "filed", title: "Filed", client: "", terminal: false, steps: ["serve"], onEnter: [.remind("call")],
-                        transitions: [:], timers: []),
+                        transitions: [:], timers: [TimerDefinition(id: "wake", at: try Expression(due), target: nil)]),
                 ])
             ],
             steps: ["serve": StepDefinition(id: "serve", title: "Serve the papers", who: "advocate", due: try Expression(due))],
@@ -111,9 +112,9 @@ struct TransitionTests {
         return Machine(definition: definition, calendar: .usFederal)
     }
 
-    /// A transition counts `field ± period` and plain-field due dates without evaluating them; what
-    /// it finds must be what evaluating the expression gives, reasons and all, for steps (which
-    /// roll off closed days) and reminders (which do not).
+    /// A transition counts `field ± period` and plain-field due dates and timers without evaluating
+    /// them; what it finds must be what evaluating the expression gives, reasons and all, for steps
+    /// (which roll off closed days), reminders (which do not) and timers (which do, and explain nothing).
     @Test(
         "due dates counted directly agree with evaluating their expressions",
         arguments: [
@@ -145,6 +146,13 @@ struct TransitionTests {
                 }
                 #expect(item.due?.reasons == env.reasons, "\(due) for \(key)")
             }
+            var env = Environment(data: state.data, calendar: .usFederal, now: Self.now)
+            env.explainsDeadlines = false
+            switch try Expression(due).evaluate(in: &env) {
+            case .date(let date): #expect(state.nextWake == LocalDateTime(date: date), "\(due) as a timer")
+            case .dateTime(let moment): #expect(state.nextWake == moment, "\(due) as a timer")
+            case let other: Issue.record("\(due) gave \(other)")
+            }
         }
     }
 
@@ -162,7 +170,7 @@ struct TransitionTests {
     @Test("a moment kept as minutes reads back as itself", arguments: ["2026-11-19T09:00", "1970-01-01T00:00", "1969-12-31T23:59", "1900-03-01T12:30", "2100-12-31T23:59"])
     func momentsAsMinutes(iso: String) throws {
         let moment = try #require(LocalDateTime(iso: iso))
-        #expect(LocalDateTime(minutes: moment.minutes) == moment)
+        #expect(LocalDateTime(totalMinutes: moment.totalMinutes) == moment)
         let due = DueDate(moment: moment, hasTime: true, reasons: ["counted by hand"])
         #expect(due.moment == moment)
     }
@@ -180,5 +188,21 @@ struct TransitionTests {
         due.hasTime = true
         #expect(due.reasons == reasons)
         #expect(due.iso == "2026-12-04T00:00")
+    }
+
+    /// `CaseService.replay` moves a state in memory from one version's machine to the next: an open
+    /// item the new version does not declare must not keep the old version's rule.
+    @Test("an item the new version does not declare drops the old version's rule")
+    func itemsOfAnotherVersionDropTheirRule() throws {
+        let state = try Self.filedCase(try Self.machine())
+        #expect(state.items.first { $0.key == "copy" }?.rule != nil)
+        let other = try Self.machine(due: "filed.date + 3 days")
+        let carried = try other.recomputedFully(state, now: Self.now)
+        let copy = try #require(carried.items.first { $0.key == "copy" })
+        #expect(copy.rule == nil)
+        #expect(copy.due == state.items.first { $0.key == "copy" }?.due)
+        let serve = try #require(carried.items.first { $0.key == "serve" })
+        #expect(serve.rule === other.plan.entries["serve"]?.rule)
+        #expect(serve.due?.date == CivilDate(iso: "2026-11-27"))
     }
 }

@@ -34,7 +34,7 @@ public struct Expression: Sendable, CustomStringConvertible {
     /// it can only change when one of these does.
     var dependencies: FieldPaths { parts.dependencies }
     var readsClock: Bool { parts.readsClock }
-    /// Set when the bound expression is `field ± period`, so a runner can count it directly.
+    /// Set when the bound expression is `field ± period` or `field`, so a runner can count it directly.
     var fieldOffset: FieldOffset? { parts.fieldOffset }
 
     /// Parses `source`, or throws an ``ExpressionError`` with the offset of the problem.

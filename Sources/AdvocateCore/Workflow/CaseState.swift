@@ -97,6 +97,9 @@ public struct AgendaItem: Sendable, Equatable, Codable {
             return Entry(key: key, kind: kind, title: title, who: who, rule: planned.rule)
         }
 
+        /// The same words with no rule.
+        func withoutRule() -> Entry { Entry(key: key, kind: kind, title: title, who: who, rule: nil) }
+
         func sameWords(as other: Entry) -> Bool {
             self === other || key == other.key && kind == other.kind && title == other.title && who == other.who
         }
@@ -156,10 +159,10 @@ extension AgendaItem {
 /// A computed due date with the reasons behind it.
 public struct DueDate: Sendable, Equatable, Codable {
     public var moment: LocalDateTime {
-        get { LocalDateTime(minutes: minutes) }
+        get { LocalDateTime(totalMinutes: minutes) }
         set {
             ownCounting()
-            minutes = newValue.minutes
+            minutes = newValue.totalMinutes
         }
     }
     public var hasTime: Bool {
@@ -172,10 +175,11 @@ public struct DueDate: Sendable, Equatable, Codable {
     private var timed: Bool
     /// The moment and what the count started from, each one number of minutes: an agenda item is
     /// then small enough that Swift copies it inline rather than through generic value witnesses.
+    /// (A moment made with a minute of the day outside 0..<1440 reads back as the day it falls in.)
     private var minutes: Int
     /// What the count started from, when ``counted`` is a rule's (``Counting/rule``).
     private var triggerMinutes: Int
-    private var trigger: LocalDateTime { LocalDateTime(minutes: triggerMinutes) }
+    private var trigger: LocalDateTime { LocalDateTime(totalMinutes: triggerMinutes) }
     /// How it was counted: shared rather than copied, as a due date is handed on several times
     /// between being counted and being stored.
     private var counted: Counting
@@ -207,14 +211,14 @@ public struct DueDate: Sendable, Equatable, Codable {
     }
 
     public init(moment: LocalDateTime, hasTime: Bool, reasons: [String]) {
-        minutes = moment.minutes
+        minutes = moment.totalMinutes
         timed = hasTime
         triggerMinutes = minutes
         counted = Counting(explanations: Explanations(), storedReasons: reasons)
     }
 
     init(moment: LocalDateTime, hasTime: Bool, explanations: Explanations) {
-        minutes = moment.minutes
+        minutes = moment.totalMinutes
         timed = hasTime
         triggerMinutes = minutes
         counted = Counting(explanations: explanations, storedReasons: nil)
@@ -223,9 +227,9 @@ public struct DueDate: Sendable, Equatable, Codable {
     /// A due date counted from `trigger` by a rule's shared `counting` (with ``Counting/rule``,
     /// or ``Counting/uncounted`` for a date taken as it stands).
     init(moment: LocalDateTime, hasTime: Bool, trigger: LocalDateTime, sharing counting: Counting) {
-        minutes = moment.minutes
+        minutes = moment.totalMinutes
         timed = hasTime
-        triggerMinutes = trigger.minutes
+        triggerMinutes = trigger.totalMinutes
         counted = counting
     }
 
@@ -260,7 +264,7 @@ public struct DueDate: Sendable, Equatable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        minutes = try container.decode(LocalDateTime.self, forKey: .moment).minutes
+        minutes = try container.decode(LocalDateTime.self, forKey: .moment).totalMinutes
         timed = try container.decode(Bool.self, forKey: .hasTime)
         triggerMinutes = minutes
         counted = Counting(explanations: Explanations(), storedReasons: try container.decode([String].self, forKey: .reasons))
@@ -292,16 +296,6 @@ public struct ServiceRecord: Sendable, Equatable, Codable {
     public var date: CivilDate
     /// The step completed or the state entered that gave it.
     public var source: String
-}
-
-extension LocalDateTime {
-    /// Minutes since the first day ``CivilDate`` counts from.
-    var minutes: Int { date.dayNumber * 1440 + minuteOfDay }
-
-    init(minutes: Int) {
-        let day = minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440)
-        self.init(date: CivilDate(dayNumber: day), minuteOfDay: minutes - day * 1440)
-    }
 }
 
 /// Types stored as one piece of text (`2026-11-19`, `2026-11-19T09:00`, `3 court days`).

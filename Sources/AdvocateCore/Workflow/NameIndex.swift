@@ -4,8 +4,9 @@
 /// costs about 500 instructions for a 20-letter name; a transition looks up its event by name
 /// and opening a case looks up each field. These names are fixed when the workflow loads, so a
 /// plain FNV-1a hash into an open-addressed table does the same for a fifth of that. A name
-/// not in the list probes at most the run of names sharing its slot, so input cannot make a
-/// lookup slower than the table allows.
+/// not in the list probes at most the run of occupied slots from its own, so input cannot make a
+/// lookup slower than the table allows. The hash reads bytes, so a name spelled with other but
+/// equivalent Unicode (a decomposed accent) misses it and is then compared as `String ==` does.
 struct NameIndex: Sendable {
     private let names: [String]
     /// Positions in ``names``, one more than the position (0 marks an empty slot); the count is a power of two.
@@ -34,10 +35,12 @@ struct NameIndex: Sendable {
         var slot = NameIndex.hash(name) & mask
         while true {
             let found = Int(slots[slot])
-            if found == 0 { return nil }
+            if found == 0 { break }
             if names[found - 1] == name { return found - 1 }
             slot = (slot + 1) & mask
         }
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return nil }
+        return names.firstIndex(of: name)
     }
 
     private static func hash(_ name: String) -> Int {

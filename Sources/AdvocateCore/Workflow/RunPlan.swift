@@ -314,7 +314,7 @@ final class ItemRule: Sendable {
         switch keepOpen {
         case .never: (followsAnywhere, followsInto) = (false, [])
         case .untilDone: (followsAnywhere, followsInto) = (true, [])
-        case .into(let states): (followsAnywhere, followsInto) = (false, states.sorted())
+        case .into(let states): (followsAnywhere, followsInto) = (false, Array(states))
         }
     }
 

@@ -196,6 +196,9 @@ private struct Run {
         for index in self.state.items.indices where self.state.items[index].rule?.layout !== plan.layout && self.state.items[index].kind != .followUp {
             if let planned = plan.entries[self.state.items[index].key] {
                 self.state.items[index].entry = self.state.items[index].entry.withRule(from: planned)
+            } else if self.state.items[index].rule != nil {
+                // Another version's rule, for an item this one does not declare: it has none here.
+                self.state.items[index].entry = self.state.items[index].entry.withoutRule()
             }
         }
         swap(&env.data, &self.state.data)
