@@ -24,15 +24,9 @@ struct TransitionTests {
             ],
             tracks: [
                 TrackDefinition(name: "court", title: "Court", start: "waiting", states: [
-                    StateDefinition(
-                        name: "waiting", title: "Waiting", client: "", terminal: false, steps: [], onEnter: [],
-                        transitions: ["file": [TransitionDefinition(target: "filed")]], timers: []),
-                    StateDefinition(
-                        name: "filed", title: "Filed", client: "", terminal: false, steps: ["serve", "copy"], onEnter: [],
-                        transitions: ["hear": [TransitionDefinition(target: "heard")]], timers: []),
-                    StateDefinition(
-                        name: "heard", title: "Heard", client: "", terminal: false, steps: [], onEnter: [],
-                        transitions: ["file": [TransitionDefinition(target: "filed")]], timers: []),
+                    state("waiting", on: ["file": "filed"]),
+                    state("filed", steps: ["serve", "copy"], on: ["hear": "heard"]),
+                    state("heard", on: ["file": "filed"]),
                 ])
             ],
             steps: [
@@ -43,6 +37,15 @@ struct TransitionTests {
             ],
             reminders: [:], contentHash: "")
         return Machine(definition: definition, calendar: .usFederal)
+    }
+
+    /// A state of the hand-made workflows' one track, moving to `on[event]` when that event arrives.
+    static func state(
+        _ name: String, steps: [String] = [], onEnter: [EffectDefinition] = [], on moves: [String: String] = [:], timers: [TimerDefinition] = []
+    ) -> StateDefinition {
+        StateDefinition(
+            name: name, title: name.capitalized, client: "", terminal: false, steps: steps, onEnter: onEnter,
+            transitions: moves.mapValues { [TransitionDefinition(target: $0)] }, timers: timers)
     }
 
     /// A case opened and filed on Tuesday 2026-11-24.
@@ -89,7 +92,6 @@ struct TransitionTests {
             fields: [
                 FieldDefinition(name: "filed.date", kind: .date, type: .date, label: "Filed"),
                 FieldDefinition(name: "filed.at", kind: .datetime, type: .dateTime, label: "Filed at"),
-                FieldDefinition(name: "filed.note", kind: .string, type: .string, label: "Note"),
             ],
             events: [
                 "file": EventDefinition(
@@ -98,12 +100,8 @@ struct TransitionTests {
             ],
             tracks: [
                 TrackDefinition(name: "court", title: "Court", start: "waiting", states: [
-                    StateDefinition(
-                        name: "waiting", title: "Waiting", client: "", terminal: false, steps: [], onEnter: [],
-                        transitions: ["file": [TransitionDefinition(target: "filed")]], timers: []),
-                    StateDefinition(
-                        name: "filed", title: "Filed", client: "", terminal: false, steps: ["serve"], onEnter: [.remind("call")],
-                        transitions: [:], timers: [TimerDefinition(id: "wake", at: try Expression(due), target: nil)]),
+                    state("waiting", on: ["file": "filed"]),
+                    state("filed", steps: ["serve"], onEnter: [.remind("call")], timers: [TimerDefinition(id: "wake", at: try Expression(due), target: nil)]),
                 ])
             ],
             steps: ["serve": StepDefinition(id: "serve", title: "Serve the papers", who: "advocate", due: try Expression(due))],

@@ -76,22 +76,14 @@ struct FieldOffset: Sendable {
     let period: Period?
 
     init?(_ node: Node) {
+        let base: Node
         switch node.kind {
-        case .dateOffset(let base, let op, let period):
-            guard case .field(let reference) = base.kind, let position = reference.position else { return nil }
-            layout = reference.layout
-            self.position = position
-            direction = op == .plus ? .forward : .backward
-            self.period = period
-        case .field(let reference):
-            guard let position = reference.position else { return nil }
-            layout = reference.layout
-            self.position = position
-            direction = .forward
-            period = nil
-        default:
-            return nil
+        case .dateOffset(let field, let op, let period): (base, direction, self.period) = (field, op == .plus ? .forward : .backward, period)
+        default: (base, direction, period) = (node, .forward, nil)
         }
+        guard case .field(let reference) = base.kind, let position = reference.position else { return nil }
+        layout = reference.layout
+        self.position = position
     }
 }
 

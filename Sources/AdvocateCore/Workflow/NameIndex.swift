@@ -30,6 +30,8 @@ struct NameIndex: Sendable {
         self.slots = slots
     }
 
+    var count: Int { names.count }
+
     func position(_ name: String) -> Int? {
         let mask = slots.count - 1
         var slot = NameIndex.hash(name) & mask

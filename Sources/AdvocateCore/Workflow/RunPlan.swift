@@ -36,7 +36,8 @@ final class RunPlan: Sendable {
         let reminders = Dictionary(uniqueKeysWithValues: definition.reminders.map { id, reminder in (id, ReminderPlan(id: id, reminder, definition, bindExpressions)) })
         let bind = Binding(definition: definition, layout: layout, calendar: calendar, filters: filters, steps: steps, reminders: reminders)
         let eventNames = definition.events.keys.sorted()
-        let eventIndex = Dictionary(uniqueKeysWithValues: eventNames.enumerated().map { ($1, $0) })
+        let eventIndex = NameIndex(eventNames)
+        self.eventIndex = eventIndex
         tracks = definition.tracks.enumerated().map { TrackPlan($1, index: $0, events: eventIndex, definition, bind) }
         timedTracks = tracks.filter { $0.states.contains { !$0.timers.isEmpty } }
         var entries: [String: AgendaItem.Entry] = [:]
@@ -51,12 +52,11 @@ final class RunPlan: Sendable {
         for (index, track) in definition.tracks.enumerated() {
             for name in Set(track.states.flatMap(\.transitions.keys)) { movedBy[name, default: []].append(index) }
         }
-        self.eventIndex = NameIndex(eventNames)
-        events = eventNames.map { key in
+        events = eventNames.enumerated().map { index, key in
             let event = definition.events[key]!
             let positions = event.payload.map { definition.fieldPosition($0.field) }
             return EventPlan(
-                payload: event.payload, anytime: event.anytime, index: eventIndex[key]!, tracks: movedBy[key] ?? [], fieldPositions: positions, defaults: event.payload.map { $0.defaultValue.map(bind.callAsFunction) },
+                payload: event.payload, anytime: event.anytime, index: index, tracks: movedBy[key] ?? [], fieldPositions: positions, defaults: event.payload.map { $0.defaultValue.map(bind.callAsFunction) },
                 movesDates: positions.map { position in
                     var field = FieldSet()
                     field.insert(position)
@@ -192,7 +192,7 @@ final class TrackPlan: Sendable {
     let start: StatePlan?
     let states: [StatePlan]
 
-    init(_ track: TrackDefinition, index: Int, events: [String: Int], _ definition: WorkflowDefinition, _ bind: Binding) {
+    init(_ track: TrackDefinition, index: Int, events: NameIndex, _ definition: WorkflowDefinition, _ bind: Binding) {
         self.index = index
         name = track.name
         startName = track.start
@@ -221,7 +221,7 @@ final class StatePlan: Sendable {
     let timerReads: FieldSet
 
     init(
-        _ state: StateDefinition, index: Int, track: TrackDefinition, events: [String: Int], _ definition: WorkflowDefinition, _ bind: Binding
+        _ state: StateDefinition, index: Int, track: TrackDefinition, events: NameIndex, _ definition: WorkflowDefinition, _ bind: Binding
     ) {
         self.index = index
         name = state.name
@@ -232,7 +232,7 @@ final class StatePlan: Sendable {
         onEnter = bind(state.onEnter)
         var transitions = [[TransitionPlan]?](repeating: nil, count: events.count)
         for (event, list) in state.transitions {
-            if let position = events[event] { transitions[position] = list.map { bind($0, in: track) } }
+            if let position = events.position(event) { transitions[position] = list.map { bind($0, in: track) } }
         }
         self.transitions = transitions
         timers = state.timers.map { timer in
@@ -269,11 +269,11 @@ final class TimerPlan: Sendable {
 final class StepPlan: Sendable {
     /// Its agenda item's key (the step's id), words and rule.
     let entry: AgendaItem.Entry
-    let due: DuePlan?
+    /// When it is due: its rule's.
+    var due: DuePlan? { entry.rule?.due }
 
     init(_ step: StepDefinition, _ definition: WorkflowDefinition, _ bind: Binding) {
         let due = bind(step.due).map { DuePlan(expression: $0, reads: definition.fieldsRead(by: $0), rolling: true, calendar: bind.calendar) }
-        self.due = due
         let rule = ItemRule(layout: bind.layout, due: due, keepOpen: step.keepOpen, service: step.service)
         entry = AgendaItem.Entry(key: step.id, kind: .step, title: step.title, who: step.who, rule: rule)
     }
@@ -282,7 +282,7 @@ final class StepPlan: Sendable {
 final class ReminderPlan: Sendable {
     /// Its agenda item's key (`reminder:ID`), words (the reminder's text) and rule.
     let entry: AgendaItem.Entry
-    /// When it is due: the same as its rule's, which a reminder always has.
+    /// When it is due: the same as its rule's, kept here as well because a reminder always has one.
     let due: DuePlan
 
     init(id: String, _ reminder: ReminderDefinition, _ definition: WorkflowDefinition, _ bind: Binding) {
