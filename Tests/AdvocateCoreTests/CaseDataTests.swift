@@ -93,6 +93,36 @@ import Testing
         }
     }
 
+    /// A transition tests guards made of plain field tests without evaluating them; the answer
+    /// must be what evaluating the guard and asking whether it is truthy gives, on every kind of value.
+    @Test(arguments: [
+        "order.type", "not order.type", "order.type == null", "order.type != null", "order.type == \"full\"", "\"full\" != order.type",
+        "order.type == 0", "order.type != true", "order.type == 12.5", "hearing.date != null and order.type", "order.type and client.name == \"Rowan Example\"",
+    ])
+    func fieldTestsAgreeWithEvaluation(source: String) throws {
+        let bound = try Expression(source).bound(to: Self.layout, filters: .standard)
+        let test = try #require(bound.fieldTest, "\(source) is made of field tests")
+        let kinds: [Value?] = [
+            nil, .null, .bool(true), .bool(false), .string(""), .string("full"), .string("Rowan Example"), .number(0), .number(12.5),
+            .money(1250), .money(0), .date(CivilDate(iso: "2026-12-03")!), .list([]), .list([.string("a")]), .record([:]),
+        ]
+        for kind in kinds {
+            var values = Self.values
+            values["old.field"] = nil
+            values["order.type"] = kind
+            let data = Self.laid(values)
+            var env = Environment(data: data, calendar: .usFederal, now: Self.now)
+            let evaluated = try bound.evaluate(in: &env).isTruthy
+            #expect(test.holds(in: data) == evaluated, "\(source) with order.type = \(String(describing: kind))")
+        }
+    }
+
+    /// Guards of other shapes, or reading fields that may fall through to a record or the clock, are left to evaluation.
+    @Test(arguments: ["order.type or client.name", "children.names", "now", "(client.name | upper) == \"A\"", "order.type == client.name", "hearing.date > today"])
+    func otherGuardsAreEvaluated(source: String) throws {
+        #expect(try Expression(source).bound(to: Self.layout, filters: .standard).fieldTest == nil)
+    }
+
     @Test func namesAreFoundAsStringEqualityFindsThem() {
         let index = NameIndex(["client.name", "niño.edad", "hearing.date", "client.name"] + (0..<40).map { "field\($0).value" })
         #expect(index.position("client.name") == 0)

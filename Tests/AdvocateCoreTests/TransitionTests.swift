@@ -118,6 +118,7 @@ struct TransitionTests {
         arguments: [
             "filed.date + 2 court days", "filed.date - 3 court days", "filed.date + 3 days", "filed.date - 1 day", "filed.date + 2 weeks",
             "filed.date + 1 month", "filed.at + 72 hours", "filed.at - 3 court days", "filed.at + 1 day", "filed.date", "filed.at",
+            "today + 7 days", "now + 3 court days", "today",
         ])
     func directCountsAgreeWithEvaluation(due: String) throws {
         let machine = try Self.machine(due: due)

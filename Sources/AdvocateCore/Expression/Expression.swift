@@ -12,12 +12,14 @@ public struct Expression: Sendable, CustomStringConvertible {
         let dependencies: FieldPaths
         let readsClock: Bool
         let fieldOffset: FieldOffset?
+        let fieldTest: FieldTest?
 
         init(source: String, root: Node, runnable: Node? = nil) {
             self.source = source
             self.root = root
             self.runnable = runnable ?? root.foldingConstantLists()
             fieldOffset = FieldOffset(self.runnable)
+            fieldTest = FieldTest(self.runnable)
             let paths = Set(root.paths.map(\.path))
             dependencies = FieldPaths(paths)
             readsClock = paths.contains("today") || paths.contains("now")
@@ -36,6 +38,8 @@ public struct Expression: Sendable, CustomStringConvertible {
     var readsClock: Bool { parts.readsClock }
     /// Set when the bound expression is `field ± period` or `field`, so a runner can count it directly.
     var fieldOffset: FieldOffset? { parts.fieldOffset }
+    /// Set when the bound expression is a guard made of plain field tests, so a runner can test it directly.
+    var fieldTest: FieldTest? { parts.fieldTest }
 
     /// Parses `source`, or throws an ``ExpressionError`` with the offset of the problem.
     public init(_ source: String) throws(ExpressionError) {
@@ -65,12 +69,19 @@ public struct Expression: Sendable, CustomStringConvertible {
 }
 
 /// A bound `field ± period` (`hearing.date - 3 court days`) or plain `field`, the shapes of
-/// nearly every due date and timer. When the field holds a date, evaluating the expression
-/// gives that date or counts exactly this period from it; a runner that sees the date there
-/// does the same without walking the tree.
+/// nearly every due date and timer, or the same counted from the clock (`today + 7 days`), as
+/// payload defaults are. When the field holds a date, evaluating the expression gives that date
+/// or counts exactly this period from it; a runner that sees the date there does the same
+/// without walking the tree.
 struct FieldOffset: Sendable {
+    enum Start: Sendable {
+        case field(position: Int)
+        /// `today` or `now`, where no field has that name.
+        case clock(FieldReference.Clock)
+    }
+
     let layout: FieldLayout
-    let position: Int
+    let start: Start
     let direction: Direction
     /// nil for a plain field.
     let period: Period?
@@ -81,9 +92,77 @@ struct FieldOffset: Sendable {
         case .dateOffset(let field, let op, let period): (base, direction, self.period) = (field, op == .plus ? .forward : .backward, period)
         default: (base, direction, period) = (node, .forward, nil)
         }
-        guard case .field(let reference) = base.kind, let position = reference.position else { return nil }
+        guard case .field(let reference) = base.kind else { return nil }
+        if let position = reference.position {
+            start = .field(position: position)
+        } else if let clock = reference.clock, reference.prefixes.isEmpty {
+            start = .clock(clock)
+        } else {
+            return nil
+        }
         layout = reference.layout
-        self.position = position
+    }
+}
+
+/// A bound guard made only of field tests joined by `and`: `field`, `not field`,
+/// `field == literal` and `field != literal` (`null` included), the shapes of nearly every
+/// condition in a workflow. Testing it gives exactly what evaluating it and asking whether the
+/// result is truthy gives, without walking the tree.
+struct FieldTest: Sendable {
+    enum Check: Sendable {
+        case truthy, falsy
+        case equals(Value), differs(Value)
+    }
+
+    let layout: FieldLayout
+    /// Each must hold.
+    let clauses: [(position: Int, check: Check)]
+
+    init?(_ node: Node) {
+        var clauses: [(position: Int, check: Check)] = []
+        var layout: FieldLayout?
+        func add(_ node: Node) -> Bool {
+            let field: Node, check: Check
+            switch node.kind {
+            case .binary(.and, let a, let b): return add(a) && add(b)
+            case .not(let operand): (field, check) = (operand, .falsy)
+            case .binary(let op, let a, let b) where op == .equal || op == .notEqual:
+                let literal: Value
+                switch (a.kind, b.kind) {
+                case (.field, .literal(let value)): (field, literal) = (a, value)
+                case (.literal(let value), .field): (field, literal) = (b, value)
+                default: return false
+                }
+                check = op == .equal ? .equals(literal) : .differs(literal)
+            default: (field, check) = (node, .truthy)
+            }
+            // A field that may read into a record, or stand for the clock when unset, is left to evaluation.
+            guard case .field(let reference) = field.kind, let position = reference.position, reference.prefixes.isEmpty,
+                reference.clock == nil, layout == nil || layout === reference.layout
+            else { return false }
+            layout = reference.layout
+            clauses.append((position, check))
+            return true
+        }
+        guard add(node), let layout else { return nil }
+        self.layout = layout
+        self.clauses = clauses
+    }
+
+    /// Whether every clause holds for `data`, which must be laid out on ``layout`` and hold nothing by name.
+    func holds(in data: CaseData) -> Bool {
+        for clause in clauses {
+            let value = data[position: clause.position] ?? .null
+            let holds =
+                switch clause.check {
+                case .truthy: value.isTruthy
+                case .falsy: !value.isTruthy
+                case .equals(let literal): Value.loosely(value, equals: literal)
+                case .differs(let literal): !Value.loosely(value, equals: literal)
+                }
+            if !holds { return false }
+        }
+        return true
     }
 }
 
@@ -223,7 +302,7 @@ final class FieldReference: Sendable {
     /// For `today` and `now`: which the path reads when no field of that name is set.
     let clock: Clock?
 
-    enum Clock { case today, now }
+    enum Clock: Sendable { case today, now }
 
     init(_ path: Path, _ layout: FieldLayout) {
         self.path = path

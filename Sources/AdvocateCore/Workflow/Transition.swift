@@ -78,9 +78,10 @@ public struct Machine: Sendable {
     public func transition(_ state: consuming CaseState, _ input: CaseInput, now: LocalDateTime) throws(TransitionError) -> (state: CaseState, effects: [Effect]) {
         if Machine.countIdleTick(input, &state, now: now) { return (state, []) }
         var run = Run(machine: self, now: now)
-        run.begin(taking: &state)
-        try run.apply(input)
-        return run.finished()
+        run.begin(&state)
+        try run.apply(input, to: &state)
+        run.end(&state)
+        return (state, run.effects)
     }
 
     /// The same transition, updating `state` in place; on error `state` is left as it was.
@@ -88,11 +89,11 @@ public struct Machine: Sendable {
         if Machine.countIdleTick(input, &state, now: now) { return [] }
         var working = state
         var run = Run(machine: self, now: now)
-        run.begin(taking: &working)
-        try run.apply(input)
-        let effects: [Effect]
-        (state, effects) = run.finished()
-        return effects
+        run.begin(&working)
+        try run.apply(input, to: &working)
+        run.end(&working)
+        state = working
+        return run.effects
     }
 
     /// A tick before an open case's next wake-up time changes nothing but the count of inputs,
@@ -109,11 +110,12 @@ public struct Machine: Sendable {
     func recomputedFully(_ state: CaseState, now: LocalDateTime) throws(TransitionError) -> CaseState {
         var working = state
         var run = Run(machine: self, now: now)
-        run.begin(taking: &working)
+        run.begin(&working)
         run.recomputeAll = true
-        try run.recomputeDueDates()
-        try run.computeNextWake()
-        return run.finished().state
+        try run.recomputeDueDates(in: &working)
+        try run.computeNextWake(in: &working)
+        run.end(&working)
+        return working
     }
 
     /// A state from another version of the workflow, carried over to this one when a case is
@@ -152,13 +154,14 @@ public struct Machine: Sendable {
     }
 }
 
-/// One application of an input: a working copy of the state, and the effects so far.
+/// One application of an input to a case: the environment its expressions run in, and the
+/// effects so far. The case itself is not held but passed to each step as `inout`, so handing
+/// it in and out copies nothing and needs no empty state to stand in for it.
 private struct Run {
     let machine: Machine
-    /// The case as it changes; its data is lent to ``env`` until ``finished()``.
-    var state: CaseState
-    /// The one environment every expression of this input runs in. It holds the case data, so
-    /// evaluating copies nothing; due dates switch on explanations for as long as they count.
+    /// The one environment every expression of this input runs in. Between ``begin(_:)`` and
+    /// ``end(_:)`` it holds the case's data, so evaluating copies nothing; due dates switch on
+    /// explanations for as long as they count.
     var env: Environment
     let now: LocalDateTime
     var effects: [Effect] = []
@@ -168,7 +171,7 @@ private struct Run {
     var effectSetData = false
     /// How many items at the front of `state.items` were there before this input. Items after
     /// them were scheduled by it, with their due dates counted from the data as it then was.
-    var keptItems: Int
+    var keptItems = 0
     /// Whether tracks, timers or referrals changed, so the next wake-up time must be found again.
     var scheduleChanged = false
     /// Set on opening: every due date is computed afresh.
@@ -176,66 +179,58 @@ private struct Run {
 
     init(machine: Machine, now: LocalDateTime) {
         self.machine = machine
-        state = CaseState()
         self.now = now
         env = Environment(data: CaseData(), calendar: machine.calendar, now: now, filters: machine.filters)
         env.explainsDeadlines = false
-        keptItems = 0
     }
 
-    /// Takes `state` over, leaving an empty state in its place: swapped, never copied. (Done here
-    /// rather than in `init`, where the work made Swift copy the whole run on its way out.)
-    mutating func begin(taking state: inout CaseState) {
-        swap(&self.state, &state)
-        keptItems = self.state.items.count
+    /// Readies `state` for this run: its data moves into the environment (swapped, never copied)
+    /// until ``end(_:)`` hands it back, which must follow whether the run succeeds or not.
+    mutating func begin(_ state: inout CaseState) {
+        keptItems = state.items.count
         // Laid out on the plan's layout, so the plan's expressions read fields by position.
-        self.state.data.lay(on: machine.plan.layout)
-        self.state.tracks.lay(on: machine.plan.trackLayout)
+        state.data.lay(on: machine.plan.layout)
+        state.tracks.lay(on: machine.plan.trackLayout)
         // Each item carries its rule; one read back from storage or made by another version has it found here.
         let plan = machine.plan
-        for index in self.state.items.indices where self.state.items[index].rule?.layout !== plan.layout && self.state.items[index].kind != .followUp {
-            if let planned = plan.entries[self.state.items[index].key] {
-                self.state.items[index].entry = self.state.items[index].entry.withRule(from: planned)
-            } else if self.state.items[index].rule != nil {
+        for index in state.items.indices where state.items[index].rule?.layout !== plan.layout && state.items[index].kind != .followUp {
+            if let planned = plan.entries[state.items[index].key] {
+                state.items[index].entry = state.items[index].entry.withRule(from: planned)
+            } else if state.items[index].rule != nil {
                 // Another version's rule, for an item this one does not declare: it has none here.
-                self.state.items[index].entry = self.state.items[index].entry.withoutRule()
+                state.items[index].entry = state.items[index].entry.withoutRule()
             }
         }
-        swap(&env.data, &self.state.data)
+        swap(&env.data, &state.data)
     }
 
-    /// The new state, with its data taken back from the environment, and the effects: swapped
-    /// out, not copied, as the run is over.
-    mutating func finished() -> (state: CaseState, effects: [Effect]) {
+    /// Gives the case its data back from the environment.
+    mutating func end(_ state: inout CaseState) {
         swap(&env.data, &state.data)
-        var result = (state: CaseState(), effects: [Effect]())
-        swap(&result.state, &state)
-        swap(&result.effects, &effects)
-        return result
     }
 
     /// The machine's shared parts: `parts.definition` is read in place, never copied.
     var parts: Machine.Parts { machine.parts }
     var plan: RunPlan { machine.plan }
 
-    mutating func apply(_ input: CaseInput) throws(TransitionError) {
+    mutating func apply(_ input: CaseInput, to state: inout CaseState) throws(TransitionError) {
         switch input {
         case .open(let data):
             guard state.sequence == 0 else { throw TransitionError(.alreadyOpen, "the case is already open") }
-            try open(data)
+            try open(data, in: &state)
         case .event(let name, let payload):
-            try requireOpen()
-            try receive(name, payload)
+            try Run.requireOpen(state)
+            try receive(name, payload, in: &state)
         case .completeStep(let key):
-            try requireOpen()
-            try complete(key)
+            try Run.requireOpen(state)
+            try complete(key, in: &state)
         case .tick:
-            try requireOpen()
-            try tick()
+            try Run.requireOpen(state)
+            try tick(&state)
         }
         let datesMayMove = recomputeAll || plan.dateReads.meets(changedFields)
-        if datesMayMove { try recomputeDueDates() }
-        if recomputeAll || scheduleChanged || (datesMayMove && timersRead(changedFields)) { try computeNextWake() }
+        if datesMayMove { try recomputeDueDates(in: &state) }
+        if recomputeAll || scheduleChanged || (datesMayMove && timersRead(changedFields, in: &state)) { try computeNextWake(in: &state) }
         state.sequence += 1
     }
 
@@ -246,13 +241,13 @@ private struct Run {
         effects.append(effect)
     }
 
-    private mutating func requireOpen() throws(TransitionError) {
+    private static func requireOpen(_ state: CaseState) throws(TransitionError) {
         guard state.sequence > 0 else { throw TransitionError(.notOpen, "the case has not been opened") }
     }
 
     // MARK: Opening
 
-    private mutating func open(_ data: [String: Value]) throws(TransitionError) {
+    private mutating func open(_ data: [String: Value], in state: inout CaseState) throws(TransitionError) {
         for (name, value) in data { try validate(field: name, value) }
         for position in plan.requiredFields where (data[parts.definition.fields[position].name] ?? .null).isBlank {
             throw TransitionError(.missingValue, "'\(parts.definition.fields[position].name)' is required to open a \(parts.definition.id) case")
@@ -268,7 +263,7 @@ private struct Run {
             guard let start = track.start else {
                 throw TransitionError(.eventNotAllowed, "track '\(track.name)' has no state '\(track.startName)'")
             }
-            try enter(track, start)
+            try enter(track, start, in: &state)
         }
     }
 
@@ -296,7 +291,7 @@ private struct Run {
 
     // MARK: Events
 
-    private mutating func receive(_ name: String, _ payload: [String: Value]) throws(TransitionError) {
+    private mutating func receive(_ name: String, _ payload: [String: Value], in state: inout CaseState) throws(TransitionError) {
         guard let eventIndex = plan.eventIndex.position(name) else {
             throw TransitionError(.unknownEvent, "unknown event '\(name)'\(suggestion(name, Array(parts.definition.events.keys)))")
         }
@@ -304,7 +299,7 @@ private struct Run {
         guard !state.closed else { throw TransitionError(.caseClosed, "the case is closed; no more events can be sent") }
         // Is the event possible here at all? Asked first, so the answer is "not now" rather than "missing a value".
         var possible = false
-        for trackIndex in eventPlan.tracks where currentState(of: plan.tracks[trackIndex])?.transitions[eventPlan.index] != nil {
+        for trackIndex in eventPlan.tracks where currentState(of: plan.tracks[trackIndex], in: &state)?.transitions[eventPlan.index] != nil {
             possible = true
             break
         }
@@ -344,10 +339,10 @@ private struct Run {
         // it had before the event, whichever tracks moved first.
         for trackIndex in eventPlan.tracks where possible {
             let track = plan.tracks[trackIndex]
-            guard let current = currentState(of: track), let transitions = current.transitions[eventPlan.index] else { continue }
+            guard let current = currentState(of: track, in: &state), let transitions = current.transitions[eventPlan.index] else { continue }
             for transition in transitions {
                 if let guardExpression = transition.guardExpression, !(try test(guardExpression)) { continue }
-                try take(track, from: current, transition)
+                try take(track, from: current, transition, in: &state)
                 taken += 1
                 break
             }
@@ -357,9 +352,9 @@ private struct Run {
         }
     }
 
-    private mutating func take(_ track: TrackPlan, from current: StatePlan, _ transition: TransitionPlan) throws(TransitionError) {
+    private mutating func take(_ track: TrackPlan, from current: StatePlan, _ transition: TransitionPlan, in state: inout CaseState) throws(TransitionError) {
         guard let target = transition.target else {
-            try perform(transition.effects, track: track, state: current)
+            try perform(transition.effects, track: track, state: current, in: &state)
             return
         }
         // Items close with the state that opened them, except steps kept open (`keep_open`) into
@@ -370,7 +365,7 @@ private struct Run {
         let targetState = track.states[targetIndex]
         let carries = plan.keepsSteps && !targetState.terminal
         let trackName = track.name
-        removeItems { items, index in
+        removeItems(from: &state) { items, index in
             guard items[index].place.isState(current, of: trackName) else { return false }
             guard carries, items[index].kind == .step, let rule = items[index].rule else { return true }
             return !rule.follows(into: target)
@@ -380,11 +375,11 @@ private struct Run {
                 state.items[index].place = targetState.place
             }
         }
-        try perform(transition.effects, track: track, state: targetState)
-        try enter(track, targetState)
+        try perform(transition.effects, track: track, state: targetState, in: &state)
+        try enter(track, targetState, in: &state)
     }
 
-    private mutating func enter(_ track: TrackPlan, _ target: StatePlan) throws(TransitionError) {
+    private mutating func enter(_ track: TrackPlan, _ target: StatePlan, in state: inout CaseState) throws(TransitionError) {
         let name = target.name
         state.tracks.set(track: track.index, state: name, at: target.index)
         if !state.firedTimers.isEmpty {
@@ -393,9 +388,9 @@ private struct Run {
         }
         scheduleChanged = true
         emit(.entered(track: track.name, state: name))
-        for step in target.steps { try schedule(step, at: target.place) }
-        try perform(target.onEnter, track: track, state: target)
-        if target.terminal, !state.closed, allTracksEnded() {
+        for step in target.steps { try schedule(step, at: target.place, in: &state) }
+        try perform(target.onEnter, track: track, state: target, in: &state)
+        if target.terminal, !state.closed, allTracksEnded(&state) {
             state.closed = true
             state.items.removeAll()
             keptItems = 0
@@ -403,31 +398,31 @@ private struct Run {
         }
     }
 
-    private mutating func currentState(of track: TrackPlan) -> StatePlan? {
+    private mutating func currentState(of track: TrackPlan, in state: inout CaseState) -> StatePlan? {
         state.tracks.statePosition(track: track.index).map { track.states[$0] }
     }
 
     /// Whether every track is in a terminal state, so the case is over.
-    private mutating func allTracksEnded() -> Bool {
-        for track in plan.tracks where !(currentState(of: track)?.terminal ?? false) { return false }
+    private mutating func allTracksEnded(_ state: inout CaseState) -> Bool {
+        for track in plan.tracks where !(currentState(of: track, in: &state)?.terminal ?? false) { return false }
         return true
     }
 
     // MARK: Effects
 
-    private mutating func perform(_ list: [EffectPlan], track trackPlan: TrackPlan, state statePlan: StatePlan) throws(TransitionError) {
+    private mutating func perform(_ list: [EffectPlan], track trackPlan: TrackPlan, state statePlan: StatePlan, in state: inout CaseState) throws(TransitionError) {
         let track = trackPlan.name, stateName = statePlan.name
         for effect in list {
             switch effect {
             case .schedule(let step):
-                try schedule(step, at: statePlan.place)
+                try schedule(step, at: statePlan.place, in: &state)
             case .fill(let form, let condition):
                 if let condition, !(try test(condition)) { continue }
                 emit(.fill(form: form, track: track, state: stateName))
             case .remind(let reminder):
                 let key = reminder.entry.key
                 // Given again while open, it stays, and now belongs to the state that gave it last.
-                if let open = openItem(reminder.entry) {
+                if let open = openItem(reminder.entry, in: &state) {
                     state.items[open].place = statePlan.place
                     continue
                 }
@@ -449,7 +444,7 @@ private struct Run {
                 state.referrals[index].outcome = outcome
                 scheduleChanged = true
                 let prefix = "follow-up:\(id)#"
-                removeItems { items, index in items[index].kind == .followUp && items[index].key.hasPrefix(prefix) }
+                removeItems(from: &state) { items, index in items[index].kind == .followUp && items[index].key.hasPrefix(prefix) }
                 emit(.referralClosed(id: id, outcome: outcome))
             case .set(let field, let position, let expression):
                 let value = try evaluate(expression)
@@ -460,8 +455,8 @@ private struct Run {
         }
     }
 
-    private mutating func schedule(_ step: StepPlan, at place: AgendaItem.Place) throws(TransitionError) {
-        guard openItem(step.entry) == nil else { return }
+    private mutating func schedule(_ step: StepPlan, at place: AgendaItem.Place, in state: inout CaseState) throws(TransitionError) {
+        guard openItem(step.entry, in: &state) == nil else { return }
         let due = if let plan = step.due { try self.due(plan) } else { DueDate?.none }
         state.items.append(AgendaItem(entry: step.entry, place: place, due: consume due))
         emit(.scheduled(key: step.entry.key))
@@ -469,8 +464,8 @@ private struct Run {
 
     // MARK: Steps and time
 
-    private mutating func complete(_ key: String) throws(TransitionError) {
-        guard let index = openItem(key) else {
+    private mutating func complete(_ key: String, in state: inout CaseState) throws(TransitionError) {
+        guard let index = openItem(key, in: &state) else {
             let open = state.items.map(\.key)
             throw TransitionError(.stepNotOpen, "no open step '\(key)'" + (open.isEmpty ? "" : " (open: \(open.joined(separator: ", ")))"))
         }
@@ -484,7 +479,7 @@ private struct Run {
         emit(.completed(key: key))
     }
 
-    private mutating func tick() throws(TransitionError) {
+    private mutating func tick(_ state: inout CaseState) throws(TransitionError) {
         // nextWake is the earliest time a timer or follow-up can be due: before it, nothing can happen.
         guard let wake = state.nextWake, wake <= now else { return }
         scheduleChanged = true
@@ -492,7 +487,7 @@ private struct Run {
         for _ in 0..<64 {
             var fired = false
             for track in plan.tracks {
-                guard let currentState = currentState(of: track) else { continue }
+                guard let currentState = currentState(of: track, in: &state) else { continue }
                 for timer in currentState.timers {
                     let key = timer.firedKey
                     guard !state.firedTimers.contains(key), let at = try moment(timer.at), at <= now else { continue }
@@ -500,7 +495,7 @@ private struct Run {
                     state.firedTimers.append(key)
                     scheduleChanged = true
                     emit(.timerFired(track: track.name, timer: timer.id))
-                    try take(track, from: currentState, timer.transition)
+                    try take(track, from: currentState, timer.transition, in: &state)
                     fired = true
                     break
                 }
@@ -523,7 +518,7 @@ private struct Run {
         }
     }
 
-    fileprivate mutating func recomputeDueDates() throws(TransitionError) {
+    fileprivate mutating func recomputeDueDates(in state: inout CaseState) throws(TransitionError) {
         // Items this input scheduled are already counted from the current data, unless an effect set a field since.
         let end = effectSetData ? state.items.count : keptItems
         for index in 0..<end where state.items[index].kind != .followUp {
@@ -533,14 +528,14 @@ private struct Run {
     }
 
     /// Where the open item with `key` is. Found by index, so no item is copied to compare its key.
-    private mutating func openItem(_ key: String) -> Int? {
+    private mutating func openItem(_ key: String, in state: inout CaseState) -> Int? {
         for index in state.items.indices where state.items[index].entry.key == key { return index }
         return nil
     }
 
     /// Where the open item of a plan's `entry` is. Items of this plan are told apart by their
     /// rule, one to a key, so only items from elsewhere have their keys compared.
-    private mutating func openItem(_ entry: AgendaItem.Entry) -> Int? {
+    private mutating func openItem(_ entry: AgendaItem.Entry, in state: inout CaseState) -> Int? {
         let planned = entry.rule
         for index in state.items.indices {
             let other = state.items[index].entry
@@ -556,7 +551,7 @@ private struct Run {
 
     /// Removes items, keeping count of those that were there before this input.
     /// `shouldRemove` is asked about an item by its index, so no item is copied to ask it.
-    private mutating func removeItems(where shouldRemove: (borrowing [AgendaItem], Int) -> Bool) {
+    private mutating func removeItems(from state: inout CaseState, where shouldRemove: (borrowing [AgendaItem], Int) -> Bool) {
         var kept = 0
         var removedBefore = 0
         for index in state.items.indices {
@@ -567,27 +562,29 @@ private struct Run {
             if kept != index { state.items.swapAt(kept, index) }
             kept += 1
         }
-        state.items.removeLast(state.items.count - kept)
+        // One at a time: `removeLast(_:)` goes through the general range replacement, which costs
+        // more than removing the few items a transition closes.
+        while state.items.count > kept { state.items.removeLast() }
         keptItems -= removedBefore
     }
 
     /// Whether a timer of a current state reads one of `fields`, so the next wake-up time may have moved.
-    private mutating func timersRead(_ fields: FieldSet) -> Bool {
+    private mutating func timersRead(_ fields: FieldSet, in state: inout CaseState) -> Bool {
         guard !fields.isEmpty else { return false }
         for track in plan.tracks {
-            if let currentState = currentState(of: track), currentState.timerReads.meets(fields) { return true }
+            if let currentState = currentState(of: track, in: &state), currentState.timerReads.meets(fields) { return true }
         }
         return false
     }
 
-    fileprivate mutating func computeNextWake() throws(TransitionError) {
+    fileprivate mutating func computeNextWake(in state: inout CaseState) throws(TransitionError) {
         var next: LocalDateTime?
         func consider(_ moment: LocalDateTime?) {
             guard let moment else { return }
             if next.map({ moment < $0 }) ?? true { next = moment }
         }
         for track in plan.timedTracks {
-            guard let currentState = currentState(of: track), !currentState.timers.isEmpty else { continue }
+            guard let currentState = currentState(of: track, in: &state), !currentState.timers.isEmpty else { continue }
             for timer in currentState.timers where state.firedTimers.isEmpty || !state.firedTimers.contains(timer.firedKey) {
                 guard let at = try moment(timer.at) else { continue }
                 // A past-due timer held back by its condition waits for an input that changes the condition,
@@ -603,10 +600,22 @@ private struct Run {
     // MARK: Expressions
 
     private mutating func evaluate(_ expression: Expression) throws(TransitionError) -> Value {
+        // A payload default such as `today` or `order.issued + 1 year`, counted as evaluating it would count it.
+        if !env.explainsDeadlines, let offset = expression.fieldOffset, let start = start(of: offset) {
+            guard let period = offset.period else { return start.hasTime ? .dateTime(start.moment) : .date(start.moment.date) }
+            let timed = start.hasTime || period.unit == .hours
+            let end = machine.calendar.end(from: start.moment, period, direction: offset.direction, hasTime: timed, rolling: env.rollsDeadlines)
+            return timed ? .dateTime(end) : .date(end.date)
+        }
         do { return try expression.evaluate(in: &env) } catch { throw TransitionError(.evaluation, "in '\(expression.source)': \(error.message)") }
     }
 
-    private mutating func test(_ expression: Expression) throws(TransitionError) -> Bool { try evaluate(expression).isTruthy }
+    private mutating func test(_ expression: Expression) throws(TransitionError) -> Bool {
+        if let fieldTest = expression.fieldTest, env.data.layout === fieldTest.layout, env.locals.isEmpty, !env.data.hasOthers {
+            return fieldTest.holds(in: env.data)
+        }
+        return try evaluate(expression).isTruthy
+    }
 
     private mutating func moment(_ expression: Expression) throws(TransitionError) -> LocalDateTime? {
         if let offset = expression.fieldOffset, let start = start(of: offset) {
@@ -620,16 +629,22 @@ private struct Run {
         }
     }
 
-    /// What a `field ± period` counts from, when its field holds a date or date-time: read just
-    /// as evaluating the expression would read it, which it then counts from in the same way.
-    /// nil sends the expression through evaluation (an unset field, another type, data kept by name).
+    /// What a `field ± period` counts from, when its field holds a date or date-time, or what
+    /// `today ± period` counts from: read just as evaluating the expression would read it, which
+    /// it then counts from in the same way. nil sends the expression through evaluation (an unset
+    /// field, another type, data kept by name).
     /// (Mutating only so that calling it lends the run: as a plain method, Swift copied the whole run to call it.)
     private mutating func start(of offset: FieldOffset) -> (moment: LocalDateTime, hasTime: Bool)? {
         guard env.data.layout === offset.layout, env.locals.isEmpty, !env.data.hasOthers else { return nil }
-        switch env.data[position: offset.position] {
-        case .date(let date)?: return (LocalDateTime(date: date), false)
-        case .dateTime(let moment)?: return (moment, true)
-        default: return nil
+        switch offset.start {
+        case .field(let position):
+            switch env.data[position: position] {
+            case .date(let date)?: return (LocalDateTime(date: date), false)
+            case .dateTime(let moment)?: return (moment, true)
+            default: return nil
+            }
+        case .clock(.today): return (LocalDateTime(date: now.date), false)
+        case .clock(.now): return (now, true)
         }
     }
 
