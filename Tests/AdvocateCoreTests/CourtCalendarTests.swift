@@ -81,6 +81,34 @@ struct CourtCalendarTests {
         let thanksgiving = calendar.deadline(from: LocalDateTime(date: day("2026-11-19")), Period(7, .days), direction: .forward)
         #expect(thanksgiving.date == day("2026-11-30"))
         #expect(thanksgiving.reasons.last?.contains("a court closure (Day after Thanksgiving)") == true)
+        // Court days: a forward-only day is closed counting forward and open counting back.
+        #expect(calendar.deadline(from: LocalDateTime(date: day("2026-06-01")), Period(1, .courtDays), direction: .forward).date == day("2026-06-03"))
+        #expect(calendar.deadline(from: LocalDateTime(date: day("2026-06-04")), Period(2, .courtDays), direction: .backward).date == day("2026-06-02"))
+    }
+
+    /// Counting reads one table of closed days in the precomputed years; it must count as asking
+    /// each day whether it is a weekend or a day off does, there and outside them.
+    @Test("Court days counted from the table agree with asking each day", arguments: ["1989-12-01", "2026-11-02", "2027-12-01", "2100-12-01"])
+    func courtDaysAgreeWithEachDay(from start: String) {
+        let calendar = CourtCalendar(name: "test", holidays: Holiday.usFederal + [
+            Holiday(name: "Statehood Day", rule: .fixed(month: 12, day: 8, observed: false), kind: .forwardOnly),
+            Holiday(name: "Day after Thanksgiving", rule: .nthWeekday(month: 11, weekday: .thursday, nth: 4, offset: 1), kind: .closure),
+        ])
+        for offset in 0..<45 {
+            let trigger = day(start).adding(days: offset)
+            for direction in [Direction.forward, .backward] {
+                for amount in [1, 3, 7] {
+                    var expected = trigger
+                    var counted = 0
+                    while counted < amount {
+                        expected = expected.adding(days: direction == .forward ? 1 : -1)
+                        if !expected.isWeekend && calendar.dayOff(expected, direction: direction) == nil { counted += 1 }
+                    }
+                    let found = calendar.deadline(from: LocalDateTime(date: trigger), Period(amount, .courtDays), direction: direction).date
+                    #expect(found == expected, "\(amount) court days \(direction) from \(trigger)")
+                }
+            }
+        }
     }
 
     @Test func monthsClampToTheEndOfShortMonths() {

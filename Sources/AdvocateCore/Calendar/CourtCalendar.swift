@@ -14,7 +14,12 @@ public struct CourtCalendar: Sendable {
         /// of the first shifted left by 8 bits, and how many in the low 8 bits (0: none).
         let table: [UInt32]
         let offs: [DayOff]
+        /// For each day of the tabulated years, whether the court is closed (a weekend day or a
+        /// day off): ``forwardClosed`` when counting forward, ``backwardClosed`` when counting back.
+        let closed: [UInt8]
         let firstDay: Int
+        static let forwardClosed: UInt8 = 1
+        static let backwardClosed: UInt8 = 2
 
         init(name: String, title: String, timeZone: String?, holidays: [Holiday]) {
             self.name = name
@@ -43,6 +48,15 @@ public struct CourtCalendar: Sendable {
             self.table = table
             self.offs = offs
             self.firstDay = firstDay
+            closed = table.indices.map { slot in
+                if CivilDate(dayNumber: firstDay + slot).isWeekend { return Storage.forwardClosed | Storage.backwardClosed }
+                let first = Int(table[slot] >> 8)
+                var closed: UInt8 = 0
+                for off in offs[first..<first + Int(table[slot] & 0xFF)] {
+                    closed |= off.kind == .forwardOnly ? Storage.forwardClosed : Storage.forwardClosed | Storage.backwardClosed
+                }
+                return closed
+            }
         }
     }
 
@@ -89,19 +103,17 @@ public struct CourtCalendar: Sendable {
 
     /// True when `date` is a weekend day, a legal holiday or a closure.
     public func isClosed(_ date: CivilDate, direction: Direction = .forward) -> Bool {
-        date.isWeekend || isDayOff(date, direction: direction)
+        isClosed(day: date.dayNumber, direction: direction)
     }
 
-    /// Whether `date` is a day off, without copying out its name: what counting needs.
-    func isDayOff(_ date: CivilDate, direction: Direction) -> Bool {
-        let offset = date.dayNumber - storage.firstDay
-        guard offset >= 0, offset < storage.table.count else { return dayOff(date, direction: direction) != nil }
-        let entry = storage.table[offset]
-        let first = Int(entry >> 8)
-        for index in first..<first + Int(entry & 0xFF) where storage.offs[index].kind != .forwardOnly || direction == .forward {
-            return true
+    /// The same for a day number, read from one table in the tabulated years: what counting asks day by day.
+    func isClosed(day: Int, direction: Direction) -> Bool {
+        let offset = day - storage.firstDay
+        guard offset >= 0, offset < storage.closed.count else {
+            let date = CivilDate(dayNumber: day)
+            return date.isWeekend || dayOff(date, direction: direction) != nil
         }
-        return false
+        return storage.closed[offset] & (direction == .forward ? Storage.forwardClosed : Storage.backwardClosed) != 0
     }
 
     /// Legal holidays and closures between two dates, inclusive, in order.

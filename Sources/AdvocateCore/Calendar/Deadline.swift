@@ -171,17 +171,21 @@ extension CourtCalendar {
             end = moment.date
             minute = moment.minuteOfDay
         case .courtDays:
-            end = trigger.date
+            var day = trigger.date.dayNumber
             var counted = 0
             while counted < period.amount {
-                end = end.adding(days: sign)
-                if end.isWeekend { continue }
-                if isDayOff(end, direction: direction) {
-                    if closed.keeping, let off = dayOff(end, direction: direction) { closed.notCounted.append(ClosedDay(date: end, dayOff: off)) }
-                } else {
+                day += sign
+                guard isClosed(day: day, direction: direction) else {
                     counted += 1
+                    continue
+                }
+                // Weekends pass without a word; a holiday or closure is named.
+                let date = CivilDate(dayNumber: day)
+                if closed.keeping, !date.isWeekend, let off = dayOff(date, direction: direction) {
+                    closed.notCounted.append(ClosedDay(date: date, dayOff: off))
                 }
             }
+            end = CivilDate(dayNumber: day)
         case .days, .weeks:
             end = trigger.date.adding(days: sign * (period.unit == .weeks ? period.amount * 7 : period.amount))
         case .months, .years:
