@@ -88,9 +88,9 @@ public struct DeadlineExplanation: Hashable, Sendable {
     }
 
     private func recount() -> ClosedDays {
-        var days = ClosedDays(keeping: true)
+        var days: ClosedDays? = ClosedDays()
         _ = calendar.count(from: trigger, period, direction: direction, rolling: rolling, closed: &days)
-        return days
+        return days ?? ClosedDays()
     }
 
     public static func == (a: DeadlineExplanation, b: DeadlineExplanation) -> Bool {
@@ -126,7 +126,6 @@ struct Explanations: Sendable, Equatable {
 
 /// The closed days a count met, kept only when asked for.
 struct ClosedDays {
-    let keeping: Bool
     var notCounted: [ClosedDay] = []
     var moved: [ClosedDay] = []
 }
@@ -152,15 +151,16 @@ extension CourtCalendar {
     /// The end of the same count, without its explanation.
     func end(from trigger: LocalDateTime, _ period: Period, direction: Direction, hasTime: Bool, rolling: Bool) -> LocalDateTime {
         let timed = hasTime || period.unit == .hours
-        var days = ClosedDays(keeping: false)
+        // No list of closed days, not even an empty one: counting a timer makes and frees nothing.
+        var days: ClosedDays? = nil
         let (end, minute) = count(from: trigger, period, direction: direction, rolling: rolling, closed: &days)
         return LocalDateTime(date: end, minuteOfDay: timed ? minute : 0)
     }
 
     /// The count itself: the last day and the minute of the day, noting in `closed` the days it
-    /// passed over or moved off when it keeps them.
+    /// passed over or moved off unless it is nil.
     fileprivate func count(
-        from trigger: LocalDateTime, _ period: Period, direction: Direction, rolling: Bool, closed: inout ClosedDays
+        from trigger: LocalDateTime, _ period: Period, direction: Direction, rolling: Bool, closed: inout ClosedDays?
     ) -> (CivilDate, Int) {
         let sign = direction == .forward ? 1 : -1
         var end: CivilDate
@@ -181,8 +181,8 @@ extension CourtCalendar {
                 }
                 // Weekends pass without a word; a holiday or closure is named.
                 let date = CivilDate(dayNumber: day)
-                if closed.keeping, !date.isWeekend, let off = dayOff(date, direction: direction) {
-                    closed.notCounted.append(ClosedDay(date: date, dayOff: off))
+                if closed != nil, !date.isWeekend, let off = dayOff(date, direction: direction) {
+                    closed?.notCounted.append(ClosedDay(date: date, dayOff: off))
                 }
             }
             end = CivilDate(dayNumber: day)
@@ -193,7 +193,7 @@ extension CourtCalendar {
         }
         if rolling, period.unit != .courtDays {
             while isClosed(end, direction: direction) {
-                if closed.keeping { closed.moved.append(ClosedDay(date: end, dayOff: dayOff(end, direction: direction))) }
+                if closed != nil { closed?.moved.append(ClosedDay(date: end, dayOff: dayOff(end, direction: direction))) }
                 end = end.adding(days: sign)
             }
         }
