@@ -99,13 +99,17 @@ struct CourtCalendarTests {
             for direction in [Direction.forward, .backward] {
                 for amount in [1, 3, 7] {
                     var expected = trigger
+                    var named: [CivilDate] = []
                     var counted = 0
                     while counted < amount {
                         expected = expected.adding(days: direction == .forward ? 1 : -1)
-                        if !expected.isWeekend && calendar.dayOff(expected, direction: direction) == nil { counted += 1 }
+                        if expected.isWeekend { continue }
+                        if calendar.dayOff(expected, direction: direction) == nil { counted += 1 } else { named.append(expected) }
                     }
-                    let found = calendar.deadline(from: LocalDateTime(date: trigger), Period(amount, .courtDays), direction: direction).date
-                    #expect(found == expected, "\(amount) court days \(direction) from \(trigger)")
+                    let found = calendar.deadline(from: LocalDateTime(date: trigger), Period(amount, .courtDays), direction: direction)
+                    #expect(found.date == expected, "\(amount) court days \(direction) from \(trigger)")
+                    // The days off it passed over are named, and weekends are not.
+                    #expect(found.explanation.notCounted.map(\.date) == named, "\(amount) court days \(direction) from \(trigger)")
                 }
             }
         }

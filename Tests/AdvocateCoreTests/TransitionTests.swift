@@ -155,6 +155,30 @@ struct TransitionTests {
         }
     }
 
+    /// A payload default of the shape `field ± period` or `today ± period` is counted without
+    /// evaluating it; the value set must be what evaluating it gives.
+    @Test(
+        "payload defaults counted directly agree with evaluating them",
+        arguments: [
+            "today", "now", "today + 7 days", "now + 3 court days", "today - 1 day", "filed.date + 1 month", "filed.date - 3 court days",
+            "filed.at + 72 hours", "filed.date", "filed.date | default(today)",
+        ])
+    func payloadDefaultsAgreeWithEvaluation(fallback: String) throws {
+        var definition = try Self.machine(due: "filed.date").definition
+        definition.fields.append(FieldDefinition(name: "next.date", kind: .date, type: .date, label: "Next"))
+        definition.events["file"]?.payload.append(PayloadField(field: "next.date", required: false, defaultValue: try Expression(fallback)))
+        let machine = Machine(definition: definition, calendar: .usFederal)
+        var state = CaseState()
+        _ = try machine.apply(.open(data: [:]), to: &state, now: Self.now)
+        let payload: [String: Value] = ["filed.date": .date(CivilDate(iso: "2026-11-25")!), "filed.at": .dateTime(LocalDateTime(iso: "2026-11-28T13:00")!)]
+        _ = try machine.apply(.event(name: "file", payload: payload), to: &state, now: Self.now)
+        var env = Environment(data: payload, calendar: .usFederal, now: Self.now)
+        env.explainsDeadlines = false
+        let expected = try Expression(fallback).evaluate(in: &env)
+        #expect(!expected.isNull)
+        #expect(state.data["next.date"] == expected, "\(fallback)")
+    }
+
     @Test("a due date whose field holds no date is left unset, as evaluating it gives no date")
     func directCountsOnAFieldWithoutADate() throws {
         let machine = try Self.machine(due: "filed.date + 2 court days")

@@ -90,7 +90,8 @@ public struct DeadlineExplanation: Hashable, Sendable {
     private func recount() -> ClosedDays {
         var days: ClosedDays? = ClosedDays()
         _ = calendar.count(from: trigger, period, direction: direction, rolling: rolling, closed: &days)
-        return days ?? ClosedDays()
+        // Counting fills the list it is given and never takes it away.
+        return days!
     }
 
     public static func == (a: DeadlineExplanation, b: DeadlineExplanation) -> Bool {

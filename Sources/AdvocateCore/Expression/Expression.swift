@@ -36,7 +36,8 @@ public struct Expression: Sendable, CustomStringConvertible {
     /// it can only change when one of these does.
     var dependencies: FieldPaths { parts.dependencies }
     var readsClock: Bool { parts.readsClock }
-    /// Set when the bound expression is `field ± period` or `field`, so a runner can count it directly.
+    /// Set when the bound expression is `field ± period`, `field`, or the same from `today` or
+    /// `now`, so a runner can count it directly.
     var fieldOffset: FieldOffset? { parts.fieldOffset }
     /// Set when the bound expression is a guard made of plain field tests, so a runner can test it directly.
     var fieldTest: FieldTest? { parts.fieldTest }

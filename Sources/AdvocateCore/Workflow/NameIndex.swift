@@ -47,7 +47,7 @@ struct NameIndex: Sendable {
 
     private static func hash(_ name: String) -> Int {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        let hashed = name.utf8.withContiguousStorageIfAvailable { bytes in
+        let hashed: Void? = name.utf8.withContiguousStorageIfAvailable { bytes in
             for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         }
         if hashed == nil {

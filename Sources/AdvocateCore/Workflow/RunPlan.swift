@@ -328,7 +328,7 @@ final class DuePlan: Sendable {
     let reads: FieldSet
     /// Whether a last day on a weekend or holiday moves: yes for steps, no for reminders to people.
     let rolling: Bool
-    /// For an expression that is `field ± period` or `field`: what each due date it gives shares.
+    /// For an expression that is `field ± period` or `field` (or counts from `today` or `now`): what each due date it gives shares.
     let counting: DueDate.Counting?
 
     init(expression: Expression, reads: FieldSet, rolling: Bool, calendar: CourtCalendar) {

@@ -185,7 +185,7 @@ private struct Run {
     }
 
     /// Readies `state` for this run: its data moves into the environment (swapped, never copied)
-    /// until ``end(_:)`` hands it back, which must follow whether the run succeeds or not.
+    /// until ``end(_:)`` hands it back. A run that throws is not ended: its caller drops the state.
     mutating func begin(_ state: inout CaseState) {
         keptItems = state.items.count
         // Laid out on the plan's layout, so the plan's expressions read fields by position.
@@ -398,6 +398,8 @@ private struct Run {
         }
     }
 
+    // The helpers below only read, but are `mutating` and take the case `inout` so that calling
+    // them lends the run and the case: as plain methods, Swift copied the run to call them.
     private mutating func currentState(of track: TrackPlan, in state: inout CaseState) -> StatePlan? {
         state.tracks.statePosition(track: track.index).map { track.states[$0] }
     }
