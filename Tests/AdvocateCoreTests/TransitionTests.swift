@@ -110,6 +110,14 @@ struct TransitionTests {
         return Machine(definition: definition, calendar: .usFederal)
     }
 
+    /// A case of `machine(due:)` opened with no data and then filed with `payload`.
+    static func opened(_ machine: Machine, filing payload: [String: Value]) throws -> CaseState {
+        var state = CaseState()
+        _ = try machine.apply(.open(data: [:]), to: &state, now: now)
+        _ = try machine.apply(.event(name: "file", payload: payload), to: &state, now: now)
+        return state
+    }
+
     /// A transition counts `field ± period` and plain-field due dates and timers without evaluating
     /// them; what it finds must be what evaluating the expression gives, reasons and all, for steps
     /// (which roll off closed days), reminders (which do not) and timers (which do, and explain nothing).
@@ -127,9 +135,7 @@ struct TransitionTests {
             ["filed.date": .date(CivilDate(iso: "2026-11-25")!), "filed.at": .dateTime(LocalDateTime(iso: "2026-11-25T16:30")!)],
             ["filed.date": .date(CivilDate(iso: "2026-11-28")!), "filed.at": .dateTime(LocalDateTime(iso: "2026-11-28T13:00")!)],
         ] {
-            var state = CaseState()
-            _ = try machine.apply(.open(data: [:]), to: &state, now: Self.now)
-            _ = try machine.apply(.event(name: "file", payload: payload), to: &state, now: Self.now)
+            let state = try Self.opened(machine, filing: payload)
             for (key, rolling) in [("serve", true), ("reminder:call", false)] {
                 let item = try #require(state.items.first { $0.key == key })
                 var env = Environment(data: state.data, calendar: .usFederal, now: Self.now)
@@ -168,10 +174,8 @@ struct TransitionTests {
         definition.fields.append(FieldDefinition(name: "next.date", kind: .date, type: .date, label: "Next"))
         definition.events["file"]?.payload.append(PayloadField(field: "next.date", required: false, defaultValue: try Expression(fallback)))
         let machine = Machine(definition: definition, calendar: .usFederal)
-        var state = CaseState()
-        _ = try machine.apply(.open(data: [:]), to: &state, now: Self.now)
         let payload: [String: Value] = ["filed.date": .date(CivilDate(iso: "2026-11-25")!), "filed.at": .dateTime(LocalDateTime(iso: "2026-11-28T13:00")!)]
-        _ = try machine.apply(.event(name: "file", payload: payload), to: &state, now: Self.now)
+        let state = try Self.opened(machine, filing: payload)
         var env = Environment(data: payload, calendar: .usFederal, now: Self.now)
         env.explainsDeadlines = false
         let expected = try Expression(fallback).evaluate(in: &env)
@@ -182,9 +186,7 @@ struct TransitionTests {
     @Test("a due date whose field holds no date is left unset, as evaluating it gives no date")
     func directCountsOnAFieldWithoutADate() throws {
         let machine = try Self.machine(due: "filed.date + 2 court days")
-        var state = CaseState()
-        _ = try machine.apply(.open(data: [:]), to: &state, now: Self.now)
-        _ = try machine.apply(.event(name: "file", payload: ["filed.at": .dateTime(LocalDateTime(iso: "2026-11-25T16:30")!)]), to: &state, now: Self.now)
+        let state = try Self.opened(machine, filing: ["filed.at": .dateTime(LocalDateTime(iso: "2026-11-25T16:30")!)])
         #expect(state.items.count == 2)
         #expect(state.items.allSatisfy { $0.due == nil })
     }
@@ -201,9 +203,7 @@ struct TransitionTests {
     @Test("a due date moved by hand keeps the reasons it was counted with")
     func dueDateMovedByHand() throws {
         let machine = try Self.machine(due: "filed.date + 2 court days")
-        var state = CaseState()
-        _ = try machine.apply(.open(data: [:]), to: &state, now: Self.now)
-        _ = try machine.apply(.event(name: "file", payload: ["filed.date": .date(CivilDate(iso: "2026-11-25")!)]), to: &state, now: Self.now)
+        let state = try Self.opened(machine, filing: ["filed.date": .date(CivilDate(iso: "2026-11-25")!)])
         var due = try #require(state.items.first { $0.key == "serve" }?.due)
         let reasons = due.reasons
         #expect(!reasons.isEmpty)

@@ -93,7 +93,7 @@ public struct AgendaItem: Sendable, Equatable, Codable {
 
         /// The same words, with `rule`: this one's plan entry when the words match, so it is shared.
         func withRule(from planned: Entry) -> Entry {
-            if planned.kind == kind && planned.title == title && planned.who == who && planned.key == key { return planned }
+            if sameWords(as: planned) { return planned }
             return Entry(key: key, kind: kind, title: title, who: who, rule: planned.rule)
         }
 
