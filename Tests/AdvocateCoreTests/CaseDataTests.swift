@@ -133,4 +133,44 @@ import Testing
         // The same name with its accent decomposed: other bytes, the same Swift string.
         #expect(index.position("nin\u{0303}o.edad") == 1)
     }
+
+    /// A filter given only literals keeps their values from binding on; bound or not, it gives the same.
+    @Test(arguments: ["client.name | default(\"none\")", "order.type | default(\"ex parte\")", "client.name | upper", "[\"a\", client.name] | join(\" and \")", "order.type | default(client.name)"])
+    func filtersGivenLiteralsAgreeWithEvaluation(source: String) throws {
+        let expression = try Expression(source)
+        let bound = expression.bound(to: Self.layout, filters: .standard)
+        if case .boundFilter(_, _, let arguments, let constants) = bound.runnable.kind {
+            let allLiterals = arguments.allSatisfy { if case .literal = $0.kind { true } else { false } }
+            #expect((constants != nil) == allLiterals, "\(source)")
+        } else {
+            Issue.record("\(source) is not bound to its filter")
+        }
+        for values in [Self.values, ["order.type": Value.string("full")], [:]] {
+            var byName = Environment(data: values, calendar: .usFederal, now: Self.now)
+            var laid = Environment(data: Self.laid(values), calendar: .usFederal, now: Self.now)
+            #expect(try bound.evaluate(in: &laid) == expression.evaluate(in: &byName), "\(source)")
+        }
+    }
+
+    /// Names are hashed and compared a word of eight bytes at a time, the last word ending at the
+    /// last byte: every length up to three words, and a change in any byte, are told apart.
+    @Test func namesOfEveryLengthAreFoundAndOneByteOffIsNot() {
+        let names = (0...24).map { String("abcdefghijklmnopqrstuvwxyz".prefix($0)) }
+        let index = NameIndex(names)
+        for (position, name) in names.enumerated() {
+            #expect(index.position(name) == position)
+            for offset in 0..<name.utf8.count {
+                var bytes = Array(name.utf8)
+                bytes[offset] = UInt8(ascii: "Z")
+                #expect(index.position(String(decoding: bytes, as: UTF8.self)) == nil, "\(name) changed at \(offset)")
+            }
+        }
+    }
+
+    /// Text starting with a visible ASCII character is answered from its first byte; the rest as before.
+    @Test(arguments: [("", true), (" ", true), ("\t\n ", true), ("\u{00A0}\u{2003}", true), ("Avery", false), (" Avery", false), ("~", false), ("é", false), ("\u{7F}", false)])
+    func blankText(text: String, blank: Bool) {
+        #expect(Value.string(text).isBlank == blank)
+        #expect(Value.string(text).isBlank == text.allSatisfy(\.isWhitespace))
+    }
 }

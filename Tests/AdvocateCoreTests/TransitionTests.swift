@@ -191,6 +191,25 @@ struct TransitionTests {
         #expect(state.items.allSatisfy { $0.due == nil })
     }
 
+    /// Counting from a field that is unset (or set to null) gives null without evaluating, as
+    /// evaluating gives: no due date on the step or reminder, no wake-up time, a null default.
+    @Test(
+        "due dates, timers and defaults on an unset field are null, as evaluating them gives",
+        arguments: ["filed.date + 2 court days", "filed.at - 3 hours", "filed.date"])
+    func unsetFieldsGiveNull(due: String) throws {
+        for payload: [String: Value] in [[:], ["filed.date": .null, "filed.at": .null]] {
+            let state = try Self.opened(try Self.machine(due: due), filing: payload)
+            #expect(state.items.count == 2)
+            #expect(state.items.allSatisfy { $0.due == nil }, "\(due)")
+            #expect(state.nextWake == nil, "\(due)")
+        }
+        var definition = try Self.machine(due: "filed.date").definition
+        definition.fields.append(FieldDefinition(name: "next.date", kind: .date, type: .date, label: "Next"))
+        definition.events["file"]?.payload.append(PayloadField(field: "next.date", required: false, defaultValue: try Expression(due)))
+        let state = try Self.opened(Machine(definition: definition, calendar: .usFederal), filing: [:])
+        #expect(state.data["next.date"] == nil)
+    }
+
     /// A due date keeps its moment as minutes from the calendar's first day; before that day too.
     @Test("a moment kept as minutes reads back as itself", arguments: ["2026-11-19T09:00", "1970-01-01T00:00", "1969-12-31T23:59", "1900-03-01T12:30", "2100-12-31T23:59"])
     func momentsAsMinutes(iso: String) throws {

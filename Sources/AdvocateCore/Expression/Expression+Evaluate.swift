@@ -110,8 +110,9 @@ extension Node {
             for argument in arguments { values.append(try argument.evaluate(&env)) }
             guard let filter = env.filters[name] else { throw EvaluationError("unknown filter '\(name)'", at: range) }
             return try apply(filter, to: value, values)
-        case .boundFilter(let input, let filter, let arguments):
+        case .boundFilter(let input, let filter, let arguments, let constants):
             let value = try input.evaluate(&env)
+            if let constants { return try apply(filter, to: value, constants) }
             var values: [Value] = []
             for argument in arguments { values.append(try argument.evaluate(&env)) }
             return try apply(filter, to: value, values)

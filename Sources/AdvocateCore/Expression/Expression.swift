@@ -81,11 +81,16 @@ struct FieldOffset: Sendable {
         case clock(FieldReference.Clock)
     }
 
-    let layout: FieldLayout
+    /// Not retained: the bound tree beside it holds the layout, so copying this out of an
+    /// expression retains and releases nothing. A copy must not outlive its expression.
+    unowned(unsafe) let layout: FieldLayout
     let start: Start
     let direction: Direction
     /// nil for a plain field.
     let period: Period?
+    /// Whether the expression is null when its field is unset: no record field can stand in for
+    /// it and it does not also name the clock.
+    let nullWhenUnset: Bool
 
     init?(_ node: Node) {
         let base: Node
@@ -94,6 +99,7 @@ struct FieldOffset: Sendable {
         default: (base, direction, period) = (node, .forward, nil)
         }
         guard case .field(let reference) = base.kind else { return nil }
+        nullWhenUnset = reference.prefixes.isEmpty && reference.clock == nil
         if let position = reference.position {
             start = .field(position: position)
         } else if let clock = reference.clock, reference.prefixes.isEmpty {
@@ -115,7 +121,9 @@ struct FieldTest: Sendable {
         case equals(Value), differs(Value)
     }
 
-    let layout: FieldLayout
+    /// Not retained: the bound tree beside it holds the layout, so copying this out of an
+    /// expression retains and releases nothing. A copy must not outlive its expression.
+    unowned(unsafe) let layout: FieldLayout
     /// Each must hold.
     let clauses: [(position: Int, check: Check)]
 
@@ -196,7 +204,10 @@ struct Node: Sendable {
         /// A path bound to a layout's positions (only in a runnable tree).
         case field(FieldReference)
         /// A filter found in its library once, when the tree was bound (only in a runnable tree).
-        case boundFilter(Node, Filter, arguments: [Node])
+        ///
+        /// `constants` holds the arguments' values when all are literals (`default("standard")`),
+        /// so evaluating passes them as they are instead of building the list each time.
+        case boundFilter(Node, Filter, arguments: [Node], constants: [Value]?)
         /// A date plus or minus a fixed period (`hearing.date - 3 court days`), the shape nearly
         /// every due date and timer has: counted without going through general arithmetic (only in
         /// a runnable tree).
@@ -232,9 +243,21 @@ struct Node: Sendable {
         case .binary(let op, let a, let b): return Node(kind: .binary(op, fold(a), fold(b)), range: range)
         case .call(let name, let args): return Node(kind: .call(name, args.map(fold)), range: range)
         case .filter(let n, let name, let args): return Node(kind: .filter(fold(n), name: name, arguments: args.map(fold)), range: range)
-        case .boundFilter(let n, let filter, let args): return Node(kind: .boundFilter(fold(n), filter, arguments: args.map(fold)), range: range)
+        case .boundFilter(let n, let filter, let args, _):
+            let folded = args.map(fold)
+            return Node(kind: .boundFilter(fold(n), filter, arguments: folded, constants: Node.literals(folded)), range: range)
         case .dateOffset(let n, let op, let period): return Node(kind: .dateOffset(fold(n), op, period), range: range)
         }
+    }
+
+    /// The values of `nodes` when every one is a literal (none: an empty list); nil otherwise.
+    static func literals(_ nodes: [Node]) -> [Value]? {
+        var values: [Value] = []
+        for node in nodes {
+            guard case .literal(let value) = node.kind else { return nil }
+            values.append(value)
+        }
+        return values
     }
 
     /// The same tree with paths bound to `layout` and filters to `filters` (see ``Expression/bound(to:filters:)``).
@@ -258,7 +281,8 @@ struct Node: Sendable {
         case .call(let name, let args): return Node(kind: .call(name, args.map(bind)), range: range)
         case .filter(let n, let name, let args):
             guard let filter = filters[name] else { return Node(kind: .filter(bind(n), name: name, arguments: args.map(bind)), range: range) }
-            return Node(kind: .boundFilter(bind(n), filter, arguments: args.map(bind)), range: range)
+            let bound = args.map(bind)
+            return Node(kind: .boundFilter(bind(n), filter, arguments: bound, constants: Node.literals(bound)), range: range)
         }
     }
 
@@ -270,7 +294,7 @@ struct Node: Sendable {
         case .not(let n), .negate(let n), .dateOffset(let n, _, _): n.visit(body)
         case .binary(_, let a, let b): a.visit(body); b.visit(body)
         case .call(_, let args): args.forEach { $0.visit(body) }
-        case .filter(let n, _, let args), .boundFilter(let n, _, let args): n.visit(body); args.forEach { $0.visit(body) }
+        case .filter(let n, _, let args), .boundFilter(let n, _, let args, _): n.visit(body); args.forEach { $0.visit(body) }
         }
     }
 }

@@ -109,15 +109,21 @@ public struct AgendaItem: Sendable, Equatable, Codable {
     final class Place: Sendable {
         let track: String?
         let state: String?
+        /// The layout of the plan that made this place for one of its states; nil for a place read
+        /// back from storage. A plan makes one place a state, so two of its places are two states.
+        let layout: FieldLayout?
 
-        init(track: String?, state: String?) {
+        init(track: String?, state: String?, layout: FieldLayout? = nil) {
             self.track = track
             self.state = state
+            self.layout = layout
         }
 
         /// Whether this is `track`'s `state`, which `plan` stands for.
         func isState(_ plan: StatePlan, of track: String) -> Bool {
-            self === plan.place || self.state == plan.name && self.track == track
+            if self === plan.place { return true }
+            if layout != nil && layout === plan.place.layout { return false }
+            return self.state == plan.name && self.track == track
         }
 
         static let nowhere = Place(track: nil, state: nil)

@@ -164,6 +164,9 @@ final class EventPlan: Sendable {
     let defaults: [Expression?]
     /// Whether each payload field can move a date: one that cannot need not be tracked as changed.
     let movesDates: [Bool]
+    /// For each place in the payload, the first place that names the same field (itself, unless
+    /// the payload lists a field twice): what ``payloadPosition(_:)`` finds for its field.
+    let firstPositions: [Int]
 
     /// The first place in the payload that sets `field`. By index, so no payload field is copied to compare it.
     func payloadPosition(_ field: String) -> Int? {
@@ -179,6 +182,7 @@ final class EventPlan: Sendable {
         self.fieldPositions = fieldPositions
         self.defaults = defaults
         self.movesDates = movesDates
+        firstPositions = payload.indices.map { position in payload.firstIndex { $0.field == payload[position].field } ?? position }
     }
 }
 
@@ -226,7 +230,7 @@ final class StatePlan: Sendable {
         self.index = index
         name = state.name
         source = track.name + "/" + state.name
-        place = AgendaItem.Place(track: track.name, state: state.name)
+        place = AgendaItem.Place(track: track.name, state: state.name, layout: bind.layout)
         terminal = state.terminal
         steps = state.steps.compactMap { bind.steps[$0] }
         onEnter = bind(state.onEnter)

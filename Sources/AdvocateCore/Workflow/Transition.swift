@@ -308,20 +308,25 @@ private struct Run {
             throw TransitionError(.eventNotAllowed, "event '\(name)' is not allowed now: \(now.joined(separator: ", "))")
         }
         // Payload next, so guards see the values the event brings.
+        var given: UInt64 = 0
         for (field, value) in payload {
             guard let position = eventPlan.payloadPosition(field) else {
                 let allowed = eventPlan.payload.map(\.field)
                 throw TransitionError(.unknownField, "event '\(name)' does not set '\(field)'" + (allowed.isEmpty ? "" : " (it sets: \(allowed.joined(separator: ", ")))"))
             }
             try validate(field: field, at: eventPlan.fieldPositions[position], value)
+            if position < 64 { given |= 1 << position }
         }
         // By position, so no payload field is copied to read it. A payload holds a value or two,
-        // so it is searched rather than hashed into.
+        // so it is searched rather than hashed into, and only for the fields it was seen to hold.
         for position in eventPlan.payload.indices {
             var value = Value.null
-            for (field, given) in payload where field == eventPlan.payload[position].field {
-                value = given
-                break
+            let first = eventPlan.firstPositions[position]
+            if first >= 64 || given & 1 << first != 0 {
+                for (field, sent) in payload where field == eventPlan.payload[position].field {
+                    value = sent
+                    break
+                }
             }
             if value.isNull, let fallback = eventPlan.defaults[position] {
                 value = try evaluate(fallback)
@@ -414,8 +419,8 @@ private struct Run {
 
     private mutating func perform(_ list: [EffectPlan], track trackPlan: TrackPlan, state statePlan: StatePlan, in state: inout CaseState) throws(TransitionError) {
         let track = trackPlan.name, stateName = statePlan.name
-        for effect in list {
-            switch effect {
+        for index in list.indices {
+            switch list[index] {
             case .schedule(let step):
                 try schedule(step, at: statePlan.place, in: &state)
             case .fill(let form, let condition):
@@ -433,6 +438,8 @@ private struct Run {
                 emit(.scheduled(key: key))
             case .service(let code):
                 let record = ServiceRecord(code: code, date: now.date, source: statePlan.source)
+                // Room for a case's first few at once, not grown one at a time.
+                if state.services.capacity == 0 { state.services.reserveCapacity(4) }
                 state.services.append(record)
                 emit(.serviceRecorded(record))
             case .refer(let id, let to, let followUp):
@@ -581,30 +588,39 @@ private struct Run {
 
     fileprivate mutating func computeNextWake(in state: inout CaseState) throws(TransitionError) {
         var next: LocalDateTime?
-        func consider(_ moment: LocalDateTime?) {
-            guard let moment else { return }
-            if next.map({ moment < $0 }) ?? true { next = moment }
+        for index in plan.timedTracks.indices {
+            guard let position = state.tracks.statePosition(track: plan.timedTracks[index].index) else { continue }
+            try earliestTimer(of: plan.timedTracks[index].states[position], in: &state, before: &next)
         }
-        for track in plan.timedTracks {
-            guard let currentState = currentState(of: track, in: &state), !currentState.timers.isEmpty else { continue }
-            for timer in currentState.timers where state.firedTimers.isEmpty || !state.firedTimers.contains(timer.firedKey) {
-                guard let at = try moment(timer.at) else { continue }
-                // A past-due timer held back by its condition waits for an input that changes the condition,
-                // which recomputes this; until then the case need not be woken for it.
-                if at <= now, let guardExpression = timer.transition.guardExpression, !(try test(guardExpression)) { continue }
-                consider(at)
-            }
+        for referral in state.referrals where referral.outcome == nil && next.map({ referral.nextFollowUp < $0 }) ?? true {
+            next = referral.nextFollowUp
         }
-        for referral in state.referrals where referral.outcome == nil { consider(referral.nextFollowUp) }
         state.nextWake = state.closed ? nil : next
+    }
+
+    /// Moves `next` back to the earliest time a timer of `statePlan` that has not fired can fire.
+    /// (The state's timers are read by index from it, as a parameter: held in locals across the
+    /// calls that count them, each would be retained and released.)
+    private mutating func earliestTimer(of statePlan: StatePlan, in state: inout CaseState, before next: inout LocalDateTime?) throws(TransitionError) {
+        for index in statePlan.timers.indices where state.firedTimers.isEmpty || !state.firedTimers.contains(statePlan.timers[index].firedKey) {
+            guard let at = try moment(statePlan.timers[index].at) else { continue }
+            // A past-due timer held back by its condition waits for an input that changes the condition,
+            // which recomputes this; until then the case need not be woken for it.
+            if at <= now, let guardExpression = statePlan.timers[index].transition.guardExpression, !(try test(guardExpression)) { continue }
+            if next.map({ at < $0 }) ?? true { next = at }
+        }
     }
 
     // MARK: Expressions
 
     private mutating func evaluate(_ expression: Expression) throws(TransitionError) -> Value {
         // A payload default such as `today` or `order.issued + 1 year`, counted as evaluating it would count it.
-        if !env.explainsDeadlines, let offset = expression.fieldOffset, let end = count(offset, rolling: env.rollsDeadlines) {
-            return end.hasTime ? .dateTime(end.moment) : .date(end.moment.date)
+        if !env.explainsDeadlines, let offset = expression.fieldOffset {
+            switch count(offset, rolling: env.rollsDeadlines) {
+            case .counted(let moment, let hasTime, _): return hasTime ? .dateTime(moment) : .date(moment.date)
+            case .unset: return .null
+            case .uncounted: break
+            }
         }
         do { return try expression.evaluate(in: &env) } catch { throw TransitionError(.evaluation, "in '\(expression.source)': \(error.message)") }
     }
@@ -616,8 +632,14 @@ private struct Run {
         return try evaluate(expression).isTruthy
     }
 
-    private mutating func moment(_ expression: Expression) throws(TransitionError) -> LocalDateTime? {
-        if let offset = expression.fieldOffset, let end = count(offset, rolling: true) { return end.moment }
+    @inline(__always) private mutating func moment(_ expression: Expression) throws(TransitionError) -> LocalDateTime? {
+        if let offset = expression.fieldOffset {
+            switch count(offset, rolling: true) {
+            case .counted(let moment, _, _): return moment
+            case .unset: return nil
+            case .uncounted: break
+            }
+        }
         switch try evaluate(expression) {
         case .date(let d): return LocalDateTime(date: d)
         case .dateTime(let t): return t
@@ -627,33 +649,48 @@ private struct Run {
 
     /// A `field ± period` (or `today ± period`) counted as evaluating it would count it: from the
     /// field's date or date-time, read just as evaluation reads it, or from the clock. Its `hasTime`
-    /// is what evaluation's value would have, and `trigger` is where the count started. nil sends
-    /// the expression through evaluation (an unset field, another type, data kept by name).
+    /// is what evaluation's value would have, and `trigger` is where the count started.
     /// (Mutating only so that calling it lends the run: as a plain method, Swift copied the whole
     /// run to call it. Inlined into its three callers, as a call measured slower than the three copies it replaced.)
-    @inline(__always) private mutating func count(_ offset: FieldOffset, rolling: Bool) -> (moment: LocalDateTime, hasTime: Bool, trigger: LocalDateTime)? {
-        guard env.data.layout === offset.layout, env.locals.isEmpty, !env.data.hasOthers else { return nil }
+    @inline(__always) private mutating func count(_ offset: FieldOffset, rolling: Bool) -> Count {
+        guard env.data.layout === offset.layout, env.locals.isEmpty, !env.data.hasOthers else { return .uncounted }
         let start: LocalDateTime, hasTime: Bool
         switch offset.start {
         case .field(let position):
             switch env.data[position: position] {
             case .date(let date)?: (start, hasTime) = (LocalDateTime(date: date), false)
             case .dateTime(let moment)?: (start, hasTime) = (moment, true)
-            default: return nil
+            case nil, .null?: return offset.nullWhenUnset ? .unset : .uncounted
+            default: return .uncounted
             }
         case .clock(.today): (start, hasTime) = (LocalDateTime(date: now.date), false)
         case .clock(.now): (start, hasTime) = (now, true)
         }
-        guard let period = offset.period else { return (start, hasTime, start) }
+        guard let period = offset.period else { return .counted(moment: start, hasTime: hasTime, trigger: start) }
         let timed = hasTime || period.unit == .hours
         let end = machine.calendar.end(from: start, period, direction: offset.direction, hasTime: timed, rolling: rolling)
-        return (end, timed, start)
+        return .counted(moment: end, hasTime: timed, trigger: start)
+    }
+
+    /// What ``count(_:rolling:)`` found.
+    private enum Count {
+        /// The end, whether it has a time (as evaluation's value would), and where the count started.
+        case counted(moment: LocalDateTime, hasTime: Bool, trigger: LocalDateTime)
+        /// The field is unset or null, so the expression is null, as evaluating it would find.
+        case unset
+        /// Left to evaluation: data kept by name, a value of another type, a field a record may stand in for.
+        case uncounted
     }
 
     /// A date shown to people, with how it was counted. Timers and guards need only the date.
     private mutating func due(_ plan: DuePlan) throws(TransitionError) -> DueDate? {
-        if let offset = plan.expression.fieldOffset, let counting = plan.counting, let end = count(offset, rolling: plan.rolling) {
-            return DueDate(moment: end.moment, hasTime: end.hasTime, trigger: end.trigger, sharing: counting)
+        if let offset = plan.expression.fieldOffset {
+            switch count(offset, rolling: plan.rolling) {
+            case .counted(let moment, let hasTime, let trigger):
+                if let counting = plan.counting { return DueDate(moment: moment, hasTime: hasTime, trigger: trigger, sharing: counting) }
+            case .unset: return nil
+            case .uncounted: break
+            }
         }
         env.rollsDeadlines = plan.rolling
         env.explainsDeadlines = true
