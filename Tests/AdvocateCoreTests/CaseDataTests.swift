@@ -156,15 +156,32 @@ import Testing
     /// last byte: every length up to three words, and a change in any byte, are told apart.
     @Test func namesOfEveryLengthAreFoundAndOneByteOffIsNot() {
         let names = (0...24).map { String("abcdefghijklmnopqrstuvwxyz".prefix($0)) }
-        let index = NameIndex(names)
-        for (position, name) in names.enumerated() {
-            #expect(index.position(name) == position)
-            for offset in 0..<name.utf8.count {
+        // Each name with one byte changed: as long as the name, so compared word by word, not told apart by length.
+        let variants = names.flatMap { name in
+            (0..<name.utf8.count).map { offset in
                 var bytes = Array(name.utf8)
                 bytes[offset] = UInt8(ascii: "Z")
-                #expect(index.position(String(decoding: bytes, as: UTF8.self)) == nil, "\(name) changed at \(offset)")
+                return String(decoding: bytes, as: UTF8.self)
             }
         }
+        let index = NameIndex(names)
+        let both = NameIndex(names + variants)
+        for (position, name) in names.enumerated() {
+            #expect(index.position(name) == position)
+            #expect(both.position(name) == position)
+        }
+        for (offset, variant) in variants.enumerated() {
+            #expect(index.position(variant) == nil, "\(variant)")
+            #expect(both.position(variant) == names.count + offset, "\(variant)")
+        }
+    }
+
+    /// Two spellings of one name (the Kelvin sign is a K to Swift): each is found, at the first.
+    @Test func equalNamesWithOtherBytesFindTheFirst() {
+        let index = NameIndex(["\u{212A}az", "Kaz", "other"])
+        #expect(index.position("Kaz") == 0)
+        #expect(index.position("\u{212A}az") == 0)
+        #expect(index.position("other") == 2)
     }
 
     /// Text starting with a visible ASCII character is answered from its first byte; the rest as before.

@@ -122,7 +122,7 @@ struct FieldTest: Sendable {
     }
 
     /// Not retained: the bound tree beside it holds the layout, so copying this out of an
-    /// expression retains and releases nothing. A copy must not outlive its expression.
+    /// expression retains no layout. A copy must not outlive its expression.
     unowned(unsafe) let layout: FieldLayout
     /// Each must hold.
     let clauses: [(position: Int, check: Check)]

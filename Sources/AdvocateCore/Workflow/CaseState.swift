@@ -110,7 +110,8 @@ public struct AgendaItem: Sendable, Equatable, Codable {
         let track: String?
         let state: String?
         /// The layout of the plan that made this place for one of its states; nil for a place read
-        /// back from storage. A plan makes one place a state, so two of its places are two states.
+        /// back from storage. A plan makes one place per state, and the loader keeps track names,
+        /// and state names within a track, unique, so two places of one plan are two states.
         let layout: FieldLayout?
 
         init(track: String?, state: String?, layout: FieldLayout? = nil) {

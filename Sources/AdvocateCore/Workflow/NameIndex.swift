@@ -19,6 +19,9 @@ struct NameIndex: Sendable {
         let words: [UInt64]
         let starts: [Int]
         let counts: [Int]
+        /// For each position, the first position whose name is equal as Swift compares text: the
+        /// one found for either spelling of a name written twice (once with a decomposed accent).
+        let firsts: [Int]
 
         init(names: [String], slots: [Int32], words: [UInt64], starts: [Int]) {
             self.names = names
@@ -26,6 +29,13 @@ struct NameIndex: Sendable {
             self.words = words
             self.starts = starts
             counts = names.map(\.utf8.count)
+            var firstByName: [String: Int] = [:]
+            var firsts: [Int] = []
+            for (position, name) in names.enumerated() {
+                if firstByName[name] == nil { firstByName[name] = position }
+                firsts.append(firstByName[name]!)
+            }
+            self.firsts = firsts
         }
     }
 
@@ -46,9 +56,10 @@ struct NameIndex: Sendable {
         for (position, name) in names.enumerated() {
             var copy = name
             var slot = copy.withUTF8 { NameIndex.hash(UnsafeRawBufferPointer($0)) } & (size - 1)
+            // Only the same bytes are a duplicate here: lookups compare bytes.
             var duplicate = false
             while slots[slot] != 0 {
-                if names[Int(slots[slot]) - 1] == name { duplicate = true; break }
+                if names[Int(slots[slot]) - 1].utf8.elementsEqual(name.utf8) { duplicate = true; break }
                 slot = (slot + 1) & (size - 1)
             }
             if !duplicate { slots[slot] = Int32(position + 1) }
@@ -66,7 +77,10 @@ struct NameIndex: Sendable {
     }
 
     /// A name's bytes as 64-bit words: whole words from the start, and a last one that ends at the
-    /// last byte (overlapping the one before it) or, for a name shorter than a word, holds it all.
+    /// last byte (overlapping the one before it unless the length is a multiple of eight) or, for a
+    /// name shorter than a word, holds it all. Short names are packed by shifting and longer ones
+    /// loaded in machine order; either way two names of one length give the same words only when
+    /// their bytes are the same.
     @inline(__always) fileprivate static func words(_ bytes: UnsafeRawBufferPointer, _ body: (UInt64) -> Void) {
         guard bytes.count >= 8 else {
             var word: UInt64 = 0
@@ -109,7 +123,7 @@ extension NameIndex.Table {
                     same = same && word == words[index]
                     index &+= 1
                 }
-                if same { return found &- 1 }
+                if same { return firsts[found &- 1] }
             }
             slot = (slot &+ 1) & mask
         }

@@ -449,8 +449,8 @@ private struct Run {
                 scheduleChanged = true
                 emit(.referred(id: id))
             case .closeReferral(let id, let outcome):
-                guard let index = state.referrals.lastIndex(where: { $0.id == id && $0.outcome == nil }) else { continue }
-                state.referrals[index].outcome = outcome
+                guard let open = state.referrals.lastIndex(where: { $0.id == id && $0.outcome == nil }) else { continue }
+                state.referrals[open].outcome = outcome
                 scheduleChanged = true
                 let prefix = "follow-up:\(id)#"
                 removeItems(from: &state) { items, index in items[index].kind == .followUp && items[index].key.hasPrefix(prefix) }
