@@ -99,7 +99,7 @@ struct FieldOffset: Sendable {
         default: (base, direction, period) = (node, .forward, nil)
         }
         guard case .field(let reference) = base.kind else { return nil }
-        nullWhenUnset = reference.prefixes.isEmpty && reference.clock == nil
+        nullWhenUnset = reference.readsOnlyItsSlot
         if let position = reference.position {
             start = .field(position: position)
         } else if let clock = reference.clock, reference.prefixes.isEmpty {
@@ -146,8 +146,8 @@ struct FieldTest: Sendable {
             default: (field, check) = (node, .truthy)
             }
             // A field that may read into a record, or stand for the clock when unset, is left to evaluation.
-            guard case .field(let reference) = field.kind, let position = reference.position, reference.prefixes.isEmpty,
-                reference.clock == nil, layout == nil || layout === reference.layout
+            guard case .field(let reference) = field.kind, reference.readsOnlyItsSlot, let position = reference.position,
+                layout == nil || layout === reference.layout
             else { return false }
             layout = reference.layout
             clauses.append((position, check))
@@ -232,11 +232,7 @@ struct Node: Sendable {
             return self
         case .list(let items):
             let folded = items.map(fold)
-            var values: [Value] = []
-            for item in folded {
-                guard case .literal(let value) = item.kind else { return Node(kind: .list(folded), range: range) }
-                values.append(value)
-            }
+            guard let values = Node.literals(folded) else { return Node(kind: .list(folded), range: range) }
             return Node(kind: .literal(.list(values)), range: range)
         case .not(let n): return Node(kind: .not(fold(n)), range: range)
         case .negate(let n): return Node(kind: .negate(fold(n)), range: range)
@@ -328,6 +324,10 @@ final class FieldReference: Sendable {
     let clock: Clock?
 
     enum Clock: Sendable { case today, now }
+
+    /// Whether reading the path reads only its own slot: unset, it is null, with no record field
+    /// to read into and no clock to stand in for it.
+    var readsOnlyItsSlot: Bool { position != nil && prefixes.isEmpty && clock == nil }
 
     init(_ path: Path, _ layout: FieldLayout) {
         self.path = path

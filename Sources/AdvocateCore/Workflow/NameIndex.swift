@@ -23,49 +23,49 @@ struct NameIndex: Sendable {
         /// one found for either spelling of a name written twice (once with a decomposed accent).
         let firsts: [Int]
 
-        init(names: [String], slots: [Int32], words: [UInt64], starts: [Int]) {
+        /// The first of two equal names is the one found.
+        init(_ names: [String]) {
             self.names = names
-            self.slots = slots
+            var words: [UInt64] = []
+            var starts = [0]
+            var hashes: [Int] = []
+            for name in names {
+                var copy = name
+                copy.withUTF8 { bytes in
+                    let raw = UnsafeRawBufferPointer(bytes)
+                    NameIndex.words(raw) { words.append($0) }
+                    hashes.append(NameIndex.hash(raw))
+                }
+                starts.append(words.count)
+            }
             self.words = words
             self.starts = starts
             counts = names.map(\.utf8.count)
+            var size = 8
+            while size < names.count * 2 { size *= 2 }
+            var slots = [Int32](repeating: 0, count: size)
             var firstByName: [String: Int] = [:]
             var firsts: [Int] = []
             for (position, name) in names.enumerated() {
                 if firstByName[name] == nil { firstByName[name] = position }
                 firsts.append(firstByName[name]!)
+                var slot = hashes[position] & (size - 1)
+                // Only the same bytes are a duplicate here: lookups compare bytes.
+                var duplicate = false
+                while slots[slot] != 0 {
+                    if names[Int(slots[slot]) - 1].utf8.elementsEqual(name.utf8) { duplicate = true; break }
+                    slot = (slot + 1) & (size - 1)
+                }
+                if !duplicate { slots[slot] = Int32(position + 1) }
             }
+            self.slots = slots
             self.firsts = firsts
         }
     }
 
     private let table: Table
 
-    /// The first of two equal names is the one found.
-    init(_ names: [String]) {
-        var words: [UInt64] = []
-        var starts = [0]
-        for name in names {
-            var copy = name
-            copy.withUTF8 { bytes in NameIndex.words(UnsafeRawBufferPointer(bytes)) { words.append($0) } }
-            starts.append(words.count)
-        }
-        var size = 8
-        while size < names.count * 2 { size *= 2 }
-        var slots = [Int32](repeating: 0, count: size)
-        for (position, name) in names.enumerated() {
-            var copy = name
-            var slot = copy.withUTF8 { NameIndex.hash(UnsafeRawBufferPointer($0)) } & (size - 1)
-            // Only the same bytes are a duplicate here: lookups compare bytes.
-            var duplicate = false
-            while slots[slot] != 0 {
-                if names[Int(slots[slot]) - 1].utf8.elementsEqual(name.utf8) { duplicate = true; break }
-                slot = (slot + 1) & (size - 1)
-            }
-            if !duplicate { slots[slot] = Int32(position + 1) }
-        }
-        table = Table(names: names, slots: slots, words: words, starts: starts)
-    }
+    init(_ names: [String]) { table = Table(names) }
 
     var count: Int { table.names.count }
 

@@ -437,11 +437,7 @@ private struct Run {
                 state.items.append(AgendaItem(entry: reminder.entry, place: statePlan.place, due: consume due))
                 emit(.scheduled(key: key))
             case .service(let code):
-                let record = ServiceRecord(code: code, date: now.date, source: statePlan.source)
-                // Room for a case's first few at once, not grown one at a time.
-                if state.services.capacity == 0 { state.services.reserveCapacity(4) }
-                state.services.append(record)
-                emit(.serviceRecorded(record))
+                record(ServiceRecord(code: code, date: now.date, source: statePlan.source), in: &state)
             case .refer(let id, let to, let followUp):
                 guard !state.referrals.contains(where: { $0.id == id && $0.outcome == nil }) else { continue }
                 let next = machine.calendar.deadline(from: now, followUp, direction: .forward, hasTime: true).moment
@@ -464,6 +460,14 @@ private struct Run {
         }
     }
 
+    /// Records a service given, on the case and as an effect.
+    private mutating func record(_ service: ServiceRecord, in state: inout CaseState) {
+        // Room for a case's first few at once, not grown one at a time.
+        if state.services.capacity == 0 { state.services.reserveCapacity(4) }
+        state.services.append(service)
+        emit(.serviceRecorded(service))
+    }
+
     private mutating func schedule(_ step: StepPlan, at place: AgendaItem.Place, in state: inout CaseState) throws(TransitionError) {
         guard openItem(step.entry, in: &state) == nil else { return }
         let due = if let plan = step.due { try self.due(plan) } else { DueDate?.none }
@@ -481,9 +485,7 @@ private struct Run {
         let item = state.items.remove(at: index)
         if index < keptItems { keptItems -= 1 }
         if item.kind == .step, let code = item.rule?.service {
-            let record = ServiceRecord(code: code, date: now.date, source: key)
-            state.services.append(record)
-            emit(.serviceRecorded(record))
+            record(ServiceRecord(code: code, date: now.date, source: key), in: &state)
         }
         emit(.completed(key: key))
     }
